@@ -1,0 +1,52 @@
+import type { DB } from "#db/client";
+import { toInt } from "#db/dialect";
+
+export function getStoreByCode(db: DB, code: string) {
+  return db.selectFrom("stores").selectAll().where("code", "=", code).executeTakeFirst();
+}
+
+export async function createStore(db: DB, input: { code: string; name: string; timezone?: string }) {
+  return db
+    .insertInto("stores")
+    .values({ code: input.code, name: input.name, timezone: input.timezone ?? "Asia/Shanghai", created_at: new Date().toISOString() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Customers, vehicles and visits on file for a store. */
+export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
+  const [c, v, s] = await Promise.all([
+    db.selectFrom("customers").select((eb) => eb.fn.countAll().as("n")).where("store_id", "=", storeId).executeTakeFirst(),
+    db.selectFrom("vehicles").select((eb) => eb.fn.countAll().as("n")).where("store_id", "=", storeId).executeTakeFirst(),
+    db.selectFrom("service_visits").select((eb) => eb.fn.countAll().as("n")).where("store_id", "=", storeId).executeTakeFirst(),
+  ]);
+  return { customers: toInt(c?.n), vehicles: toInt(v?.n), visits: toInt(s?.n) };
+}
+
+/**
+ * Tables holding a store's data, children first. Each feature that adds a store-owned
+ * table adds its steps AT THE TOP of this list (its rows refer to customers and users),
+ * so that deleting (or re-seeding) a store stays complete.
+ */
+export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
+  // ── feature tables (campaigns, invitations, …) go here ──
+  (db, id) => db.deleteFrom("service_visits").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("vehicles").where("store_id", "=", id).execute(),
+  (db, id) =>
+    db.deleteFrom("customer_preferences")
+      .where("customer_id", "in", db.selectFrom("customers").select("id").where("store_id", "=", id))
+      .execute(),
+  (db, id) => db.deleteFrom("customers").where("store_id", "=", id).execute(),
+  (db, id) =>
+    db.deleteFrom("sessions").where("user_id", "in", db.selectFrom("users").select("id").where("store_id", "=", id)).execute(),
+  (db, id) => db.updateTable("sessions").set({ active_store_id: null }).where("active_store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("users").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("stores").where("id", "=", id).execute(),
+];
+
+/** Deletes a store and everything it owns, in one transaction. */
+export async function deleteStore(db: DB, { storeId }: { storeId: number }) {
+  await db.transaction().execute(async (trx) => {
+    for (const step of STORE_DELETE_STEPS) await step(trx, storeId);
+  });
+}

@@ -1,0 +1,21 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/utils/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return json({});
+}
+
+export const meta: MetaFunction = () => [{ title: "Campaigns · 市场活动" }];
+
+export default function Campaigns() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t("nav.campaigns")}</h1>
+      <p className="muted">{t("empty.generic")}</p>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The production server: migrates, seeds the demo dealership into an empty database
+ * (unless DEMO=0), then serves the Remix build with Express. Started by `npm start`
+ * through `cli serve`, so migrations run once, in this one process, before requests.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import { createDb } from "#db/client";
+import { migrateToLatest } from "#db/migrate";
+import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
+import { getEnv } from "./utils/env.server";
+
+export async function prepareDatabase(log: (s: string) => void = console.log) {
+  const env = getEnv();
+  const db = createDb(env.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+    if (env.DEMO === "1" && (await isDatabaseEmpty(db))) {
+      log("seeding the demo dealership…");
+      await seedDemo(db);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Refuses state-changing requests whose Origin is another site (CSRF defence beside SameSite=Lax). */
+export function sameOriginOnly(req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.get("origin");
+  if (origin && origin !== "null") {
+    let host: string | null = null;
+    try { host = new URL(origin).host; } catch { host = null; }
+    if (host !== req.get("host")) return res.status(403).type("text/plain").send("Cross-origin request refused");
+  } else if (origin === "null") {
+    return res.status(403).type("text/plain").send("Cross-origin request refused");
+  }
+  next();
+}
+
+export async function serve({ port }: { port?: number } = {}) {
+  process.env.NODE_ENV ??= "production";
+  const env = getEnv();
+  await prepareDatabase();
+  const buildPath = path.resolve("build/index.js");
+  const build = await import(pathToFileURL(buildPath).href);
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.use(sameOriginOnly);
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (req) => ({ ip: req.socket.remoteAddress ?? "unknown" }),
+    }),
+  );
+  const listenPort = port ?? env.PORT;
+  const server = app.listen(listenPort, () => {
+    const address = server.address();
+    const actual = typeof address === "object" && address ? address.port : listenPort;
+    console.log(`Campaign planner listening on http://localhost:${actual}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return server;
+}

@@ -1,0 +1,61 @@
+/**
+ * One way to validate a form: the same zod schema in the browser (react-hook-form's
+ * resolver) and in the action (`parseFormData`). Schema messages are i18n keys
+ * ("errors.required"); the component translates them.
+ */
+import type { z } from "zod";
+
+export type FieldErrors = Record<string, string>;
+
+export type ParseResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
+
+/** FormData → plain object; `a.0.b` names become nested arrays/objects; repeated names become arrays. */
+export function formDataToObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of formData.entries()) {
+    if (typeof raw !== "string") continue;
+    const parts = key.split(".");
+    let node: any = out;
+    parts.forEach((part, i) => {
+      const last = i === parts.length - 1;
+      const nextIsIndex = !last && /^\d+$/.test(parts[i + 1]!);
+      if (last) {
+        if (part in node) node[part] = Array.isArray(node[part]) ? [...node[part], raw] : [node[part], raw];
+        else node[part] = raw;
+      } else {
+        node[part] ??= nextIsIndex ? [] : {};
+        node = node[part];
+      }
+    });
+  }
+  return out;
+}
+
+export function zodErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+export function parseObject<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.infer<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, errors: zodErrors(result.error), values: (input ?? {}) as Record<string, unknown> };
+}
+
+export function parseFormData<S extends z.ZodType>(schema: S, formData: FormData): ParseResult<z.infer<S>> {
+  return parseObject(schema, formDataToObject(formData));
+}
+
+/** Server field errors in react-hook-form's `errors` shape. */
+export function toHookFormErrors(errors: FieldErrors | undefined) {
+  if (!errors) return undefined;
+  const out: Record<string, { type: string; message: string }> = {};
+  for (const [k, message] of Object.entries(errors)) out[k] = { type: "server", message };
+  return out;
+}

@@ -1,0 +1,65 @@
+/** Number, money and date formatting with Intl, the same on server and client. */
+import type { Locale } from "./i18n";
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function nf(locale: Locale, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(opts)}`;
+  let f = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!f) cache.set(key, (f = new Intl.NumberFormat(locale, opts)));
+  return f;
+}
+function df(locale: Locale, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(opts)}`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(locale, opts)));
+  return f;
+}
+
+/** Integer fen → "¥1,234.50" (CNY). */
+export function formatMoney(fen: number, locale: Locale, opts: { whole?: boolean } = {}): string {
+  const digits = opts.whole ? 0 : 2;
+  return nf(locale, { style: "currency", currency: "CNY", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fen / 100);
+}
+
+export function formatNumber(n: number, locale: Locale, maximumFractionDigits = 0): string {
+  return nf(locale, { maximumFractionDigits }).format(n);
+}
+
+/** A ratio (0.256) → "25.6%". */
+export function formatPercent(ratio: number | null, locale: Locale, digits = 1): string {
+  if (ratio === null || !Number.isFinite(ratio)) return "—";
+  return nf(locale, { style: "percent", minimumFractionDigits: 0, maximumFractionDigits: digits }).format(ratio);
+}
+
+/** A calendar date `YYYY-MM-DD` (no time zone involved). */
+export function formatDate(isoDate: string | null | undefined, locale: Locale): string {
+  if (!isoDate) return "—";
+  const [y, m, d] = isoDate.slice(0, 10).split("-").map(Number);
+  if (!y || !m || !d) return isoDate;
+  return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** A UTC timestamp shown in the store's time zone. */
+export function formatDateTime(iso: string | null | undefined, locale: Locale, timeZone: string): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(date);
+}
+
+/** Today's date (`YYYY-MM-DD`) in a time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** Adds days to a `YYYY-MM-DD` date. */
+export function addDays(isoDate: string, days: number): string {
+  const [y, m, d] = isoDate.split("-").map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (b − a) for `YYYY-MM-DD` dates. */
+export function daysBetween(a: string, b: string): number {
+  const t = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
+  return Math.round((t(b) - t(a)) / 86_400_000);
+}

@@ -1,0 +1,69 @@
+import i18next, { type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import enCommon from "~/locales/en/common.json";
+import zhCommon from "~/locales/zh-CN/common.json";
+import enCustomers from "~/locales/en/customers.json";
+import zhCustomers from "~/locales/zh-CN/customers.json";
+import enCampaigns from "~/locales/en/campaigns.json";
+import zhCampaigns from "~/locales/zh-CN/campaigns.json";
+import enInvitations from "~/locales/en/invitations.json";
+import zhInvitations from "~/locales/zh-CN/invitations.json";
+import enExecution from "~/locales/en/execution.json";
+import zhExecution from "~/locales/zh-CN/execution.json";
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+/** Most users work in Chinese: the fallback when the browser names neither language. */
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+/**
+ * One namespace per feature so features keep their strings in their own files:
+ * common (shell, sign-in, errors, domain labels), customers (customers, segments,
+ * settings), campaigns (plans), invitations (board, calls), execution (event day, review, dashboard).
+ */
+export const resources = {
+  en: { common: enCommon, customers: enCustomers, campaigns: enCampaigns, invitations: enInvitations, execution: enExecution },
+  "zh-CN": { common: zhCommon, customers: zhCustomers, campaigns: zhCampaigns, invitations: zhInvitations, execution: zhExecution },
+} as const;
+export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];
+
+export function isLocale(v: unknown): v is Locale {
+  return typeof v === "string" && (LOCALES as readonly string[]).includes(v);
+}
+
+/** A ready (synchronously initialised) i18next instance for one locale. */
+export function createI18n(locale: Locale, onMissingKey?: (key: string) => void): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    resources,
+    lng: locale,
+    fallbackLng: false,
+    ns: NAMESPACES,
+    defaultNS: "common",
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    saveMissing: !!onMissingKey,
+    missingKeyHandler: onMissingKey ? (_lngs, ns, key) => onMissingKey(`${ns}:${key}`) : undefined,
+  });
+  return instance;
+}
+
+/** Picks zh-CN or en from an Accept-Language header by quality. */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header
+    .split(",")
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag: (tag ?? "").toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((x) => x.tag && x.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === "zh" || tag.startsWith("zh-")) return "zh-CN";
+    if (tag === "en" || tag.startsWith("en-")) return "en";
+  }
+  return DEFAULT_LOCALE;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, unit + integration tests (vitest), then browser tests
+// (build, real server, system Chromium). Prints a last line "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const reports = path.join(root, "tests/.reports");
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
+let passed = 0;
+let failed = 0;
+const bin = (p) => path.join(root, "node_modules", p);
+const run = (label, args, env = {}) => {
+  console.log(`\n▶ ${label}`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  console.log(`  ${label}: exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return r.status ?? 1;
+};
+const vitest = (label, config, report) => {
+  const code = run(label, [bin("vitest/vitest.mjs"), "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  try {
+    const j = JSON.parse(fs.readFileSync(report, "utf8"));
+    passed += j.numPassedTests;
+    failed += j.numFailedTests;
+    if (code !== 0 && j.numFailedTests === 0) failed += 1; // a suite that failed to load
+  } catch {
+    failed += 1;
+  }
+};
+
+function chromiumAvailable() {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
+  return candidates.some((p) => fs.existsSync(p));
+}
+function ensureChromium() {
+  if (chromiumAvailable()) return true;
+  if (process.getuid?.() === 0) {
+    console.log("Chromium is missing: installing it with apt-get (Debian package chromium)…");
+    spawnSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null"], { stdio: "inherit" });
+    return chromiumAvailable();
+  }
+  console.error("Chromium is missing. Install it with `sudo apt-get install -y chromium` (or set CHROMIUM_PATH) and run `npm test` again.");
+  return false;
+}
+
+const only = process.argv[2];
+if (!only || only === "typecheck") {
+  if (run("typecheck (tsc --noEmit)", [bin("typescript/bin/tsc"), "--noEmit"]) === 0) passed += 1;
+  else failed += 1;
+}
+if (!only || only === "unit") vitest("unit and integration tests", "tests/vitest.config.ts", path.join(reports, "unit.json"));
+if (!only || only === "e2e") {
+  if (ensureChromium()) vitest("browser tests", "tests/vitest.e2e.config.ts", path.join(reports, "e2e.json"));
+  else failed += 1;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
