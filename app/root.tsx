@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { json } from "@remix-run/node";
 import {
   Form, isRouteErrorResponse, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration,
@@ -15,6 +16,8 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.ico" },
 ];
+
+export const meta = pageTitle("common:appTagline");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, ctx] = await Promise.all([getLocale(request), getSessionContext(request)]);

@@ -44,11 +44,13 @@ export async function serve({ port }: { port?: number } = {}) {
   process.env.NODE_ENV ??= "production";
   const env = getEnv();
   await prepareDatabase();
-  const buildPath = path.resolve("build/index.js");
+  const buildDir = process.env.BUILD_DIR;
+  const buildPath = path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js");
+  const assetsDir = path.resolve(buildDir ? `${buildDir}/assets` : "public/build");
   const build = await import(pathToFileURL(buildPath).href);
   const app = express();
   app.disable("x-powered-by");
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(sameOriginOnly);
   app.all(

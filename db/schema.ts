@@ -88,6 +88,27 @@ export interface ServiceVisitTable {
   amount_fen: number;
 }
 
+export interface StoreSettingsTable {
+  store_id: number;
+  /** JSON, validated by StoreSettingsSchema (app/models/settings.schema.ts). */
+  settings: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface SegmentTable {
+  id: Generated<number>;
+  store_id: number;
+  name: string;
+  description: string | null;
+  /** JSON condition tree (app/models/segment.schema.ts). */
+  definition: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
 export interface Database {
   stores: StoreTable;
   users: UserTable;
@@ -97,6 +118,8 @@ export interface Database {
   customer_preferences: CustomerPreferenceTable;
   vehicles: VehicleTable;
   service_visits: ServiceVisitTable;
+  store_settings: StoreSettingsTable;
+  segments: SegmentTable;
 }
 
 export type Store = Selectable<StoreTable>;

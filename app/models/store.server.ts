@@ -30,6 +30,8 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  (db, id) => db.deleteFrom("segments").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("store_settings").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("service_visits").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("vehicles").where("store_id", "=", id).execute(),
   (db, id) =>

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import { getStoreCounts } from "~/models/store.server";
 import { useFormat } from "~/utils/use-format";
 import { getDb } from "~/utils/db.server";
 import { requireUser } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ user: ctx.user.displayName, store: ctx.store.name, counts });
 }
 
-export const meta: MetaFunction = () => [{ title: "Dashboard · 工作台" }];
+export const meta = pageTitle("common:dashboard.title");
 
 export default function Dashboard() {
   const { t } = useTranslation();

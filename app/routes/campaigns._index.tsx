@@ -1,14 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   return json({});
 }
 
-export const meta: MetaFunction = () => [{ title: "Campaigns · 市场活动" }];
+export const meta = pageTitle("common:nav.campaigns");
 
 export default function Campaigns() {
   const { t } = useTranslation();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { getDb } from "~/utils/db.server";
 import { notFound } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireUser } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json(card);
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.customer.name} · 客户信息卡` : "404" }];
+export const meta = pageTitle<{ customer: { name: string } }>("customers:cardTitle", (d) => d.customer?.name);
 
 export default function CustomerCard() {
   const { t } = useTranslation(["customers", "common"]);

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +6,7 @@ import { z } from "zod";
 import { listCustomers, maskPhone } from "~/models/customer.server";
 import { getDb } from "~/utils/db.server";
 import { isManager, requireUser } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 const Query = z.object({
   q: z.string().max(100).optional().catch(undefined),
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-export const meta: MetaFunction = () => [{ title: "Customers · 基盘客户" }];
+export const meta = pageTitle("common:nav.customers");
 
 export default function Customers() {
   const { t } = useTranslation(["customers", "common"]);

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
@@ -12,6 +12,7 @@ import { getDb } from "~/utils/db.server";
 import { parseFormData, toHookFormErrors } from "~/utils/form";
 import { clientIp, safeRedirect } from "~/utils/http.server";
 import { createUserSession, getSessionContext } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionContext(request)) throw redirect("/");
@@ -35,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign in · 登录" }];
+export const meta = pageTitle("common:login.title");
 
 export default function Login() {
   const { t } = useTranslation();
@@ -46,7 +47,8 @@ export default function Login() {
   const submit = useSubmit();
   const form = useForm<LoginInput>({
     resolver: zodResolver(LoginSchema),
-    defaultValues: { email: actionData?.email ?? "", password: "" },
+    // No default values: a field typed into before hydration keeps its text.
+    defaultValues: actionData?.email ? { email: actionData.email } : undefined,
     errors: toHookFormErrors(actionData?.errors) as any,
   });
   const errors = form.formState.errors;

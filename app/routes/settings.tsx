@@ -1,17 +1,18 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listStoreUsers } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
 import { requireManager } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireManager(request);
   return json({ store: ctx.store, users: await listStoreUsers(getDb(), { storeId: ctx.store.id }) });
 }
 
-export const meta: MetaFunction = () => [{ title: "Settings · 设置" }];
+export const meta = pageTitle("common:settings.title");
 
 export default function Settings() {
   const { t } = useTranslation();

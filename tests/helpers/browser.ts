@@ -40,15 +40,20 @@ export async function openPage(
     viewport: opts.viewport ?? DESKTOP,
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
   });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
+  page.on("console", (msg) => {
+    // A 4xx answer to a form post is expected (validation, 403, 409); the browser logs it as an error.
+    if (msg.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) errors.push(msg.text());
+  });
   page.on("pageerror", (err) => errors.push(String(err)));
   return { context, page, errors };
 }
 
 export async function signIn(page: Page, baseURL: string, email: string, password = "demo1234") {
   await page.goto(`${baseURL}/login`);
+  await hydrated(page);
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:not([name])')]);

@@ -9,7 +9,7 @@ let server: RunningServer | undefined;
 export async function setup(project: TestProject) {
   const root = path.resolve(__dirname, "../..");
   if (!process.env.E2E_SKIP_BUILD) {
-    execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: root, stdio: "ignore" });
+    execFileSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: root, stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
   }
   server = await startServer();
   project.provide("baseURL", server.url);
