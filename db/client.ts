@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
@@ -20,21 +21,61 @@ export function parseDatabaseUrl(url: string = process.env.DATABASE_URL || DEFAU
   return { kind: "sqlite", filename };
 }
 
+/**
+ * SQLITE_READONLY=1 opens the database read-only (an operator's switch for maintenance, and
+ * how the tests simulate a read-only disk when running as root, which ignores file modes).
+ */
+const sqliteReadonly = () => process.env.SQLITE_READONLY === "1";
+
 /** Opens a SQLite file with the settings every connection of the app uses. */
-export function openSqlite(filename: string): SQLite.Database {
-  if (filename !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-  const sqlite = new SQLite(filename);
-  sqlite.pragma("journal_mode = WAL");
+export function openSqlite(filename: string, opts: { readonly?: boolean } = {}): SQLite.Database {
+  const readonly = opts.readonly ?? (sqliteReadonly() && filename !== ":memory:");
+  if (filename !== ":memory:" && !readonly) fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  const sqlite = new SQLite(filename, { readonly, fileMustExist: readonly });
+  if (!readonly) sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   return sqlite;
 }
 
+let pgTypesSet = false;
+/**
+ * PostgreSQL returns int8 (count(*), sum of integers) and numeric as strings; SQLite returns
+ * numbers. Parse them to numbers where that is exact, so domain code sees the same values
+ * on both engines. An int8 beyond 2^53 stays a string rather than silently losing digits.
+ */
+function setPgTypeParsers() {
+  if (pgTypesSet) return;
+  pgTypesSet = true;
+  pg.types.setTypeParser(20, (v: string) => {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  });
+  pg.types.setTypeParser(1700, (v: string) => Number(v));
+}
+
+/**
+ * A pg pool for `postgres://…`. A `?schema=NAME` parameter (used by the tests, one schema
+ * per test database) sets the search_path of every connection.
+ */
+export function createPgPool(url: string, opts: { max?: number } = {}): pg.Pool {
+  setPgTypeParsers();
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema");
+  u.searchParams.delete("schema");
+  if (schema !== null && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
+  return new pg.Pool({
+    connectionString: u.toString(),
+    max: opts.max ?? Number(process.env.PG_POOL_MAX || 10),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+}
+
 export function createDb(url?: string): DB {
   const target = parseDatabaseUrl(url);
   if (target.kind === "postgres") {
-    throw new Error("PostgreSQL support is not installed in this build (DATABASE_URL=postgres://…)");
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(target.url) }) });
   }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(target.filename) }) });
 }

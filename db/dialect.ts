@@ -21,3 +21,32 @@ export function toInt(v: unknown): number {
   const n = typeof v === "number" ? v : Number(v);
   return Number.isFinite(n) ? n : 0;
 }
+
+export type ConstraintKind = "unique" | "check" | "foreign_key" | "not_null";
+
+/**
+ * Which constraint a failed write broke, on either engine (better-sqlite3's
+ * SQLITE_CONSTRAINT_* codes, PostgreSQL's SQLSTATE 23xxx), or null for any other error.
+ * Models use this to turn a duplicate into a 409 without knowing the engine.
+ */
+export function constraintViolation(e: unknown): ConstraintKind | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return null;
+  switch (code) {
+    case "SQLITE_CONSTRAINT_UNIQUE":
+    case "SQLITE_CONSTRAINT_PRIMARYKEY":
+    case "23505":
+      return "unique";
+    case "SQLITE_CONSTRAINT_CHECK":
+    case "23514":
+      return "check";
+    case "SQLITE_CONSTRAINT_FOREIGNKEY":
+    case "23503":
+      return "foreign_key";
+    case "SQLITE_CONSTRAINT_NOTNULL":
+    case "23502":
+      return "not_null";
+    default:
+      return null;
+  }
+}

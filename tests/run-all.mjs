@@ -20,8 +20,8 @@ const run = (label, args, env = {}) => {
   console.log(`  ${label}: exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return r.status ?? 1;
 };
-const vitest = (label, config, report) => {
-  const code = run(label, [bin("vitest/vitest.mjs"), "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+const vitest = (label, config, report, env = {}) => {
+  const code = run(label, [bin("vitest/vitest.mjs"), "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
   try {
     const j = JSON.parse(fs.readFileSync(report, "utf8"));
     passed += j.numPassedTests;
@@ -52,7 +52,13 @@ if (!only || only === "typecheck") {
   if (run("typecheck (tsc --noEmit)", [bin("typescript/bin/tsc"), "--noEmit"]) === 0) passed += 1;
   else failed += 1;
 }
-if (!only || only === "unit") vitest("unit and integration tests", "tests/vitest.config.ts", path.join(reports, "unit.json"));
+if (!only || only === "unit") vitest("unit and integration tests (SQLite)", "tests/vitest.config.ts", path.join(reports, "unit.json"), { TEST_ENGINE: "sqlite" });
+// The same database tests again on PostgreSQL when a server is given (`.ci/run` starts one).
+if ((!only || only === "unit" || only === "pg") && process.env.TEST_PG_URL) {
+  vitest("unit and integration tests (PostgreSQL)", "tests/vitest.config.ts", path.join(reports, "unit-pg.json"), { TEST_ENGINE: "pg" });
+} else if (!only || only === "unit") {
+  console.log("\n(TEST_PG_URL is not set: the database tests ran on SQLite only)");
+}
 if (!only || only === "e2e") {
   if (ensureChromium()) vitest("browser tests", "tests/vitest.e2e.config.ts", path.join(reports, "e2e.json"));
   else failed += 1;
