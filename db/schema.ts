@@ -109,6 +109,49 @@ export interface SegmentTable {
   version: Generated<number>;
 }
 
+export interface CustomerChangeTable {
+  id: Generated<number>;
+  store_id: number;
+  customer_id: number;
+  user_id: number | null;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  changed_at: string;
+}
+
+/** Which as-of date, settings and data the rows of customer_segments were computed for. */
+export interface SegmentSnapshotTable {
+  store_id: number;
+  as_of: string;
+  settings_key: string;
+  data_stamp: string;
+  computed_at: string;
+}
+
+/** Segmentation of each customer (a cache rebuilt by segmentation.server.ts). */
+export interface CustomerSegmentTable {
+  customer_id: number;
+  store_id: number;
+  customer_code: string;
+  do_not_contact: number;
+  usage: string | null;
+  grp: number;
+  tier: string;
+  r: number;
+  f: number;
+  m: number;
+  m_visits: number;
+  r_visits: number;
+  i_visits: number;
+  visits: number;
+  revenue_fen: number;
+  last_visit: string | null;
+  vehicle_age: string;
+  warranty: string;
+  insurance_due: number;
+}
+
 export interface Database {
   stores: StoreTable;
   users: UserTable;
@@ -120,6 +163,9 @@ export interface Database {
   service_visits: ServiceVisitTable;
   store_settings: StoreSettingsTable;
   segments: SegmentTable;
+  customer_changes: CustomerChangeTable;
+  segment_snapshots: SegmentSnapshotTable;
+  customer_segments: CustomerSegmentTable;
 }
 
 export type Store = Selectable<StoreTable>;

@@ -30,6 +30,10 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  // customers & segments (issue 3)
+  (db, id) => db.deleteFrom("customer_segments").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("segment_snapshots").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("customer_changes").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("segments").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("store_settings").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("service_visits").where("store_id", "=", id).execute(),
