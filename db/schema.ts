@@ -109,6 +109,109 @@ export interface SegmentTable {
   version: Generated<number>;
 }
 
+export type CampaignStatus = "draft" | "submitted" | "approved" | "inviting" | "executing" | "reviewing" | "closed" | "cancelled";
+
+/**
+ * A campaign and its plan (5W2H + KPI), see app/models/campaign.server.ts.
+ * - `version` is bumped on every save (optimistic concurrency: a save names the version it
+ *   edited; a mismatch is refused as StaleVersion).
+ * - Dates: `invitation_start/end`, `review_date` are `YYYY-MM-DD`; `event_start/end` are
+ *   local date+time `YYYY-MM-DDTHH:mm` in the store's time zone (no offset).
+ * - KPI targets (all nullable until set): percentages are whole percent (reach rate 0–100,
+ *   ROI may exceed 100); `kpi_deposits_fen` is the advance-deposit AMOUNT target in fen.
+ * - `goals` is JSON: [{ text, target, unit }] (quantified goals).
+ * - `business_chain`: booking_maintenance | warranty_repair | renewal_accident | decoration_beauty.
+ * - `topic_technique`: borrow_trend (借东风, with `topic_subkind`) | emotion (动情愫) | debate (引争议).
+ */
+export interface CampaignTable {
+  id: Generated<number>;
+  store_id: number;
+  name: string;
+  status: CampaignStatus;
+  version: Generated<number>;
+  author_id: number;
+  owner_id: number | null;
+  segment_id: number | null;
+  holdout_percent: number;
+  business_chain: string | null;
+  theme: string | null;
+  topic_technique: string | null;
+  topic_subkind: string | null;
+  offer: string | null;
+  script: string | null;
+  venue: string | null;
+  invitation_start: string | null;
+  invitation_end: string | null;
+  event_start: string | null;
+  event_end: string | null;
+  review_date: string | null;
+  kpi_reach_rate_percent: number | null;
+  kpi_yes_count: number | null;
+  kpi_arrivals: number | null;
+  kpi_conversions: number | null;
+  kpi_revenue_fen: number | null;
+  kpi_deposits_fen: number | null;
+  kpi_roi_percent: number | null;
+  background: string | null;
+  goals: string;
+  non_quantified_goals: string | null;
+  template_key: string | null;
+  cloned_from: number | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** The plan's WHERE channels, one row per chosen channel with an optional planned reach. */
+export interface CampaignChannelTable {
+  campaign_id: number;
+  /** phone | sms | wechat_official | wechat_moments | radio | posters | home_visit */
+  channel: string;
+  planned_reach: number | null;
+}
+
+/** HOW MUCH: amount_fen = quantity × unit_cost_fen; actual_fen is filled after the event. */
+export interface CampaignBudgetLineTable {
+  id: Generated<number>;
+  campaign_id: number;
+  position: number;
+  /** materials | gifts | media | venue | catering | discounts | incentives | other */
+  category: string;
+  description: string;
+  quantity: number;
+  unit_cost_fen: number;
+  amount_fen: number;
+  payer: "dealer" | "coop";
+  actual_fen: number | null;
+  actual_note: string | null;
+}
+
+/** HOW TO DO: relative_days (T−N = −N) makes due_date follow the event start date. */
+export interface CampaignTaskTable {
+  id: Generated<number>;
+  campaign_id: number;
+  position: number;
+  title: string;
+  phase: "prep" | "execution" | "wrapup";
+  owner_id: number | null;
+  due_date: string | null;
+  relative_days: number | null;
+  status: "todo" | "doing" | "done";
+}
+
+/** Append-only: status changes, post-approval field changes (old → new), comments. */
+export interface CampaignHistoryTable {
+  id: Generated<number>;
+  campaign_id: number;
+  at: string;
+  user_id: number | null;
+  kind: "status" | "field" | "comment";
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  comment: string | null;
+}
+
 export interface CustomerChangeTable {
   id: Generated<number>;
   store_id: number;
@@ -166,6 +269,11 @@ export interface Database {
   customer_changes: CustomerChangeTable;
   segment_snapshots: SegmentSnapshotTable;
   customer_segments: CustomerSegmentTable;
+  campaigns: CampaignTable;
+  campaign_channels: CampaignChannelTable;
+  campaign_budget_lines: CampaignBudgetLineTable;
+  campaign_tasks: CampaignTaskTable;
+  campaign_history: CampaignHistoryTable;
 }
 
 export type Store = Selectable<StoreTable>;
@@ -175,4 +283,8 @@ export type Customer = Selectable<CustomerTable>;
 export type CustomerUpdate = Updateable<CustomerTable>;
 export type Vehicle = Selectable<VehicleTable>;
 export type ServiceVisit = Selectable<ServiceVisitTable>;
+export type Campaign = Selectable<CampaignTable>;
+export type CampaignBudgetLine = Selectable<CampaignBudgetLineTable>;
+export type CampaignTask = Selectable<CampaignTaskTable>;
+export type CampaignHistoryEntry = Selectable<CampaignHistoryTable>;
 export type { ColumnType };

@@ -34,6 +34,13 @@ export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)
   (db, id) => db.deleteFrom("customer_segments").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("segment_snapshots").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("customer_changes").where("store_id", "=", id).execute(),
+  // campaigns (issue 4): children first; cloned_from points inside the same store
+  ...(["campaign_history", "campaign_tasks", "campaign_budget_lines", "campaign_channels"] as const).map(
+    (table) => (db: DB, id: number) =>
+      db.deleteFrom(table).where("campaign_id", "in", db.selectFrom("campaigns").select("id").where("store_id", "=", id)).execute(),
+  ),
+  (db, id) => db.updateTable("campaigns").set({ cloned_from: null }).where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("campaigns").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("segments").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("store_settings").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("service_visits").where("store_id", "=", id).execute(),

@@ -1,0 +1,398 @@
+/**
+ * The campaign plan form (5W2H + KPI): one zod schema used by react-hook-form in the browser
+ * and by the route actions. Inputs are the strings a form posts (FormData or react-hook-form
+ * values); outputs are domain values (integer fen, whole percent, ISO dates, nulls).
+ * Messages are i18n keys. Safe for the browser (no `.server`).
+ */
+import { z } from "zod";
+import { yuanToFen } from "~/utils/money";
+
+export const CAMPAIGN_STATUSES = ["draft", "submitted", "approved", "inviting", "executing", "reviewing", "closed", "cancelled"] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** Statuses a campaign can still be cancelled from. */
+export const OPEN_STATUSES: readonly CampaignStatus[] = ["draft", "submitted", "approved", "inviting", "executing", "reviewing"];
+/** After approval: KPI targets, budget and tasks stay editable; KPI and budget changes go to history. */
+export const AMENDABLE_STATUSES: readonly CampaignStatus[] = ["approved", "inviting", "executing", "reviewing"];
+
+/** 客户价值链条 */
+export const BUSINESS_CHAINS = ["booking_maintenance", "warranty_repair", "renewal_accident", "decoration_beauty"] as const;
+/** 议题设置技巧: 借东风 / 动情愫 / 引争议 */
+export const TOPIC_TECHNIQUES = ["borrow_trend", "emotion", "debate"] as const;
+/** 借东风 sub-kinds */
+export const TOPIC_SUBKINDS = ["policy", "economy", "seasonal_festival", "buzzword", "hot_topic", "public_event"] as const;
+export const CHANNELS = ["phone", "sms", "wechat_official", "wechat_moments", "radio", "posters", "home_visit"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const BUDGET_CATEGORIES = ["materials", "gifts", "media", "venue", "catering", "discounts", "incentives", "other"] as const;
+export type BudgetCategory = (typeof BUDGET_CATEGORIES)[number];
+export const PAYERS = ["dealer", "coop"] as const;
+export type Payer = (typeof PAYERS)[number];
+export const TASK_PHASES = ["prep", "execution", "wrapup"] as const;
+export type TaskPhase = (typeof TASK_PHASES)[number];
+export const TASK_STATUSES = ["todo", "doing", "done"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const LIMITS = {
+  name: 120,
+  shortText: 200,
+  offer: 2000,
+  longText: 4000,
+  /** the unified invitation script 统一话术 */
+  script: 4000,
+  goals: 20,
+  budgetLines: 100,
+  tasks: 100,
+  count: 10_000_000,
+  quantity: 1_000_000,
+  /** per line amount cap: ¥100,000,000 */
+  amountFen: 10_000_000_000,
+  relativeDays: 365,
+} as const;
+
+const E = {
+  money: "campaigns:errors.money",
+  count: "campaigns:errors.count",
+  percent: "campaigns:errors.percent",
+  roi: "campaigns:errors.roi",
+  holdout: "campaigns:errors.holdout",
+  date: "campaigns:errors.date",
+  dateTime: "campaigns:errors.dateTime",
+  choice: "campaigns:errors.choice",
+  id: "campaigns:errors.id",
+} as const;
+
+/** FormData/RHF value: a string, or missing. */
+const raw = z.union([z.string(), z.number()]).optional().transform((v) => (v === undefined ? "" : String(v).trim()));
+
+/** Optional free text: "" → null. */
+export const optionalText = (max: number) =>
+  raw.pipe(z.string().max(max, "errors.tooLong")).transform((v) => (v === "" ? null : v));
+
+const requiredText = (max: number) => raw.pipe(z.string().min(1, "errors.required").max(max, "errors.tooLong"));
+
+/** Yuan text → integer fen (no floating point). "" → null. Negative or non-numeric → error. */
+export const optionalMoney = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  const fen = yuanToFen(v);
+  if (fen === null) {
+    ctx.addIssue({ code: "custom", message: E.money });
+    return z.NEVER;
+  }
+  return fen;
+});
+const requiredMoney = raw.transform((v, ctx) => {
+  if (v === "") {
+    ctx.addIssue({ code: "custom", message: "errors.required" });
+    return z.NEVER;
+  }
+  const fen = yuanToFen(v);
+  if (fen === null) {
+    ctx.addIssue({ code: "custom", message: E.money });
+    return z.NEVER;
+  }
+  return fen;
+});
+
+/** Whole number in [min, max]; "" → null (or an error when required). */
+const wholeNumber = (opts: { min: number; max: number; message: string; required?: boolean }) =>
+  raw.transform((v, ctx) => {
+    if (v === "") {
+      if (opts.required) {
+        ctx.addIssue({ code: "custom", message: "errors.required" });
+        return z.NEVER;
+      }
+      return null;
+    }
+    if (!/^-?\d+$/.test(v) || Number(v) < opts.min || Number(v) > opts.max) {
+      ctx.addIssue({ code: "custom", message: opts.message });
+      return z.NEVER;
+    }
+    return Number(v);
+  });
+
+export const optionalCount = wholeNumber({ min: 0, max: LIMITS.count, message: E.count });
+export const percent = wholeNumber({ min: 0, max: 100, message: E.percent });
+export const roiPercent = wholeNumber({ min: -100, max: 100_000, message: E.roi });
+
+/** A choice from a list; "" → null. */
+const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
+  raw.transform((v, ctx) => {
+    if (v === "") return null;
+    if (!(values as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: E.choice });
+      return z.NEVER;
+    }
+    return v as T[number];
+  });
+const requiredChoice = <T extends readonly [string, ...string[]]>(values: T, requiredMessage = "errors.required") =>
+  raw.transform((v, ctx) => {
+    if (v === "") {
+      ctx.addIssue({ code: "custom", message: requiredMessage });
+      return z.NEVER;
+    }
+    if (!(values as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: E.choice });
+      return z.NEVER;
+    }
+    return v as T[number];
+  });
+
+/** A record id picked from a list; "" → null. Whether it exists in the store is checked by the model. */
+export const optionalId = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
+    ctx.addIssue({ code: "custom", message: E.id });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+
+function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s && Number(m[1]) >= 2000 && Number(m[1]) <= 2100;
+}
+
+/** `YYYY-MM-DD`; "" → null. */
+export const optionalDate = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  if (!isRealDate(v)) {
+    ctx.addIssue({ code: "custom", message: E.date });
+    return z.NEVER;
+  }
+  return v;
+});
+
+/** Local date and time `YYYY-MM-DDTHH:mm` (seconds dropped), in the store's time zone; "" → null. */
+export const optionalDateTime = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/.exec(v);
+  if (!m || !isRealDate(m[1]!)) {
+    ctx.addIssue({ code: "custom", message: E.dateTime });
+    return z.NEVER;
+  }
+  return `${m[1]}T${m[2]}:${m[3]}`;
+});
+
+const checkbox = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || v === "on" || v === "true" || v === "1");
+
+export const GoalSchema = z.object({
+  text: requiredText(LIMITS.shortText),
+  target: raw.transform((v, ctx) => {
+    if (v === "") {
+      ctx.addIssue({ code: "custom", message: "errors.required" });
+      return z.NEVER;
+    }
+    if (!/^\d{1,9}(\.\d{1,2})?$/.test(v)) {
+      ctx.addIssue({ code: "custom", message: "campaigns:errors.goalTarget" });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  unit: optionalText(20).transform((v) => v ?? ""),
+});
+
+export const ChannelSchema = z.object({
+  key: requiredChoice(CHANNELS),
+  selected: checkbox,
+  plannedReach: optionalCount,
+});
+
+export const BudgetLineSchema = z
+  .object({
+    /** an existing line's id, so its actual cost (filled later) is kept */
+    id: optionalId,
+    category: requiredChoice(BUDGET_CATEGORIES, "campaigns:errors.categoryRequired"),
+    description: optionalText(LIMITS.shortText).transform((v) => v ?? ""),
+    quantity: wholeNumber({ min: 0, max: LIMITS.quantity, message: "campaigns:errors.quantity", required: true }).transform((v) => v as number),
+    unitCost: requiredMoney,
+    payer: optionalChoice(PAYERS).transform((v) => v ?? "dealer"),
+  })
+  .transform((l, ctx) => {
+    const amountFen = lineAmountFen(l.quantity, l.unitCost);
+    if (amountFen > LIMITS.amountFen) {
+      ctx.addIssue({ code: "custom", path: ["unitCost"], message: "campaigns:errors.amountTooLarge" });
+      return z.NEVER;
+    }
+    return { id: l.id, category: l.category, description: l.description, quantity: l.quantity, unitCostFen: l.unitCost, amountFen, payer: l.payer };
+  });
+
+export const TaskSchema = z.object({
+  id: optionalId,
+  title: requiredText(LIMITS.shortText),
+  phase: requiredChoice(TASK_PHASES),
+  ownerId: optionalId,
+  dueDate: optionalDate,
+  /** T−14 is −14: the due date follows the event start when it is set or moved */
+  relativeDays: wholeNumber({ min: -LIMITS.relativeDays, max: LIMITS.relativeDays, message: "campaigns:errors.relativeDays" }),
+  status: optionalChoice(TASK_STATUSES).transform((v) => v ?? "todo"),
+});
+
+const version = raw.transform((v, ctx) => {
+  if (!/^\d{1,9}$/.test(v)) {
+    ctx.addIssue({ code: "custom", message: "errors.invalid" });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+
+const kpiFields = {
+  kpiReachRatePercent: percent,
+  kpiYesCount: optionalCount,
+  kpiArrivals: optionalCount,
+  kpiConversions: optionalCount,
+  kpiRevenue: optionalMoney,
+  kpiDeposits: optionalMoney,
+  kpiRoiPercent: roiPercent,
+};
+
+const list = <T extends z.ZodType>(item: T, max: number) =>
+  z.array(item).max(max, "campaigns:errors.tooMany").optional().transform((v) => (v ?? []) as z.output<T>[]);
+
+export const PlanFields = z.object({
+  /** the version the form was loaded with (0 for a new plan) */
+  version,
+  name: requiredText(LIMITS.name),
+  ownerId: optionalId,
+  // WHY
+  background: optionalText(LIMITS.longText),
+  goals: list(GoalSchema, LIMITS.goals),
+  nonQuantifiedGoals: optionalText(LIMITS.longText),
+  // KPI
+  ...kpiFields,
+  // WHO
+  segmentId: optionalId,
+  holdoutPercent: wholeNumber({ min: 0, max: 50, message: E.holdout }).transform((v) => v ?? 0),
+  // WHAT
+  theme: optionalText(LIMITS.shortText),
+  topicTechnique: optionalChoice(TOPIC_TECHNIQUES),
+  topicSubkind: optionalChoice(TOPIC_SUBKINDS),
+  businessChain: optionalChoice(BUSINESS_CHAINS),
+  offer: optionalText(LIMITS.offer),
+  script: optionalText(LIMITS.script),
+  // WHEN
+  invitationStart: optionalDate,
+  invitationEnd: optionalDate,
+  eventStart: optionalDateTime,
+  eventEnd: optionalDateTime,
+  reviewDate: optionalDate,
+  // WHERE
+  venue: optionalText(LIMITS.shortText),
+  channels: list(ChannelSchema, CHANNELS.length),
+  // HOW MUCH
+  budget: list(BudgetLineSchema, LIMITS.budgetLines),
+  // HOW TO DO
+  tasks: list(TaskSchema, LIMITS.tasks),
+  templateKey: optionalText(60),
+});
+
+type PlanFieldsOut = z.output<typeof PlanFields>;
+
+/** The cross-field rules of the plan (date order, sub-kind, distinct channels). */
+function planRules(p: PlanFieldsOut, ctx: z.RefinementCtx) {
+  const day = (s: string | null) => (s ? s.slice(0, 10) : null);
+  if (p.invitationStart && p.invitationEnd && p.invitationEnd < p.invitationStart) {
+    ctx.addIssue({ code: "custom", path: ["invitationEnd"], message: "campaigns:errors.invitationEndBeforeStart" });
+  }
+  if (p.eventStart && p.eventEnd && p.eventEnd < p.eventStart) {
+    ctx.addIssue({ code: "custom", path: ["eventEnd"], message: "campaigns:errors.eventEndBeforeStart" });
+  }
+  if (p.eventStart && p.invitationStart && day(p.eventStart)! < p.invitationStart) {
+    ctx.addIssue({ code: "custom", path: ["eventStart"], message: "campaigns:errors.eventBeforeInvitations" });
+  }
+  const eventLast = day(p.eventEnd ?? p.eventStart);
+  if (p.invitationEnd && eventLast && p.invitationEnd > eventLast) {
+    ctx.addIssue({ code: "custom", path: ["invitationEnd"], message: "campaigns:errors.invitationsAfterEvent" });
+  }
+  if (p.reviewDate && eventLast && p.reviewDate < eventLast) {
+    ctx.addIssue({ code: "custom", path: ["reviewDate"], message: "campaigns:errors.reviewBeforeEvent" });
+  }
+  if (p.topicTechnique === "borrow_trend" && !p.topicSubkind) {
+    ctx.addIssue({ code: "custom", path: ["topicSubkind"], message: "campaigns:errors.subkindRequired" });
+  }
+  const seen = new Set<string>();
+  p.channels.forEach((c, i) => {
+    if (seen.has(c.key)) ctx.addIssue({ code: "custom", path: ["channels", i, "key"], message: "campaigns:errors.duplicateChannel" });
+    seen.add(c.key);
+  });
+}
+
+/** The whole plan (draft editing and creating). */
+export const PlanSchema = PlanFields.superRefine(planRules).transform((p) => ({
+  ...p,
+  topicSubkind: p.topicTechnique === "borrow_trend" ? p.topicSubkind : null,
+  channels: p.channels.filter((c) => c.selected).map((c) => ({ channel: c.key, plannedReach: c.plannedReach })),
+}));
+export type PlanInput = z.output<typeof PlanSchema>;
+export type PlanFormValues = z.input<typeof PlanFields>;
+
+/** After approval: only KPI targets, budget lines and tasks may change. */
+export const AmendSchema = PlanFields.pick({
+  version: true,
+  kpiReachRatePercent: true,
+  kpiYesCount: true,
+  kpiArrivals: true,
+  kpiConversions: true,
+  kpiRevenue: true,
+  kpiDeposits: true,
+  kpiRoiPercent: true,
+  budget: true,
+  tasks: true,
+});
+export type AmendInput = z.output<typeof AmendSchema>;
+
+export type KpiKey = keyof typeof kpiFields;
+export const KPI_KEYS = Object.keys(kpiFields) as KpiKey[];
+/** KPI form fields holding money (yuan in the form, fen in the database). */
+export const KPI_MONEY_KEYS: readonly KpiKey[] = ["kpiRevenue", "kpiDeposits"];
+
+/** Status actions (the workflow). */
+export const TRANSITION_ACTIONS = ["submit", "approve", "return", "start_invitations", "start_execution", "start_review", "close", "cancel"] as const;
+export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
+
+export const TransitionSchema = z
+  .object({
+    action: requiredChoice(TRANSITION_ACTIONS),
+    version,
+    comment: optionalText(LIMITS.longText),
+  })
+  .superRefine((v, ctx) => {
+    if (v.action === "return" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "campaigns:errors.commentRequired" });
+  });
+export type TransitionInput = z.output<typeof TransitionSchema>;
+
+/** List filters, in the URL. */
+export const CampaignListQuery = z.object({
+  status: z.enum(CAMPAIGN_STATUSES).optional().catch(undefined),
+  chain: z.enum(BUSINESS_CHAINS).optional().catch(undefined),
+  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  view: z.enum(["list", "calendar"]).catch("list"),
+  /** calendar month `YYYY-MM` */
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
+});
+export type CampaignListFilters = z.output<typeof CampaignListQuery>;
+
+/** quantity × unit cost, exact in integer fen. */
+export function lineAmountFen(quantity: number, unitCostFen: number): number {
+  return quantity * unitCostFen;
+}
+
+/** Totals of budget lines per category, per payer and overall (all integer fen). */
+export function budgetTotals(lines: { category: string; payer: string; amountFen: number; actualFen?: number | null }[]) {
+  const byCategory = Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, 0])) as Record<BudgetCategory, number>;
+  const byPayer = { dealer: 0, coop: 0 } as Record<Payer, number>;
+  let total = 0;
+  let actual = 0;
+  let hasActual = false;
+  for (const l of lines) {
+    if ((BUDGET_CATEGORIES as readonly string[]).includes(l.category)) byCategory[l.category as BudgetCategory] += l.amountFen;
+    if (l.payer === "dealer" || l.payer === "coop") byPayer[l.payer] += l.amountFen;
+    total += l.amountFen;
+    if (l.actualFen !== null && l.actualFen !== undefined) {
+      actual += l.actualFen;
+      hasActual = true;
+    }
+  }
+  return { byCategory, byPayer, total, actual: hasActual ? actual : null };
+}
