@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createDb, openSqlite, parseDatabaseUrl } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { seedDemo } from "./models/demo.server";
+import { segmentsCsvLines } from "./models/segmentation.server";
 import { ROLES, DEPARTMENTS } from "./models/domain";
 import { getStoreByCode } from "./models/store.server";
 import { createUser, getUserByEmail } from "./models/user.server";
@@ -108,6 +109,21 @@ export const COMMANDS: Record<string, Command> = {
     }
     console.log(`backup written to ${values.to} (integrity check ok)`);
   },
+};
+
+/** `cli segments --store CODE [--as-of YYYY-MM-DD]`: every customer's segmentation as CSV on stdout (issue 3). */
+COMMANDS.segments = async (argv) => {
+  const { values } = parseArgs({ args: argv, options: { store: { type: "string" }, "as-of": { type: "string" } } });
+  if (!values.store) throw new UsageError("usage: segments --store CODE [--as-of YYYY-MM-DD]");
+  const asOf = values["as-of"];
+  if (asOf !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(asOf) && !Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)) && new Date(`${asOf}T00:00:00Z`).toISOString().startsWith(asOf))) {
+    throw new UsageError("--as-of must be a date YYYY-MM-DD");
+  }
+  await withDb(async (db) => {
+    const store = await getStoreByCode(db, values.store!);
+    if (!store) throw new UsageError(`no store with code ${values.store}`);
+    process.stdout.write(`${(await segmentsCsvLines(db, { storeId: store.id, asOf })).join("\n")}\n`);
+  });
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -258,3 +258,16 @@ export async function refreshSegments(
 }
 
 export type SegmentPredicate = Expression<SqlBool>;
+
+export const SEGMENTS_CSV_HEADER = "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due";
+
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** The `segments` CLI output: a header and one CSV line per customer of the store, by customer code. */
+export async function segmentsCsvLines(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }): Promise<string[]> {
+  const rows = await computeSegments(db, { storeId, asOf });
+  return [
+    SEGMENTS_CSV_HEADER,
+    ...rows.map((r) => [csvField(r.customer_code), r.grp, r.tier, r.r, r.f, r.m, r.vehicle_age, r.warranty, r.insurance_due].join(",")),
+  ];
+}
