@@ -1,6 +1,7 @@
 /**
  * Command line: `npm run --silent cli -- <command>`.
  *   migrate | seed-demo | serve [--port N] | user add … | backup --to FILE
+ *   copy --from URL --to URL [--force] | restore --from FILE [--force]
  * Later features register more commands in COMMANDS.
  */
 import fs from "node:fs";
@@ -8,6 +9,8 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { createDb, openSqlite, parseDatabaseUrl } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
+import { restoreSqlite, RestoreRefused } from "#db/backup";
+import { copyDatabase, CopyRefused, formatCopyReport } from "#db/copy";
 import { seedDemo } from "./models/demo.server";
 import { segmentsCsvLines } from "./models/segmentation.server";
 import { ROLES, DEPARTMENTS } from "./models/domain";
@@ -110,6 +113,49 @@ export const COMMANDS: Record<string, Command> = {
     console.log(`backup written to ${values.to} (integrity check ok)`);
   },
 };
+
+/** `cli copy` and `cli restore`: whole-database moves, implemented in db/ (engine-specific). */
+Object.assign(COMMANDS, {
+  async copy(argv: string[]) {
+    const { values } = parseArgs({ args: argv, options: { from: { type: "string" }, to: { type: "string" }, force: { type: "boolean" } } });
+    if (!values.from || !values.to) throw new UsageError("usage: copy --from URL --to URL [--force]   (file:PATH or postgres://…)");
+    if (values.from === values.to) throw new UsageError("--from and --to are the same database");
+    const from = parseDatabaseUrl(values.from);
+    if (from.kind === "sqlite" && (from.filename === ":memory:" || !fs.existsSync(from.filename))) throw new UsageError(`no database at ${values.from}`);
+    const source = createDb(values.from);
+    const target = createDb(values.to);
+    try {
+      const rows = await copyDatabase(source, target, { force: values.force, log: (l) => console.error(l) });
+      console.log(formatCopyReport(rows));
+      const bad = rows.filter((r) => !r.ok);
+      if (bad.length) {
+        console.error(`error: ${bad.length} table(s) differ after the copy: ${bad.map((r) => r.table).join(", ")}`);
+        return 1;
+      }
+      console.log(`copied ${rows.length} tables, ${rows.reduce((n, r) => n + r.targetRows, 0)} rows; counts and checksums match`);
+    } catch (e) {
+      if (e instanceof CopyRefused) throw new UsageError(e.message);
+      throw e;
+    } finally {
+      await source.destroy();
+      await target.destroy();
+    }
+  },
+
+  async restore(argv: string[]) {
+    const { values } = parseArgs({ args: argv, options: { from: { type: "string" }, force: { type: "boolean" } } });
+    if (!values.from) throw new UsageError("usage: restore --from FILE [--force]   (into DATABASE_URL's SQLite file; stop the server first)");
+    const target = parseDatabaseUrl(getEnv().DATABASE_URL);
+    if (target.kind !== "sqlite" || target.filename === ":memory:") throw new UsageError("restore works on a SQLite file database (use `cli copy` or pg_restore for PostgreSQL)");
+    try {
+      const { tables } = await restoreSqlite(values.from, target.filename, { force: values.force });
+      console.log(`restored ${values.from} into ${target.filename} (${tables} tables with data, integrity check ok)`);
+    } catch (e) {
+      if (e instanceof RestoreRefused) throw new UsageError(e.message);
+      throw e;
+    }
+  },
+} satisfies Record<string, Command>);
 
 /** `cli segments --store CODE [--as-of YYYY-MM-DD]`: every customer's segmentation as CSV on stdout (issue 3). */
 COMMANDS.segments = async (argv) => {

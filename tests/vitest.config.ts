@@ -12,6 +12,8 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     setupFiles: ["tests/helpers/fail-on-console-error.ts"],
+    // Integration tests that start a real server build the app on demand (tests/helpers/build.ts).
+    globalSetup: ["tests/helpers/integration-global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -13,6 +13,11 @@ export const TEST_PG_URL = process.env.TEST_PG_URL || "";
 export const sqliteOnly = TEST_ENGINE === "pg" ? it.skip : it;
 /** `it` only when a PostgreSQL server is available (TEST_PG_URL), whichever engine the suite runs on. */
 export const withPg = TEST_PG_URL ? it : it.skip;
+/**
+ * For tests that open both engines themselves (copy SQLite ⇄ PostgreSQL): run them in the
+ * SQLite pass when TEST_PG_URL is set, not a second time in the PostgreSQL pass.
+ */
+export const crossEngine = TEST_PG_URL && TEST_ENGINE === "sqlite" ? it : it.skip;
 
 function adminUrl(): string {
   if (!TEST_PG_URL) throw new Error("TEST_PG_URL is not set (postgres://user@127.0.0.1:PORT/db)");

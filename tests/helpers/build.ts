@@ -1,0 +1,44 @@
+/**
+ * A Remix build for integration tests that start real servers. Built at most once per
+ * vitest run, into a folder the global setup picked (`inject("buildDir")`), by whichever
+ * worker asks first; the others wait for it. Tests that never start a server never build.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { inject } from "vitest";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+export async function ensureBuild(): Promise<string> {
+  const dir = inject("buildDir");
+  const done = path.join(dir, ".done");
+  const lock = `${dir}.lock`;
+  for (let waited = 0; waited < 180_000; waited += 200) {
+    if (fs.existsSync(done)) return dir;
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      if (!fs.existsSync(done)) {
+        execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+          cwd: ROOT, stdio: "pipe", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: dir },
+        });
+        fs.writeFileSync(done, "");
+      }
+      return dir;
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`timed out waiting for the build in ${dir}`);
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    buildDir: string;
+  }
+}
