@@ -132,16 +132,23 @@ export function segmentationQuery(db: DB, { storeId, asOf, settings }: { storeId
           sql<number>`coalesce(veh.ins_due, 0)`.as("ins_due"),
         ]),
     )
+    .with("totals", (qb) =>
+      qb.selectFrom("agg").select([
+        sql<number>`count(*)`.as("r_n"),
+        sql<number>`sum(case when agg.visits > 0 then 1 else 0 end)`.as("f_n"),
+        sql<number>`sum(case when agg.revenue_fen > 0 then 1 else 0 end)`.as("m_n"),
+      ]).select((eb) => eb.selectFrom("customers").where("customers.store_id", "=", storeId).select(sql<number>`count(*)`.as("c")).as("n")),
+    )
+    // Four sorts of the store's customers. `count(*) over (order by x)` counts the rows with a
+    // value ≤ x (the default frame includes peers); customers without a value sort first
+    // ('' before any date, 0 before any positive number) and are subtracted.
     .with("ranked", (qb) =>
-      qb.selectFrom("base").selectAll().select([
-        sql<number>`row_number() over (order by revenue_fen desc, customer_code asc)`.as("rev_rank"),
-        sql<number>`count(*) over ()`.as("n"),
-        sql<number>`count(*) over (partition by case when last_visit is null then 0 else 1 end order by last_visit asc)`.as("r_le"),
-        sql<number>`count(*) over (partition by case when last_visit is null then 0 else 1 end)`.as("r_n"),
-        sql<number>`count(*) over (partition by case when visits > 0 then 1 else 0 end order by visits asc)`.as("f_le"),
-        sql<number>`count(*) over (partition by case when visits > 0 then 1 else 0 end)`.as("f_n"),
-        sql<number>`count(*) over (partition by case when revenue_fen > 0 then 1 else 0 end order by revenue_fen asc)`.as("m_le"),
-        sql<number>`count(*) over (partition by case when revenue_fen > 0 then 1 else 0 end)`.as("m_n"),
+      qb.selectFrom("base").crossJoin("totals").selectAll("base").select([
+        "totals.n", "totals.r_n", "totals.f_n", "totals.m_n",
+        sql<number>`row_number() over (order by base.revenue_fen desc, base.customer_code asc)`.as("rev_rank"),
+        sql<number>`count(*) over (order by coalesce(base.last_visit, '') asc) - (totals.n - totals.r_n)`.as("r_le"),
+        sql<number>`count(*) over (order by base.visits asc) - (totals.n - totals.f_n)`.as("f_le"),
+        sql<number>`count(*) over (order by base.revenue_fen asc) - (totals.n - totals.m_n)`.as("m_le"),
       ]),
     )
     .selectFrom("ranked")
