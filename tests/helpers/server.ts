@@ -15,11 +15,13 @@ const ROOT = path.resolve(__dirname, "../..");
 
 /**
  * Starts the built app (`cli serve`) on a free port with its own SQLite file.
- * The process is node itself (not an npm wrapper), so its pid is the server's.
+ * The process is node itself (not an npm or tsx wrapper), so its pid is the server's.
  */
 export async function startServer(opts: { dbFile?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dbFile = opts.dbFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cp-e2e-")), "app.db");
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "app/cli.ts", "serve", "--port", "0"], {
+  // `node --import tsx`, not tsx's CLI: the CLI runs the script in a second process, so a
+  // SIGKILL to the pid we hold would leave the real server running as an orphan.
+  const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: "e2e-secret-0123456789abcdef", DEMO: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,95 @@
+/**
+ * A real server for integration tests on the engine the suite runs on: the Remix build
+ * (made once per run, tests/helpers/build.ts) served by `cli serve` in its own process,
+ * on a fresh SQLite file or — with TEST_ENGINE=pg — a fresh PostgreSQL schema, with the
+ * demo dealership. `db` is a second handle on the same database for assertions.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createDb, type DB } from "#db/client";
+import { ensureBuild } from "./build";
+import { createPgSchema, TEST_ENGINE } from "./pg";
+import { startServer, type RunningServer } from "./server";
+
+export interface AppServer {
+  server: RunningServer;
+  url: string;
+  /** DATABASE_URL of the server */
+  databaseUrl: string;
+  /** SQLite file (null on PostgreSQL) */
+  dbFile: string | null;
+  db: DB;
+  /** starts the server again on the same database (after a stop or a kill) */
+  restart(env?: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAppServer(opts: { env?: Record<string, string>; dbFile?: string; engine?: "sqlite" | "pg" } = {}): Promise<AppServer> {
+  const buildDir = await ensureBuild();
+  const engine = opts.engine ?? TEST_ENGINE;
+  let databaseUrl: string;
+  let dbFile: string | null = null;
+  let drop: (() => Promise<void>) | null = null;
+  let tmp: string | null = null;
+  if (engine === "pg") {
+    const schema = await createPgSchema("srv");
+    databaseUrl = schema.url;
+    drop = schema.drop;
+  } else {
+    tmp = opts.dbFile ? null : fs.mkdtempSync(path.join(os.tmpdir(), "cp-srv-"));
+    dbFile = opts.dbFile ?? path.join(tmp!, "app.db");
+    databaseUrl = `file:${dbFile}`;
+  }
+  const start = (env: Record<string, string> = {}) =>
+    startServer({ dbFile: dbFile ?? "/nonexistent", env: { BUILD_DIR: buildDir, DATABASE_URL: databaseUrl, PG_POOL_MAX: "5", ...opts.env, ...env } });
+  const app: AppServer = {
+    server: await start(),
+    url: "",
+    databaseUrl,
+    dbFile,
+    db: null as unknown as DB,
+    async restart(env) {
+      await app.server.stop();
+      app.server = await start(env);
+      app.url = app.server.url;
+    },
+    async close() {
+      await app.server.stop("SIGKILL");
+      await app.db.destroy();
+      if (drop) await drop();
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  app.url = app.server.url;
+  app.db = createDb(databaseUrl);
+  return app;
+}
+
+/** The session id inside a `__session` Set-Cookie (Remix signed cookie: base64(JSON).signature). */
+export function sessionIdFromSetCookie(setCookie: string | null): string | null {
+  const m = /__session=([^;]*)/.exec(setCookie ?? "");
+  if (!m || !m[1]) return null;
+  const raw = decodeURIComponent(m[1]);
+  const value = raw.slice(0, raw.lastIndexOf("."));
+  try {
+    const decoded = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    return typeof decoded === "string" ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Signs in over HTTP; returns the cookie header to send and the session id. */
+export async function signInHttp(url: string, email: string, password = "demo1234"): Promise<{ cookie: string; sessionId: string }> {
+  const res = await fetch(`${url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password, redirectTo: "/" }),
+  });
+  const setCookie = res.headers.get("set-cookie");
+  const sessionId = sessionIdFromSetCookie(setCookie);
+  if (res.status !== 302 || !sessionId) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text().catch(() => "")}`);
+  return { cookie: setCookie!.split(";")[0]!, sessionId };
+}
