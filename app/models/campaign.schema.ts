@@ -396,3 +396,5 @@ export function budgetTotals(lines: { category: string; payer: string; amountFen
   }
   return { byCategory, byPayer, total, actual: hasActual ? actual : null };
 }
+
+export const CloneSchema = z.object({ name: requiredText(LIMITS.name) });

@@ -9,8 +9,9 @@ import type { Campaign, Database, Role } from "#db/schema";
 import { toInt } from "#db/dialect";
 import { addDays } from "~/utils/format";
 import type { FieldErrors } from "~/utils/form";
+import { fenToYuanText } from "~/utils/money";
 import {
-  AMENDABLE_STATUSES, budgetTotals, OPEN_STATUSES, type AmendInput, type CampaignListFilters, type CampaignStatus,
+  AMENDABLE_STATUSES, budgetTotals, CHANNELS, OPEN_STATUSES, type AmendInput, type PlanFormValues, type CampaignListFilters, type CampaignStatus,
   type PlanInput, type TransitionAction,
 } from "./campaign.schema";
 
@@ -237,7 +238,10 @@ export const KPI_COLUMNS = ["kpi_reach_rate_percent", "kpi_yes_count", "kpi_arri
 type BudgetIn = PlanInput["budget"][number];
 type TaskIn = PlanInput["tasks"][number];
 
-/** Writes channels, budget lines and tasks; existing line/task ids are updated in place (a line keeps its actual cost). */
+/**
+ * Writes channels, budget lines and tasks; existing line/task ids are updated in place (a line
+ * keeps its actual cost). Returns the ids of the lines and tasks in their order.
+ */
 async function syncChildren(
   trx: Q,
   campaignId: number,
@@ -255,6 +259,8 @@ async function syncChildren(
 
   const oldLines = new Set((await trx.selectFrom("campaign_budget_lines").select("id").where("campaign_id", "=", campaignId).execute()).map((r) => r.id));
   const keptLines = new Set<number>();
+  const budgetIds: number[] = [];
+  const taskIds: number[] = [];
   for (const [position, l] of parts.budget.entries()) {
     const values = {
       position, category: l.category, description: l.description, quantity: l.quantity,
@@ -262,9 +268,12 @@ async function syncChildren(
     };
     if (l.id !== null && oldLines.has(l.id) && !keptLines.has(l.id)) {
       keptLines.add(l.id);
+      budgetIds.push(l.id);
       await trx.updateTable("campaign_budget_lines").set(values).where("id", "=", l.id).execute();
     } else {
-      await trx.insertInto("campaign_budget_lines").values({ campaign_id: campaignId, ...values, actual_fen: null, actual_note: null }).execute();
+      const row = await trx.insertInto("campaign_budget_lines").values({ campaign_id: campaignId, ...values, actual_fen: null, actual_note: null })
+        .returning("id").executeTakeFirstOrThrow();
+      budgetIds.push(toInt(row.id));
     }
   }
   const goneLines = [...oldLines].filter((id) => !keptLines.has(id));
@@ -279,13 +288,16 @@ async function syncChildren(
     };
     if (t.id !== null && oldTasks.has(t.id) && !keptTasks.has(t.id)) {
       keptTasks.add(t.id);
+      taskIds.push(t.id);
       await trx.updateTable("campaign_tasks").set(values).where("id", "=", t.id).execute();
     } else {
-      await trx.insertInto("campaign_tasks").values({ campaign_id: campaignId, ...values }).execute();
+      const row = await trx.insertInto("campaign_tasks").values({ campaign_id: campaignId, ...values }).returning("id").executeTakeFirstOrThrow();
+      taskIds.push(toInt(row.id));
     }
   }
   const goneTasks = [...oldTasks].filter((id) => !keptTasks.has(id));
   if (goneTasks.length) await trx.deleteFrom("campaign_tasks").where("id", "in", goneTasks).execute();
+  return { budgetIds, taskIds };
 }
 
 async function appendHistory(
@@ -347,8 +359,8 @@ export async function updatePlan(db: DB, { storeId, id, actor, input }: { storeI
     await checkReferences(trx, storeId, input);
     const now = new Date().toISOString();
     await bumpVersion(trx, campaign, input.version, actor, planColumns(input), now);
-    await syncChildren(trx, id, input, input.eventStart);
-    return { version: campaign.version + 1, updatedAt: now };
+    const ids = await syncChildren(trx, id, input, input.eventStart);
+    return { version: campaign.version + 1, updatedAt: now, ...ids };
   });
 }
 
@@ -394,9 +406,9 @@ export async function amendPlan(db: DB, { storeId, id, actor, input }: { storeId
     const newTotal = input.budget.reduce((s, l) => s + l.amountFen, 0);
     if (oldTotal !== newTotal) changes.push({ campaignId: id, userId: actor.id, kind: "field", field: "budget_total", oldValue: String(oldTotal), newValue: String(newTotal) });
     await bumpVersion(trx, campaign, input.version, actor, kpi, now);
-    await syncChildren(trx, id, { budget: input.budget, tasks: input.tasks }, campaign.event_start);
+    const ids = await syncChildren(trx, id, { budget: input.budget, tasks: input.tasks }, campaign.event_start);
     await appendHistory(trx, changes, now);
-    return { version: campaign.version + 1, updatedAt: now, changes: changes.length };
+    return { version: campaign.version + 1, updatedAt: now, changes: changes.length, ...ids };
   });
 }
 
@@ -520,4 +532,33 @@ export async function listCampaignMonth(db: DB, { storeId, month }: { storeId: n
     .orderBy("invitation_start").orderBy("id")
     .execute();
   return { month, first, next, rows };
+}
+
+/** The plan as form values (strings, as the form posts them), channels in their fixed order. */
+export function planFormValues(detail: CampaignDetail): PlanFormValues {
+  const c = detail.campaign;
+  const s = (v: string | number | null) => (v === null ? "" : String(v));
+  const yuan = (fen: number | null) => (fen === null ? "" : fenToYuanText(fen));
+  return {
+    version: String(c.version), name: c.name, ownerId: s(c.owner_id), templateKey: c.template_key ?? "",
+    background: s(c.background), goals: detail.goals.map((g) => ({ text: g.text, target: String(g.target), unit: g.unit })),
+    nonQuantifiedGoals: s(c.non_quantified_goals),
+    kpiReachRatePercent: s(c.kpi_reach_rate_percent), kpiYesCount: s(c.kpi_yes_count), kpiArrivals: s(c.kpi_arrivals),
+    kpiConversions: s(c.kpi_conversions), kpiRevenue: yuan(c.kpi_revenue_fen), kpiDeposits: yuan(c.kpi_deposits_fen), kpiRoiPercent: s(c.kpi_roi_percent),
+    segmentId: s(c.segment_id), holdoutPercent: String(c.holdout_percent),
+    theme: s(c.theme), topicTechnique: s(c.topic_technique), topicSubkind: s(c.topic_subkind), businessChain: s(c.business_chain),
+    offer: s(c.offer), script: s(c.script),
+    invitationStart: s(c.invitation_start), invitationEnd: s(c.invitation_end), eventStart: s(c.event_start), eventEnd: s(c.event_end), reviewDate: s(c.review_date),
+    venue: s(c.venue),
+    channels: CHANNELS.map((key) => {
+      const ch = detail.channels.find((x) => x.channel === key);
+      return { key, selected: !!ch, plannedReach: ch ? s(ch.planned_reach) : "" };
+    }),
+    budget: detail.budget.map((l) => ({
+      id: String(l.id), category: l.category, description: l.description, quantity: String(l.quantity), unitCost: fenToYuanText(l.unit_cost_fen), payer: l.payer,
+    })),
+    tasks: detail.tasks.map((t) => ({
+      id: String(t.id), title: t.title, phase: t.phase, ownerId: s(t.owner_id), dueDate: s(t.due_date), relativeDays: s(t.relative_days), status: t.status,
+    })),
+  };
 }

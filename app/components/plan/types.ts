@@ -1,0 +1,8 @@
+import type { SerializeFrom } from "@remix-run/node";
+import type { CampaignDetail as Detail } from "~/models/campaign.server";
+import type { SegmentSummary } from "~/models/segment.server";
+
+/** The campaign detail as a loader sends it (plain JSON). */
+export type CampaignDetail = SerializeFrom<Detail>;
+export type SegmentSummaryView = SerializeFrom<SegmentSummary>;
+export type Option = { id: number; name: string };
