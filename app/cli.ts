@@ -172,6 +172,45 @@ COMMANDS.segments = async (argv) => {
   });
 };
 
+/**
+ * `cli import --store CODE [--store-name N] [--customers F] [--vehicles F] [--visits F] [--progress]`:
+ * the customer-base import (issue 3). All or nothing: any bad row → every bad row on stderr, exit 1.
+ */
+COMMANDS.import = async (argv) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      store: { type: "string" }, "store-name": { type: "string" }, customers: { type: "string" },
+      vehicles: { type: "string" }, visits: { type: "string" }, progress: { type: "boolean" },
+    },
+  });
+  const files = { customers: values.customers, vehicles: values.vehicles, visits: values.visits };
+  if (!values.store || !Object.values(files).some(Boolean)) {
+    throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--progress]");
+  }
+  for (const f of Object.values(files)) if (f && !fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  const { importCustomerBase, formatImportIssues, formatImportSummary } = await import("./models/import.server");
+  return withDb(async (db) => {
+    let shown = "";
+    const outcome = await importCustomerBase(db, {
+      store: { code: values.store!, name: values["store-name"] },
+      files: Object.fromEntries(Object.entries(files).filter(([, f]) => f)) as Record<string, string>,
+      onProgress: values.progress
+        ? (p) => {
+          const line = `${p.phase} ${Math.floor((100 * p.done) / Math.max(1, p.total))}%`;
+          if (line !== shown) process.stderr.write(`${(shown = line)}\n`);
+        }
+        : undefined,
+    });
+    if (!outcome.ok) {
+      process.stderr.write(`${formatImportIssues(outcome).join("\n")}\n`);
+      return 1;
+    }
+    console.log(formatImportSummary(outcome, values.store!).join("\n"));
+    return 0;
+  });
+};
+
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? COMMANDS[name] : undefined;
