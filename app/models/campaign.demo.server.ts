@@ -1,0 +1,50 @@
+/**
+ * Demo campaigns for the demo dealership (ZZ01), made through the same model functions as
+ * the app: one draft, one submitted and one approved plan, each from a template (zh-CN),
+ * each aimed at a saved segment (created here when the demo has none of that name).
+ */
+import type { DB } from "#db/client";
+import { fixedT } from "~/utils/meta";
+import { planDefaults } from "./campaign-templates";
+import { PlanSchema } from "./campaign.schema";
+import { createCampaign, transition, type Actor } from "./campaign.server";
+import type { DemoContext } from "./demo.server";
+import type { SegmentDefinition } from "./segment.schema";
+import { createSegment } from "./segment.server";
+
+const DEMO_SEGMENTS: Record<string, { name: string; definition: SegmentDefinition }> = {
+  group2: { name: "客群2·待开发（首保关爱）", definition: { match: "all", conditions: [{ kind: "group", values: [2] }] } },
+  insurance: { name: "保险即将到期（60天内）", definition: { match: "all", conditions: [{ kind: "insuranceDue", due: true }] } },
+  group7: { name: "客群7·重安全", definition: { match: "all", conditions: [{ kind: "group", values: [7] }] } },
+};
+
+async function demoSegment(db: DB, storeId: number, userId: number, key: keyof typeof DEMO_SEGMENTS): Promise<number> {
+  const { name, definition } = DEMO_SEGMENTS[key]!;
+  const existing = await db.selectFrom("segments").select("id").where("store_id", "=", storeId).where("name", "=", name).executeTakeFirst();
+  if (existing) return existing.id;
+  return (await createSegment(db, { storeId, userId, name, definition })).id;
+}
+
+export async function seedCampaignsDemo(ctx: DemoContext): Promise<void> {
+  const { db, today } = ctx;
+  const storeId = ctx.stores.ZZ01;
+  const authorId = ctx.users["manager@demo.test"];
+  const approverId = ctx.users["manager2@demo.test"];
+  if (!storeId || !authorId || !approverId) return;
+  const author: Actor = { id: authorId, role: "manager" };
+  const approver: Actor = { id: approverId, role: "manager" };
+  const t = fixedT("zh-CN");
+  const plans = [
+    { template: "car_care_class", segment: "group7", status: "draft" },
+    { template: "insurance_renewal_drive", segment: "insurance", status: "submitted" },
+    { template: "first_maintenance_day", segment: "group2", status: "approved" },
+  ] as const;
+  for (const p of plans) {
+    const segmentId = await demoSegment(db, storeId, authorId, p.segment);
+    const values = planDefaults(t, { templateKey: p.template, today, ownerId: authorId });
+    const input = PlanSchema.parse({ ...values, segmentId: String(segmentId) });
+    const c = await createCampaign(db, { storeId, actor: author, input });
+    if (p.status === "submitted" || p.status === "approved") await transition(db, { storeId, id: c.id, actor: author, action: "submit" });
+    if (p.status === "approved") await transition(db, { storeId, id: c.id, actor: approver, action: "approve", comment: "同意，注意控制礼品预算。" });
+  }
+}
