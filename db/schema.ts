@@ -255,6 +255,134 @@ export interface CustomerSegmentTable {
   insurance_due: number;
 }
 
+// ── Invitations (issue 5, app/models/invitation.server.ts) ──
+
+export type InvitationResult = "pending" | "yes" | "maybe" | "no";
+export type AttemptOutcome = "no_answer" | "wrong_number" | "callback" | "yes" | "maybe" | "no";
+export type LossReason = "no_time" | "price" | "distance" | "serviced_elsewhere" | "not_interested" | "unreachable" | "other";
+
+/**
+ * The audience snapshot of a campaign, taken when a manager starts invitations: the segment
+ * and as-of date it was drawn from, the hold-out share and the seed of the draw (createRng),
+ * how many customers were excluded because they refused contact (do_not_contact), and how
+ * many times it was taken (re-snapshots are allowed until the first attempt).
+ */
+export interface CampaignAudienceTable {
+  campaign_id: number;
+  store_id: number;
+  segment_id: number | null;
+  as_of: string;
+  seed: number;
+  holdout_percent: number;
+  /** audience invitations including the hold-out */
+  audience_count: number;
+  holdout_count: number;
+  excluded_do_not_contact: number;
+  snapshot_count: Generated<number>;
+  snapshot_by: number | null;
+  snapshot_at: string;
+}
+
+/**
+ * One invitation per (campaign, customer). `kind` audience = from the segment snapshot,
+ * associated = added by hand (关联客户). `holdout` = 1: drawn into the hold-out group, never
+ * contacted (no assignee, no attempts). `customer_group`/`customer_tier`: the 8-group
+ * number and pyramid tier at snapshot time (null for associated customers not yet
+ * segmented). `round_id` is the latest round the invitation is in. `result` changes with
+ * attempts whose outcome is yes/maybe/no. Follow-up per result: yes → intent_verified,
+ * deposit_fen/deposit_receipt; maybe → next_follow_up (YYYY-MM-DD), manager_joins;
+ * no → loss_reason (+ loss_note for "other"), loss_verified_by/at (supervisor).
+ * `callback_at` is a local date-time `YYYY-MM-DDTHH:mm` in the store's time zone.
+ * `version` is bumped on every change (optimistic concurrency).
+ */
+export interface InvitationTable {
+  id: Generated<number>;
+  campaign_id: number;
+  store_id: number;
+  customer_id: number;
+  kind: "audience" | "associated";
+  holdout: number;
+  customer_group: number | null;
+  customer_tier: string | null;
+  assignee_id: number | null;
+  round_id: number | null;
+  result: Generated<InvitationResult>;
+  attempts_count: Generated<number>;
+  last_attempt_at: string | null;
+  intent_verified: Generated<number>;
+  deposit_fen: number | null;
+  deposit_receipt: string | null;
+  next_follow_up: string | null;
+  callback_at: string | null;
+  manager_joins: Generated<number>;
+  loss_reason: LossReason | null;
+  loss_note: string | null;
+  loss_verified_by: number | null;
+  loss_verified_at: string | null;
+  added_by: number | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 邀约轮次: round 1 covers the audience; later rounds the invitations still pending/maybe. */
+export interface InvitationRoundTable {
+  id: Generated<number>;
+  campaign_id: number;
+  number: number;
+  /** JSON array of channel keys (phone, sms, …) */
+  channels: string;
+  start_date: string | null;
+  end_date: string | null;
+  opened_by: number | null;
+  opened_at: string;
+}
+
+/** Which invitations a round covers, and who they were assigned to in it (reassignments update it). */
+export interface InvitationRoundMemberTable {
+  round_id: number;
+  invitation_id: number;
+  assignee_id: number | null;
+}
+
+/** Every contact attempt (append-only). `callback_at`: local `YYYY-MM-DDTHH:mm` for outcome callback. */
+export interface InvitationAttemptTable {
+  id: Generated<number>;
+  invitation_id: number;
+  campaign_id: number;
+  round_id: number | null;
+  user_id: number;
+  channel: string;
+  at: string;
+  outcome: AttemptOutcome;
+  callback_at: string | null;
+  note: string | null;
+}
+
+/**
+ * Append-only history of an invitation: kind created | attempt | result | assignee | deposit |
+ * verification | follow_up | round | holdout…, with field, old → new, who and when.
+ */
+export interface InvitationEventTable {
+  id: Generated<number>;
+  invitation_id: number;
+  campaign_id: number;
+  user_id: number | null;
+  at: string;
+  kind: string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  attempt_id: number | null;
+}
+
+/** A staff member confirmed reading the campaign's unified script (一场培训) before calling. */
+export interface ScriptAcknowledgementTable {
+  campaign_id: number;
+  user_id: number;
+  at: string;
+}
+
 export interface Database {
   stores: StoreTable;
   users: UserTable;
@@ -274,6 +402,13 @@ export interface Database {
   campaign_budget_lines: CampaignBudgetLineTable;
   campaign_tasks: CampaignTaskTable;
   campaign_history: CampaignHistoryTable;
+  campaign_audiences: CampaignAudienceTable;
+  invitations: InvitationTable;
+  invitation_rounds: InvitationRoundTable;
+  invitation_round_members: InvitationRoundMemberTable;
+  invitation_attempts: InvitationAttemptTable;
+  invitation_events: InvitationEventTable;
+  script_acknowledgements: ScriptAcknowledgementTable;
 }
 
 export type Store = Selectable<StoreTable>;
@@ -287,4 +422,8 @@ export type Campaign = Selectable<CampaignTable>;
 export type CampaignBudgetLine = Selectable<CampaignBudgetLineTable>;
 export type CampaignTask = Selectable<CampaignTaskTable>;
 export type CampaignHistoryEntry = Selectable<CampaignHistoryTable>;
+export type Invitation = Selectable<InvitationTable>;
+export type InvitationRound = Selectable<InvitationRoundTable>;
+export type InvitationAttempt = Selectable<InvitationAttemptTable>;
+export type InvitationEvent = Selectable<InvitationEventTable>;
 export type { ColumnType };

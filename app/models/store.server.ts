@@ -30,6 +30,16 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  // invitations (issue 5): children of invitations first, then rounds and the audience
+  ...(["invitation_events", "invitation_attempts", "invitation_round_members"] as const).map(
+    (table) => (db: DB, id: number) =>
+      db.deleteFrom(table).where("invitation_id", "in", db.selectFrom("invitations").select("id").where("store_id", "=", id)).execute(),
+  ),
+  (db, id) => db.deleteFrom("invitations").where("store_id", "=", id).execute(),
+  ...(["invitation_rounds", "script_acknowledgements", "campaign_audiences"] as const).map(
+    (table) => (db: DB, id: number) =>
+      db.deleteFrom(table).where("campaign_id", "in", db.selectFrom("campaigns").select("id").where("store_id", "=", id)).execute(),
+  ),
   // customers & segments (issue 3)
   (db, id) => db.deleteFrom("customer_segments").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("segment_snapshots").where("store_id", "=", id).execute(),

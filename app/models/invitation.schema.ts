@@ -1,0 +1,276 @@
+/**
+ * Invitation forms and the board's JSON moves (browser-safe: zod only). Messages are i18n
+ * keys in the invitations namespace. The same schemas parse the no-JS forms (FormData
+ * strings) and the drag-and-drop JSON.
+ */
+import { z } from "zod";
+import { yuanToFen } from "~/utils/money";
+import { CHANNELS } from "./campaign.schema";
+import { GROUPS, TIERS } from "./domain";
+
+export const RESULTS = ["pending", "yes", "maybe", "no"] as const;
+export type InvitationResult = (typeof RESULTS)[number];
+/** Board columns are the four results, in this order. */
+export const COLUMNS = RESULTS;
+export type Column = InvitationResult;
+
+export const OUTCOMES = ["no_answer", "wrong_number", "callback", "yes", "maybe", "no"] as const;
+export type AttemptOutcome = (typeof OUTCOMES)[number];
+/** Outcomes that reach nobody's decision: the result stays as it is. */
+export const CONTACT_OUTCOMES = ["no_answer", "wrong_number", "callback"] as const;
+
+export const LOSS_REASONS = ["no_time", "price", "distance", "serviced_elsewhere", "not_interested", "unreachable", "other"] as const;
+export type LossReason = (typeof LOSS_REASONS)[number];
+
+export { CHANNELS };
+export type Channel = (typeof CHANNELS)[number];
+
+/** The three follow-ups rule: pending/maybe invitations with fewer attempts are flagged. */
+export const MIN_ATTEMPTS = 3;
+/** Cards rendered per board column before "show more". */
+export const BOARD_PAGE = 25;
+
+export const FLAGS = ["short", "callback_today", "deposit"] as const;
+export type Flag = (typeof FLAGS)[number];
+
+const E = {
+  required: "invitations:errors.required",
+  choice: "invitations:errors.choice",
+  date: "invitations:errors.date",
+  dateTime: "invitations:errors.dateTime",
+  deposit: "invitations:errors.deposit",
+  id: "invitations:errors.id",
+  tooLong: "invitations:errors.tooLong",
+} as const;
+
+const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
+
+const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
+
+const id = (message: string = E.id) =>
+  raw.transform((v, ctx) => {
+    if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return Number(v);
+  });
+
+const optionalId = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
+    ctx.addIssue({ code: "custom", message: E.id });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+
+const version = raw.transform((v, ctx) => {
+  if (!/^\d{1,9}$/.test(v)) {
+    ctx.addIssue({ code: "custom", message: "invitations:errors.version" });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, requiredMessage: string = E.required) =>
+  raw.transform((v, ctx) => {
+    if (v === "") {
+      ctx.addIssue({ code: "custom", message: requiredMessage });
+      return z.NEVER;
+    }
+    if (!(values as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: E.choice });
+      return z.NEVER;
+    }
+    return v as T[number];
+  });
+
+export function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s && Number(m[1]) >= 2000 && Number(m[1]) <= 2100;
+}
+
+const date = (requiredMessage: string | null) =>
+  raw.transform((v, ctx) => {
+    if (v === "") {
+      if (requiredMessage) {
+        ctx.addIssue({ code: "custom", message: requiredMessage });
+        return z.NEVER;
+      }
+      return null;
+    }
+    if (!isRealDate(v)) {
+      ctx.addIssue({ code: "custom", message: E.date });
+      return z.NEVER;
+    }
+    return v;
+  });
+
+/** Local `YYYY-MM-DDTHH:mm` in the store's time zone. */
+const dateTime = (requiredMessage: string) =>
+  raw.transform((v, ctx) => {
+    if (v === "") {
+      ctx.addIssue({ code: "custom", message: requiredMessage });
+      return z.NEVER;
+    }
+    const m = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/.exec(v);
+    if (!m || !isRealDate(m[1]!)) {
+      ctx.addIssue({ code: "custom", message: E.dateTime });
+      return z.NEVER;
+    }
+    return `${m[1]}T${m[2]}:${m[3]}`;
+  });
+
+const checkbox = z.union([z.boolean(), z.string(), z.number()]).optional().transform((v) => v === true || v === "on" || v === "true" || v === "1" || v === 1);
+
+/** Yuan text → fen; "" → null; negative, not a number or more than two decimals → error. */
+const deposit = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  const fen = yuanToFen(v);
+  if (fen === null || fen > 10_000_000_000) {
+    ctx.addIssue({ code: "custom", message: E.deposit });
+    return z.NEVER;
+  }
+  return fen;
+});
+
+const channel = raw.transform((v, ctx) => {
+  if (v === "") return "phone" as Channel;
+  if (!(CHANNELS as readonly string[]).includes(v)) {
+    ctx.addIssue({ code: "custom", message: E.choice });
+    return z.NEVER;
+  }
+  return v as Channel;
+});
+
+const base = {
+  invitationId: id(),
+  version,
+  channel,
+  note: text(500),
+};
+
+/** One contact attempt; the fields each outcome requires (the brief's table). */
+export const AttemptSchema = z.discriminatedUnion("outcome", [
+  z.object({ ...base, outcome: z.literal("no_answer") }),
+  z.object({ ...base, outcome: z.literal("wrong_number") }),
+  z.object({ ...base, outcome: z.literal("callback"), callbackAt: dateTime("invitations:errors.callbackRequired") }),
+  z.object({
+    ...base,
+    outcome: z.literal("yes"),
+    intentVerified: checkbox,
+    deposit,
+    depositReceipt: text(60),
+  }),
+  z.object({ ...base, outcome: z.literal("maybe"), nextFollowUp: date("invitations:errors.followUpRequired"), managerJoins: checkbox }),
+  z.object({ ...base, outcome: z.literal("no"), lossReason: choice(LOSS_REASONS, "invitations:errors.lossReasonRequired"), lossNote: text(500) })
+    .superRefine((v, ctx) => {
+      if (v.lossReason === "other" && !v.lossNote) ctx.addIssue({ code: "custom", path: ["lossNote"], message: "invitations:errors.lossNoteRequired" });
+    }),
+], { error: () => "invitations:errors.outcome" });
+export type AttemptInput = z.output<typeof AttemptSchema>;
+
+/**
+ * A board move: the target column decides the outcome (yes/maybe/no); a move back to
+ * "To contact" names a contact outcome (no answer, wrong number, callback) and reopens the
+ * invitation (result pending).
+ */
+export const MoveSchema = z.preprocess((input) => {
+  if (!input || typeof input !== "object") return input;
+  const v = input as Record<string, unknown>;
+  if (v.to === "yes" || v.to === "maybe" || v.to === "no") return { ...v, outcome: v.to };
+  return v;
+}, z.object({ to: z.enum(COLUMNS, { error: () => "invitations:errors.unknownColumn" }) }).passthrough())
+  .transform((v, ctx) => {
+    const parsed = AttemptSchema.safeParse(v);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+      return z.NEVER;
+    }
+    if (v.to === "pending" && !(CONTACT_OUTCOMES as readonly string[]).includes(parsed.data.outcome)) {
+      ctx.addIssue({ code: "custom", path: ["outcome"], message: "invitations:errors.outcome" });
+      return z.NEVER;
+    }
+    return { ...parsed.data, reopen: v.to === "pending" };
+  });
+export type MoveInput = z.output<typeof MoveSchema>;
+
+/** Board and forms on the board page. */
+export const BoardActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("confirm_script") }),
+  z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
+], { error: () => "invitations:errors.intent" });
+
+/** Filters in the board's URL. `assignee`: "me", "all", "none" or a user id. */
+export const BoardFiltersSchema = z.object({
+  round: optionalId.catch(null),
+  assignee: z.union([z.enum(["me", "all", "none"]), z.string().regex(/^\d{1,12}$/)]).optional().catch(undefined),
+  group: raw.transform((v) => ((GROUPS as readonly number[]).includes(Number(v)) ? Number(v) : null)).catch(null),
+  tier: raw.transform((v) => ((TIERS as readonly string[]).includes(v) ? v : null)).catch(null),
+  flag: raw.transform((v) => ((FLAGS as readonly string[]).includes(v) ? (v as Flag) : null)).catch(null),
+  q: raw.transform((v) => (v === "" ? null : v.slice(0, 60))).catch(null),
+  /** cards per column wanted, e.g. show=pending:50 (show more) */
+  show: raw.transform((v) => {
+    const out: Partial<Record<Column, number>> = {};
+    for (const part of v.split(",")) {
+      const [col, n] = part.split(":");
+      if ((COLUMNS as readonly string[]).includes(col ?? "") && /^\d{1,5}$/.test(n ?? "")) out[col as Column] = Math.min(Number(n), 2000);
+    }
+    return out;
+  }).catch({}),
+});
+export type BoardFilters = z.output<typeof BoardFiltersSchema>;
+
+/** Manager forms on the invitations page. */
+export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("start"),
+    campaignVersion: version,
+    seed: raw.transform((v, ctx) => {
+      if (v === "") return null;
+      if (!/^\d{1,9}$/.test(v)) {
+        ctx.addIssue({ code: "custom", message: "invitations:errors.seed" });
+        return z.NEVER;
+      }
+      return Number(v);
+    }),
+  }),
+  z.object({ intent: z.literal("snapshot") }),
+  z.object({
+    intent: z.literal("open_round"),
+    channels: z.union([z.string(), z.array(z.string())]).optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.enum(CHANNELS, { error: () => E.choice })).min(1, "invitations:errors.channelsRequired")),
+    startDate: date("invitations:errors.required"),
+    endDate: date("invitations:errors.required"),
+  }).superRefine((v, ctx) => {
+    if (v.startDate && v.endDate && v.endDate < v.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "invitations:errors.endBeforeStart" });
+  }),
+  z.object({
+    intent: z.literal("assign"),
+    roundId: id(),
+    staffIds: z.union([z.string(), z.array(z.string())]).optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.staffRequired")),
+    balanceByGroup: checkbox,
+    redistributeAll: checkbox,
+  }),
+  z.object({
+    intent: z.literal("reassign"),
+    invitationIds: z.union([z.string(), z.array(z.string())]).optional()
+      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.selectionRequired")),
+    assigneeId: id("invitations:errors.assigneeRequired"),
+  }),
+  z.object({ intent: z.literal("add_associated"), customerId: id() }),
+  z.object({
+    intent: z.literal("create_associated"),
+    name: raw.pipe(z.string().min(1, E.required).max(60, E.tooLong)),
+    phone: raw.pipe(z.string().regex(/^(1\d{10})?$/, "invitations:errors.phone")).transform((v) => (v === "" ? null : v)),
+  }),
+  z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
+], { error: () => "invitations:errors.intent" });
+export type InvitationsAdminInput = z.output<typeof InvitationsAdminSchema>;
