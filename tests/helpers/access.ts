@@ -1,0 +1,121 @@
+/**
+ * The access sweep's declarations (tests/integration/access-sweep.test.ts). Every route of
+ * the app comes from the built route manifest; each must be listed here.
+ *
+ * Feature authors: when you add `app/routes/<file>.tsx`, add `"<file>": { loader, action }`
+ * to ROUTE_ACCESS (who may call its loader / action), and if its path has a new `:param`,
+ * a resolver in PARAM_RESOLVERS returning an id of that kind in store ZZ01 (create one if
+ * the demo has none). The sweep then checks, over HTTP on a real server: signed out →
+ * redirect to /login (or 401); staff → 403 on "manager"; another store's manager → 404 on
+ * every ZZ01 id (and no change to the database on POST).
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { DB } from "#db/client";
+
+/** public: anyone · user: any signed-in user of the store · manager: managers and admins (staff get 403) */
+export type Access = "public" | "user" | "manager";
+
+export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> = {
+  $: { loader: "public" },
+  _index: { loader: "user" },
+  healthz: { loader: "public" },
+  lang: { loader: "public", action: "public" },
+  login: { loader: "public", action: "public" },
+  logout: { loader: "public", action: "public" },
+  store: { loader: "public", action: "user" },
+  settings: { loader: "manager", action: "manager" },
+  "customers._index": { loader: "user" },
+  "customers.$id": { loader: "user", action: "manager" },
+  "segments._index": { loader: "user" },
+  "campaigns._index": { loader: "user" },
+  "campaigns.new": { loader: "manager", action: "manager" },
+  "campaigns.audience": { loader: "user" },
+  "campaigns.$id._index": { loader: "user", action: "manager" },
+  "campaigns.$id.plan": { loader: "user", action: "manager" },
+  "campaigns.$id.print": { loader: "user" },
+};
+
+export interface Store {
+  id: number;
+  /** a manager of this store */
+  managerId: number;
+}
+
+/**
+ * `path prefix ending in the param` → an id of that kind belonging to store ZZ01.
+ * Keyed by the prefix so that `campaigns/:id` serves `campaigns/:id/plan`, `…/print`, ….
+ */
+export const PARAM_RESOLVERS: Record<string, (db: DB, store: Store) => Promise<string | number | null>> = {
+  "customers/:id": async (db, store) =>
+    (await db.selectFrom("customers").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
+  "segments/:id": async (db, store) =>
+    (await db.selectFrom("segments").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
+  "campaigns/:id": async (db, store) => {
+    const found = await db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst();
+    if (found) return found.id;
+    const { createCampaign } = await import("~/models/campaign.server");
+    const { PlanSchema } = await import("~/models/campaign.schema");
+    const input = PlanSchema.parse({ name: "access sweep", version: 0 });
+    return (await createCampaign(db, { storeId: store.id, actor: { id: store.managerId, role: "manager" }, input })).id;
+  },
+};
+
+export interface SweepRoute {
+  /** route id without "routes/", i.e. the file name: `campaigns.$id.plan` */
+  key: string;
+  /** URL pattern: `/campaigns/:id/plan` */
+  pattern: string;
+  index: boolean;
+  hasLoader: boolean;
+  hasAction: boolean;
+  params: string[];
+}
+
+interface ManifestRoute {
+  id: string;
+  parentId?: string;
+  path?: string;
+  index?: boolean;
+  module: { loader?: unknown; action?: unknown; default?: unknown };
+}
+
+/** Every route of the built app (server build's `routes` export), with its full URL pattern. */
+export async function routesFromBuild(buildDir: string): Promise<SweepRoute[]> {
+  const build = (await import(pathToFileURL(path.join(buildDir, "index.js")).href)) as { routes: Record<string, ManifestRoute> };
+  const routes = build.routes;
+  const fullPath = (r: ManifestRoute): string => {
+    const own = r.path ?? "";
+    const parent = r.parentId ? routes[r.parentId] : undefined;
+    const up = parent ? fullPath(parent) : "";
+    return [up, own].filter(Boolean).join("/");
+  };
+  return Object.values(routes)
+    .filter((r) => r.id !== "root")
+    .map((r) => {
+      const p = fullPath(r);
+      return {
+        key: r.id.replace(/^routes\//, ""),
+        pattern: `/${p}`,
+        index: !!r.index,
+        hasLoader: typeof r.module.loader === "function",
+        hasAction: typeof r.module.action === "function",
+        params: [...p.matchAll(/:(\w+)/g)].map((m) => m[1]!),
+      };
+    })
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** The resolver key for each param of a pattern: the path up to and including it. */
+export function paramKeys(pattern: string): { param: string; key: string }[] {
+  const parts = pattern.replace(/^\//, "").split("/");
+  const out: { param: string; key: string }[] = [];
+  parts.forEach((part, i) => {
+    if (part.startsWith(":")) out.push({ param: part.slice(1), key: parts.slice(0, i + 1).join("/") });
+  });
+  return out;
+}
+
+export function fillPattern(pattern: string, values: Record<string, string | number>): string {
+  return pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(values[name]))).replace(/\/\*$/, "/no-such-page");
+}
