@@ -1,5 +1,8 @@
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
+import { LINES, VISIT_TYPE_LINE, type GroupNumber, type Line, type Tier, type VisitType } from "./domain";
+import type { CustomerEdit, CustomerListQuery } from "./customer.schema";
+import { ensureSegments } from "./segmentation.server";
 
 /** 13812345678 → 138****5678 (what staff see). */
 export function maskPhone(phone: string | null): string | null {
@@ -7,44 +10,147 @@ export function maskPhone(phone: string | null): string | null {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****";
 }
 
+/**
+ * The store's customers: search (name, phone or its last 4 digits, customer code, plate,
+ * VIN), filters (group, tier, usage, preference), sort and page. Group and tier come from
+ * the segmentation snapshot for today.
+ */
 export async function listCustomers(
   db: DB,
-  { storeId, q, page = 1, pageSize = 25 }: { storeId: number; q?: string; page?: number; pageSize?: number },
+  { storeId, q, group = [], tier = [], usage, preference, sort = "code", dir = "asc", page = 1, size = 25 }:
+    { storeId: number } & Partial<CustomerListQuery>,
 ) {
-  let query = db.selectFrom("customers").where("customers.store_id", "=", storeId);
+  await ensureSegments(db, { storeId });
+  let query = db
+    .selectFrom("customers")
+    .leftJoin("customer_segments", "customer_segments.customer_id", "customers.id")
+    .where("customers.store_id", "=", storeId);
   const term = q?.trim();
   if (term) {
     const like = `%${term}%`;
+    const digits = /^\d+$/.test(term);
     query = query.where((eb) =>
       eb.or([
         eb("customers.name", "like", like),
         eb("customers.customer_code", "=", term),
-        /^\d{4}$/.test(term) ? eb("customers.phone", "like", `%${term}`) : eb("customers.phone", "=", term),
-        eb("customers.id", "in", eb.selectFrom("vehicles").select("customer_id")
+        ...(digits ? [eb("customers.phone", "like", term.length === 4 ? `%${term}` : like)] : []),
+        eb("customers.id", "in", eb.selectFrom("vehicles").select("vehicles.customer_id")
           .where("vehicles.store_id", "=", storeId)
           .where((v) => v.or([v("vehicles.plate", "like", like), v("vehicles.vin", "=", term.toUpperCase())]))),
       ]),
     );
   }
+  if (group.length) query = query.where("customer_segments.grp", "in", group);
+  if (tier.length) query = query.where("customer_segments.tier", "in", tier);
+  if (usage) query = query.where("customers.usage", "=", usage);
+  if (preference) {
+    query = query.where((eb) => eb.exists(eb.selectFrom("customer_preferences").select("customer_preferences.customer_id")
+      .whereRef("customer_preferences.customer_id", "=", "customers.id").where("customer_preferences.preference", "=", preference)));
+  }
   const total = toInt((await query.select((eb) => eb.fn.countAll().as("n")).executeTakeFirst())?.n);
+  const column = { code: "customers.customer_code", name: "customers.name", revenue: "customer_segments.revenue_fen", lastVisit: "customer_segments.last_visit" } as const;
   const rows = await query
-    .select(["customers.id", "customers.customer_code", "customers.name", "customers.phone", "customers.usage", "customers.do_not_contact"])
+    .select([
+      "customers.id", "customers.customer_code", "customers.name", "customers.phone", "customers.usage", "customers.do_not_contact",
+      "customer_segments.grp", "customer_segments.tier", "customer_segments.last_visit", "customer_segments.revenue_fen",
+    ])
+    .orderBy(column[sort], dir)
     .orderBy("customers.customer_code")
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
+    .limit(size)
+    .offset((page - 1) * size)
     .execute();
-  return { total, rows };
+  return {
+    total,
+    rows: rows.map((r) => ({ ...r, grp: r.grp === null ? null : (toInt(r.grp) as GroupNumber), tier: r.tier as Tier | null, revenue_fen: toInt(r.revenue_fen) })),
+  };
 }
 
+/** The customer info card: contact, consent, preferences, vehicles, visits with totals per line, segmentation and change history. */
 export async function getCustomerCard(db: DB, { storeId, id }: { storeId: number; id: number }) {
   const customer = await db.selectFrom("customers").selectAll().where("store_id", "=", storeId).where("id", "=", id).executeTakeFirst();
   if (!customer) return null;
-  const [vehicles, visits, preferences] = await Promise.all([
-    db.selectFrom("vehicles").selectAll().where("customer_id", "=", id).orderBy("id").execute(),
+  const asOf = await ensureSegments(db, { storeId });
+  const [vehicles, visits, preferences, segment, changes] = await Promise.all([
+    db.selectFrom("vehicles").selectAll().where("customer_id", "=", id).where("store_id", "=", storeId).orderBy("id").execute(),
     db.selectFrom("service_visits").innerJoin("vehicles", "vehicles.id", "service_visits.vehicle_id")
       .select(["service_visits.id", "service_visits.ro_number", "service_visits.visit_date", "service_visits.type", "service_visits.amount_fen", "vehicles.plate"])
-      .where("service_visits.customer_id", "=", id).orderBy("service_visits.visit_date", "desc").execute(),
-    db.selectFrom("customer_preferences").select("preference").where("customer_id", "=", id).execute(),
+      .where("service_visits.customer_id", "=", id).where("service_visits.store_id", "=", storeId)
+      .orderBy("service_visits.visit_date", "desc").orderBy("service_visits.id", "desc").execute(),
+    db.selectFrom("customer_preferences").select("preference").where("customer_id", "=", id).orderBy("preference").execute(),
+    db.selectFrom("customer_segments").selectAll().where("customer_id", "=", id).where("store_id", "=", storeId).executeTakeFirst(),
+    db.selectFrom("customer_changes").leftJoin("users", "users.id", "customer_changes.user_id")
+      .select(["customer_changes.id", "customer_changes.field", "customer_changes.old_value", "customer_changes.new_value", "customer_changes.changed_at", "users.display_name"])
+      .where("customer_changes.customer_id", "=", id).where("customer_changes.store_id", "=", storeId)
+      .orderBy("customer_changes.changed_at", "desc").orderBy("customer_changes.id", "desc").execute(),
   ]);
-  return { customer, vehicles, visits, preferences: preferences.map((p) => p.preference) };
+  const totals = Object.fromEntries(LINES.map((l) => [l, { visits: 0, amount_fen: 0 }])) as Record<Line, { visits: number; amount_fen: number }>;
+  for (const v of visits) {
+    const line = VISIT_TYPE_LINE[v.type as VisitType];
+    if (!line) continue;
+    totals[line].visits += 1;
+    totals[line].amount_fen += toInt(v.amount_fen);
+  }
+  return {
+    customer,
+    vehicles,
+    visits,
+    totals,
+    preferences: preferences.map((p) => p.preference),
+    asOf,
+    segment: segment
+      ? {
+        group: toInt(segment.grp) as GroupNumber, tier: segment.tier as Tier, r: toInt(segment.r), f: toInt(segment.f), m: toInt(segment.m),
+        vehicleAge: segment.vehicle_age, warranty: segment.warranty, insuranceDue: toInt(segment.insurance_due) === 1,
+        lastVisit: segment.last_visit, visits: toInt(segment.visits), revenueFen: toInt(segment.revenue_fen),
+      }
+      : null,
+    changes,
+  };
+}
+
+export class CustomerNotFound extends Error {
+  constructor() {
+    super("customer not found");
+  }
+}
+
+/**
+ * Applies a manager's edit of the card. Every changed field is appended to customer_changes
+ * (who, when, old → new) in the same transaction; an edit that changes nothing writes nothing.
+ * Returns the changed field names.
+ */
+export async function updateCustomer(
+  db: DB,
+  { storeId, customerId, userId, input }: { storeId: number; customerId: number; userId: number | null; input: CustomerEdit },
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("customers").selectAll().where("store_id", "=", storeId).where("id", "=", customerId).executeTakeFirst();
+    if (!current) throw new CustomerNotFound();
+    const prefs = (await trx.selectFrom("customer_preferences").select("preference").where("customer_id", "=", customerId).execute())
+      .map((p) => p.preference).sort();
+    const nextPrefs = [...new Set(input.preferences)].sort();
+    const before: Record<string, string | null> = {
+      name: current.name, phone: current.phone, gender: current.gender, usage: current.usage,
+      do_not_contact: String(toInt(current.do_not_contact)), preferences: prefs.join(";") || null,
+    };
+    const after: Record<string, string | null> = {
+      name: input.name, phone: input.phone, gender: input.gender, usage: input.usage,
+      do_not_contact: input.doNotContact ? "1" : "0", preferences: nextPrefs.join(";") || null,
+    };
+    const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+    if (!changed.length) return [];
+    const now = new Date().toISOString();
+    await trx.updateTable("customers").set({
+      name: input.name, phone: input.phone, gender: input.gender, usage: input.usage,
+      do_not_contact: input.doNotContact ? 1 : 0, updated_at: now,
+    }).where("id", "=", customerId).where("store_id", "=", storeId).execute();
+    if (changed.includes("preferences")) {
+      await trx.deleteFrom("customer_preferences").where("customer_id", "=", customerId).execute();
+      if (nextPrefs.length) await trx.insertInto("customer_preferences").values(nextPrefs.map((p) => ({ customer_id: customerId, preference: p }))).execute();
+    }
+    await trx.insertInto("customer_changes").values(changed.map((field) => ({
+      store_id: storeId, customer_id: customerId, user_id: userId, field, old_value: before[field] ?? null, new_value: after[field] ?? null, changed_at: now,
+    }))).execute();
+    return changed;
+  });
 }

@@ -11,6 +11,7 @@ import { PREFERENCES, USAGES, visitTypesOfLine, type Line, type VisitType } from
 import { hashPassword } from "./password.server";
 import { createRng, type Rng } from "./random";
 import { createStore, deleteStore, getStoreByCode } from "./store.server";
+import { seedSegmentsDemo } from "./segments.demo.server";
 import { seedCampaignsDemo } from "./campaign.demo.server";
 
 export const DEMO_PASSWORD = "demo1234";
@@ -186,6 +187,7 @@ export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<D
       ctx.users[u.email] = row.id;
     }
   });
+  await seedSegmentsDemo(ctx);
   for (const extend of DEMO_EXTENSIONS) await extend(ctx);
   await seedCampaignsDemo(ctx);
   return ctx;

@@ -10,7 +10,7 @@ import { toInt } from "#db/dialect";
 import type { Database } from "#db/schema";
 import { addDays } from "~/utils/format";
 import { GROUPS, TIERS, visitTypesOfLine, type GroupNumber, type Tier } from "./domain";
-import { SegmentDefinitionSchema, type Condition, type SegmentDefinition } from "./segment.schema";
+import { definitionFromFields, SegmentDefinitionSchema, type BuilderFields, type Condition, type SegmentDefinition } from "./segment.schema";
 import { ensureSegments } from "./segmentation.server";
 
 export class SegmentNotFound extends Error {
@@ -261,4 +261,38 @@ export async function updateSegment(
     throw new SegmentStaleVersion();
   }
   return (await getSegment(db, { storeId, id }))!;
+}
+
+/** The whole store (do-not-contact included) by group and by tier, for the /segments overview. */
+export async function storeOverview(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }) {
+  const day = await ensureSegments(db, { storeId, asOf });
+  const rows = await db.selectFrom("customer_segments").where("store_id", "=", storeId)
+    .select((eb) => ["grp", "tier", eb.fn.countAll().as("n")]).groupBy(["grp", "tier"]).execute();
+  const byGroup = emptyByGroup();
+  const byTier = emptyByTier();
+  let total = 0;
+  for (const r of rows) {
+    const n = toInt(r.n);
+    byGroup[toInt(r.grp) as GroupNumber] += n;
+    byTier[r.tier as Tier] += n;
+    total += n;
+  }
+  return { asOf: day, total, byGroup, byTier };
+}
+
+/** Vehicle models on file in the store (the builder's model choices). */
+export async function listVehicleModels(db: DB, { storeId }: { storeId: number }): Promise<string[]> {
+  const rows = await db.selectFrom("vehicles").select("model").distinct().where("store_id", "=", storeId).where("model", "is not", null).orderBy("model").execute();
+  return rows.map((r) => r.model!).filter(Boolean);
+}
+
+/** The builder's preview of a draft (builder fields): summary and sample, or invalid. */
+export async function previewDraft(db: DB, { storeId, fields, asOf }: { storeId: number; fields: BuilderFields; asOf?: string }): Promise<{
+  asOf: string; summary: SegmentSummary | null; sample: Awaited<ReturnType<typeof sampleOfDefinition>>; invalid: boolean;
+}> {
+  const parsed = SegmentDefinitionSchema.safeParse(definitionFromFields(fields));
+  if (!parsed.success) return { asOf: asOf ?? "", summary: null, sample: [], invalid: true };
+  const { asOf: day, ...summary } = await summariseDefinition(db, { storeId, definition: parsed.data, asOf });
+  const sample = await sampleOfDefinition(db, { storeId, definition: parsed.data, asOf: day, limit: 10 });
+  return { asOf: day, summary, sample, invalid: false };
 }

@@ -2,25 +2,32 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
+import { CustomerListQuerySchema, CUSTOMER_SORTS } from "~/models/customer.schema";
 import { listCustomers, maskPhone } from "~/models/customer.server";
+import { GROUPS, PREFERENCES, TIERS, USAGES } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
+import { parseObject } from "~/utils/form";
+import { useFormat } from "~/utils/use-format";
 import { isManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
-const Query = z.object({
-  q: z.string().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).catch(1),
-  size: z.coerce.number().pipe(z.union([z.literal(25), z.literal(50), z.literal(100)])).catch(25),
-});
+function searchObject(url: URL) {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key).filter((v) => v !== "");
+    if (all.length) out[key] = all.length > 1 || key === "group" || key === "tier" ? all : all[0]!;
+  }
+  return out;
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
-  const params = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, q: params.q, page: params.page, pageSize: params.size });
+  const parsed = parseObject(CustomerListQuerySchema, searchObject(new URL(request.url)));
+  const query = parsed.ok ? parsed.data : CustomerListQuerySchema.parse({});
+  const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, ...query });
   const showPhone = isManager(ctx);
   return json({
-    ...params, total,
+    query, total,
     rows: rows.map((r) => ({ ...r, phone: showPhone ? r.phone : maskPhone(r.phone) })),
   });
 }
@@ -29,41 +36,132 @@ export const meta = pageTitle("common:nav.customers");
 
 export default function Customers() {
   const { t } = useTranslation(["customers", "common"]);
-  const data = useLoaderData<typeof loader>();
-  const pages = Math.max(1, Math.ceil(data.total / data.size));
-  const pageLink = (page: number) => `?${new URLSearchParams({ ...(data.q ? { q: data.q } : {}), page: String(page), size: String(data.size) })}`;
+  const f = useFormat();
+  const { query, total, rows } = useLoaderData<typeof loader>();
+  const pages = Math.max(1, Math.ceil(total / query.size));
+  const link = (page: number) => {
+    const p = new URLSearchParams();
+    if (query.q) p.set("q", query.q);
+    for (const g of query.group) p.append("group", String(g));
+    for (const tier of query.tier) p.append("tier", tier);
+    if (query.usage) p.set("usage", query.usage);
+    if (query.preference) p.set("preference", query.preference);
+    p.set("sort", query.sort);
+    p.set("dir", query.dir);
+    p.set("size", String(query.size));
+    p.set("page", String(page));
+    return `?${p}`;
+  };
   return (
     <>
       <h1>{t("common:nav.customers")}</h1>
-      <Form method="get" className="row" role="search">
-        <div className="field">
-          <label htmlFor="q">{t("customers:searchLabel")}</label>
-          <input id="q" name="q" defaultValue={data.q ?? ""} type="search" />
+      <Form method="get" role="search" className="panel" key={JSON.stringify(query)}>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="q">{t("customers:searchLabel")}</label>
+            <input id="q" name="q" defaultValue={query.q ?? ""} type="search" />
+          </div>
         </div>
-        <button type="submit">{t("common:actions.search")}</button>
+        <fieldset className="row">
+          <legend>{t("customers:filters.group")}</legend>
+          {GROUPS.map((g) => (
+            <label key={g} className="check">
+              <input type="checkbox" name="group" value={g} defaultChecked={query.group.includes(g)} />
+              {g} · {t(`common:groups.${g}.name`)}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="row">
+          <legend>{t("customers:filters.tier")}</legend>
+          {TIERS.map((tier) => (
+            <label key={tier} className="check">
+              <input type="checkbox" name="tier" value={tier} defaultChecked={query.tier.includes(tier)} />
+              {t(`common:tiers.${tier}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="usage">{t("customers:filters.usage")}</label>
+            <select id="usage" name="usage" defaultValue={query.usage ?? ""}>
+              <option value="">{t("customers:filters.any")}</option>
+              {USAGES.map((u) => <option key={u} value={u}>{t(`common:usages.${u}`)}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="preference">{t("customers:filters.preference")}</label>
+            <select id="preference" name="preference" defaultValue={query.preference ?? ""}>
+              <option value="">{t("customers:filters.any")}</option>
+              {PREFERENCES.map((p) => <option key={p} value={p}>{t(`common:preferences.${p}`)}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="sort">{t("customers:filters.sort")}</label>
+            <select id="sort" name="sort" defaultValue={query.sort}>
+              {CUSTOMER_SORTS.map((s) => <option key={s} value={s}>{t(`customers:sorts.${s}`)}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="dir">{t("customers:filters.dir")}</label>
+            <select id="dir" name="dir" defaultValue={query.dir}>
+              <option value="asc">{t("customers:filters.asc")}</option>
+              <option value="desc">{t("customers:filters.desc")}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="size">{t("customers:filters.size")}</label>
+            <select id="size" name="size" defaultValue={String(query.size)}>
+              {[25, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </div>
+        </div>
+        <div className="row">
+          <button type="submit">{t("common:actions.search")}</button>
+          <Link to="/customers">{t("customers:filters.reset")}</Link>
+        </div>
       </Form>
-      <p className="muted" data-testid="customer-total">{t("customers:total", { count: data.total })}</p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr><th>{t("customers:code")}</th><th>{t("customers:name")}</th><th>{t("customers:phone")}</th><th>{t("customers:usage")}</th></tr>
-          </thead>
-          <tbody>
-            {data.rows.map((c) => (
-              <tr key={c.id}>
-                <td>{c.customer_code}</td>
-                <td><Link to={`/customers/${c.id}`}>{c.name}</Link></td>
-                <td>{c.phone}</td>
-                <td>{c.usage ? t(`common:usages.${c.usage}`) : "—"}</td>
+      <p className="muted" data-testid="customer-total" aria-live="polite">{t("customers:total", { count: total })}</p>
+      {rows.length ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("customers:code")}</th>
+                <th scope="col">{t("customers:name")}</th>
+                <th scope="col">{t("customers:phone")}</th>
+                <th scope="col">{t("customers:usage")}</th>
+                <th scope="col">{t("customers:columns.group")}</th>
+                <th scope="col">{t("customers:columns.tier")}</th>
+                <th scope="col">{t("customers:columns.lastVisit")}</th>
+                <th scope="col" className="num">{t("customers:columns.revenue")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <nav className="row" aria-label={t("common:pagination.page", { page: data.page, pages })}>
-        {data.page > 1 ? <Link to={pageLink(data.page - 1)}>{t("common:pagination.previous")}</Link> : null}
-        <span>{t("common:pagination.page", { page: data.page, pages })}</span>
-        {data.page < pages ? <Link to={pageLink(data.page + 1)}>{t("common:pagination.next")}</Link> : null}
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.customer_code}</td>
+                  <td>
+                    <Link to={`/customers/${c.id}`}>{c.name}</Link>
+                    {c.do_not_contact ? <> <span className="badge bad">{t("customers:doNotContact")}</span></> : null}
+                  </td>
+                  <td data-testid="row-phone">{c.phone ?? "—"}</td>
+                  <td>{c.usage ? t(`common:usages.${c.usage}`) : "—"}</td>
+                  <td>{c.grp ? `${c.grp} · ${t(`common:groups.${c.grp}.name`)}` : "—"}</td>
+                  <td>{c.tier ?? "—"}</td>
+                  <td>{f.date(c.last_visit)}</td>
+                  <td className="num">{f.money(c.revenue_fen, { whole: true })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>{t("customers:noResults")}</p>
+      )}
+      <nav className="row" aria-label={t("common:pagination.page", { page: query.page, pages })}>
+        {query.page > 1 ? <Link to={link(query.page - 1)}>{t("common:pagination.previous")}</Link> : null}
+        <span>{t("common:pagination.page", { page: query.page, pages })}</span>
+        {query.page < pages ? <Link to={link(query.page + 1)}>{t("common:pagination.next")}</Link> : null}
       </nav>
     </>
   );

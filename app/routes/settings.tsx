@@ -1,22 +1,72 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { TextField } from "~/components/ui/field";
+import { StoreSettingsSchema, type StoreSettings } from "~/models/settings.schema";
+import { getStoreSettings, saveStoreSettings } from "~/models/settings.server";
 import { listStoreUsers } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
+import { parseFormData, toHookFormErrors } from "~/utils/form";
 import { requireManager } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireManager(request);
-  return json({ store: ctx.store, users: await listStoreUsers(getDb(), { storeId: ctx.store.id }) });
+  const db = getDb();
+  const [users, settings] = await Promise.all([listStoreUsers(db, { storeId: ctx.store.id }), getStoreSettings(db, { storeId: ctx.store.id })]);
+  return json({ store: ctx.store, users, settings });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requireManager(request);
+  const parsed = parseFormData(StoreSettingsSchema, await request.formData());
+  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  await saveStoreSettings(getDb(), { storeId: ctx.store.id, userId: ctx.user.id, settings: parsed.data });
+  return redirect("/settings?saved=1");
 }
 
 export const meta = pageTitle("common:settings.title");
 
+const SECTIONS: { key: string; fields: (keyof StoreSettings)[] }[] = [
+  { key: "matrix", fields: ["mMinVisits", "mWindowDays", "rMinVisits", "rWindowDays", "iMinVisits", "iWindowDays"] },
+  { key: "pyramid", fields: ["tierAPercent", "tierBPercent", "tierCPercent", "revenueWindowDays"] },
+  { key: "horizons", fields: ["insuranceDueDays", "warrantyEndingDays"] },
+  { key: "review", fields: ["attributionDays"] },
+];
+
+function RulesForm({ settings }: { settings: StoreSettings }) {
+  const { t } = useTranslation(["customers", "common"]);
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const values = (actionData?.values ?? null) as Record<string, unknown> | null;
+  const form = useForm({ resolver: zodResolver(StoreSettingsSchema), errors: toHookFormErrors(actionData?.errors) as any });
+  const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
+  return (
+    <Form method="post" noValidate onSubmit={form.handleSubmit((_, e) => submit(e!.target as HTMLFormElement))}>
+      {SECTIONS.map((section) => (
+        <fieldset key={section.key}>
+          <legend>{t(`customers:settings.${section.key}` as any)}</legend>
+          <div className="row">
+            {section.fields.map((name) => (
+              <TextField key={name} id={`settings-${name}`} label={t(`customers:settings.fields.${name}` as any)} type="number" inputMode="numeric" min={1} step={1}
+                defaultValue={values ? String(values[name] ?? "") : String(settings[name])} error={errors[name]?.message} {...form.register(name)} />
+            ))}
+          </div>
+        </fieldset>
+      ))}
+      <button type="submit" disabled={navigation.state === "submitting"}>{t("customers:settings.submit")}</button>
+    </Form>
+  );
+}
+
 export default function Settings() {
-  const { t } = useTranslation();
-  const { store, users } = useLoaderData<typeof loader>();
+  const { t } = useTranslation(["common", "customers"]);
+  const { store, users, settings } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   return (
     <>
       <h1>{t("settings.title")}</h1>
@@ -27,6 +77,12 @@ export default function Settings() {
           <dt>{t("settings.storeName")}</dt><dd>{store.name}</dd>
           <dt>{t("settings.timezone")}</dt><dd>{store.timezone}</dd>
         </dl>
+      </section>
+      <section className="panel" aria-labelledby="rules-h">
+        <h2 id="rules-h">{t("customers:settings.title")}</h2>
+        <p className="muted">{t("customers:settings.intro")}</p>
+        {params.get("saved") ? <p className="notice" role="status">{t("customers:settings.saved")}</p> : null}
+        <RulesForm settings={settings} />
       </section>
       <section className="panel" aria-labelledby="users-h">
         <h2 id="users-h">{t("settings.users")}</h2>

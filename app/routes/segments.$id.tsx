@@ -1,0 +1,84 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { SegmentBuilder } from "~/components/segments/segment-builder";
+import { maskPhone } from "~/models/customer.server";
+import { definitionFromFields, fieldsFromDefinition, fieldsFromSearchParams, SegmentDefinitionSchema, SegmentMetaSchema } from "~/models/segment.schema";
+import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentStaleVersion, updateSegment } from "~/models/segment.server";
+import { ErrorPage } from "~/root";
+import { getDb } from "~/utils/db.server";
+import { formDataToObject, parseObject } from "~/utils/form";
+import { notFound } from "~/utils/http.server";
+import { isManager, requireManager, requireUser } from "~/utils/session.server";
+import { pageTitle } from "~/utils/meta";
+
+function segmentId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) notFound();
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request);
+  const db = getDb();
+  const segment = await getSegment(db, { storeId: ctx.store.id, id: segmentId(params.id) });
+  if (!segment) notFound();
+  const search = new URL(request.url).searchParams;
+  // A draft in the URL (the builder's preview) wins over the saved definition.
+  const fields = search.has("draft")
+    ? fieldsFromSearchParams(search)
+    : { ...fieldsFromDefinition(segment.definition), name: segment.name, description: segment.description ?? "" };
+  const [preview, models] = await Promise.all([previewDraft(db, { storeId: ctx.store.id, fields }), listVehicleModels(db, { storeId: ctx.store.id })]);
+  if (!isManager(ctx)) preview.sample = preview.sample.map((c) => ({ ...c, phone: maskPhone(c.phone) }));
+  return json({ segment: { id: segment.id, name: segment.name, version: segment.version }, fields, models, preview, canSave: isManager(ctx) });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireManager(request);
+  const id = segmentId(params.id);
+  const values = formDataToObject(await request.formData()) as Record<string, string | string[]>;
+  const meta = parseObject(SegmentMetaSchema, values);
+  const definition = parseObject(SegmentDefinitionSchema, definitionFromFields(values));
+  if (!meta.ok || !definition.ok) {
+    return json({ errors: { ...(meta.ok ? {} : meta.errors), ...(definition.ok ? {} : definition.errors) }, values, formError: definition.ok ? null : "customers:segments.builder.invalid" }, { status: 400 });
+  }
+  try {
+    await updateSegment(getDb(), {
+      storeId: ctx.store.id, id, userId: ctx.user.id, version: meta.data.version ?? 0,
+      name: meta.data.name, description: meta.data.description, definition: definition.data,
+    });
+  } catch (e) {
+    if (e instanceof SegmentNotFound) notFound();
+    if (e instanceof SegmentStaleVersion) return json({ errors: {}, values, formError: "customers:segments.errors.stale" }, { status: 409 });
+    throw e;
+  }
+  return redirect(`/segments/${id}`);
+}
+
+export const meta = pageTitle<{ segment: { name: string } }>("customers:segments.editTitle", (d) => d.segment?.name);
+
+export default function EditSegment() {
+  const { t } = useTranslation(["customers", "common"]);
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{data.segment.name} <span className="muted">{t("customers:segments.editTitle")}</span></h1>
+      <SegmentBuilder
+        key={`${data.segment.id}-${data.segment.version}-${actionData ? "posted" : "fresh"}`}
+        fields={(actionData?.values as Record<string, string | string[]>) ?? data.fields}
+        models={data.models}
+        preview={data.preview}
+        canSave={data.canSave}
+        version={data.segment.version}
+        errors={actionData?.errors}
+        formError={actionData?.formError}
+      />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
