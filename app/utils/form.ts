@@ -11,24 +11,31 @@ export type ParseResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
+const MAX_FORM_INDEX = 1000;
+
 /** FormData → plain object; `a.0.b` names become nested arrays/objects; repeated names become arrays. */
 export function formDataToObject(formData: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of formData.entries()) {
     if (typeof raw !== "string") continue;
     const parts = key.split(".");
+    // `__proto__.x` or `constructor.prototype.x` would write onto Object.prototype.
+    if (parts.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) continue;
     let node: any = out;
-    parts.forEach((part, i) => {
-      const last = i === parts.length - 1;
-      const nextIsIndex = !last && /^\d+$/.test(parts[i + 1]!);
-      if (last) {
-        if (part in node) node[part] = Array.isArray(node[part]) ? [...node[part], raw] : [node[part], raw];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      // Arrays take small indexes only (`a.99999999` would make a huge sparse array).
+      if (Array.isArray(node) && !(/^\d+$/.test(part) && Number(part) < MAX_FORM_INDEX)) break;
+      if (i === parts.length - 1) {
+        if (Object.hasOwn(node, part)) node[part] = Array.isArray(node[part]) ? [...node[part], raw] : [node[part], raw];
         else node[part] = raw;
       } else {
-        node[part] ??= nextIsIndex ? [] : {};
+        if (!Object.hasOwn(node, part)) node[part] = /^\d+$/.test(parts[i + 1]!) ? [] : {};
+        // `a` and `a.0` both sent: the path cannot go through a text value; keep what came first.
+        if (node[part] === null || typeof node[part] !== "object") break;
         node = node[part];
       }
-    });
+    }
   }
   return out;
 }
