@@ -13,7 +13,7 @@
  * changed the plan.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Form, useFetcher, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, useFetcher, useLocation, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { get, useFieldArray, useForm, useWatch, type UseFormRegister } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -104,10 +104,14 @@ export function PlanForm(props: PlanFormProps) {
 
   // ── the browser copy and the restore offer ──
   const [draft, setDraft] = useState<Draft | null>(null);
+  const navigate = useNavigate();
+  const [savedNotice] = useState(!!props.justSaved);
   useEffect(() => {
     if (props.justSaved) {
       window.localStorage.removeItem(key);
       if (props.campaignId) window.localStorage.removeItem(draftKey(props.storeId, null));
+      // drop ?saved from the address so a later visit (e.g. after signing in again) offers the browser copy
+      navigate(location.pathname, { replace: true, preventScrollReset: true });
       return;
     }
     const found = readDraft(key);
@@ -246,6 +250,7 @@ export function PlanForm(props: PlanFormProps) {
   return (
     <Form
       method="post"
+      action={location.pathname}
       noValidate
       ref={formRef}
       className="plan-form"
@@ -473,7 +478,7 @@ export function PlanForm(props: PlanFormProps) {
         <span role="status" className="muted" data-testid="save-status">
           {autosaveState === "failed" ? t("campaigns:form.autosaveFailed")
             : autosavedAt ? t("campaigns:form.autosavedAt", { at: f.dateTime(autosavedAt) })
-              : props.justSaved && props.savedAt ? t("campaigns:form.savedAt", { at: f.dateTime(props.savedAt) }) : ""}
+              : savedNotice && props.savedAt ? t("campaigns:form.savedAt", { at: f.dateTime(props.savedAt) }) : ""}
         </span>
       </div>
     </Form>
