@@ -11,7 +11,6 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Kysely } from "kysely";
 import type { DB } from "#db/client";
 
 /** public: anyone · user: any signed-in user of the store · manager: managers and admins (staff get 403) */
@@ -65,16 +64,6 @@ export const PARAM_RESOLVERS: Record<string, (db: DB, store: Store) => Promise<s
     (await db.selectFrom("customers").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
   "segments/:id": async (db, store) =>
     (await db.selectFrom("segments").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
-  "customers/import/:jobId": async (db, store) => {
-    const any = db as unknown as Kysely<any>;
-    const found = await any.selectFrom("import_jobs").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst();
-    if (found) return found.id as number;
-    const now = new Date().toISOString();
-    const row = await any.insertInto("import_jobs").values({
-      store_id: store.id, user_id: store.managerId, status: "failed", files: "{}", outcome: null, message: "access sweep", created_at: now, finished_at: now,
-    }).returning("id").executeTakeFirstOrThrow();
-    return row.id as number;
-  },
   "campaigns/:id": async (db, store) => {
     const found = await db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst();
     if (found) return found.id;
