@@ -383,7 +383,23 @@ export interface ScriptAcknowledgementTable {
   at: string;
 }
 
+/** A web import of the customer base (app/models/import-job.server.ts). */
+export interface ImportJobTable {
+  id: Generated<number>;
+  store_id: number;
+  user_id: number | null;
+  status: "running" | "done" | "refused" | "failed";
+  /** JSON: uploaded file names per file kind */
+  files: string;
+  /** JSON: the ImportOutcome once finished */
+  outcome: string | null;
+  message: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
+  import_jobs: ImportJobTable;
   stores: StoreTable;
   users: UserTable;
   sessions: SessionTable;

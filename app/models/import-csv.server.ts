@@ -169,14 +169,18 @@ async function readFile(
     : Readable.from([Buffer.from(source.text)]);
   input.on("data", (chunk: Buffer) => onBytes(chunk.length));
   let line = 1;
+  let lastBadCsvLine = -1;
   const parser = parse({
     bom: true,
     relax_column_count: true,
     skip_records_with_error: true,
     record_delimiter: ["\r\n", "\n"],
+    // called while parsing, ahead of the records being consumed: the parser's own line count
     on_skip: (err) => {
-      issues.add({ file, fileName, line, column: "", value: String(err?.message ?? "").slice(0, 200), reason: "badCsv" });
-      line += 1;
+      const at = (err as { lines?: number } | undefined)?.lines ?? line;
+      if (at === lastBadCsvLine) return; // one broken quote is often reported twice
+      lastBadCsvLine = at;
+      issues.add({ file, fileName, line: at, column: "", value: String(err?.message ?? "").slice(0, 200), reason: "badCsv" });
     },
   });
   input.on("error", (e: Error) => parser.destroy(e));

@@ -30,6 +30,10 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  // customer-base imports (issue 3); an admin of this store may have imported into another store
+  (db, id) => db.deleteFrom("import_jobs").where("store_id", "=", id).execute(),
+  (db, id) => db.updateTable("import_jobs").set({ user_id: null })
+    .where("user_id", "in", db.selectFrom("users").select("id").where("store_id", "=", id)).execute(),
   // invitations (issue 5): children of invitations first, then rounds and the audience
   ...(["invitation_events", "invitation_attempts", "invitation_round_members"] as const).map(
     (table) => (db: DB, id: number) =>

@@ -1,0 +1,194 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { createDb, type DB } from "#db/client";
+import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn } from "../helpers/browser";
+
+const base = inject("baseURL");
+const dbFile = inject("dbFile");
+let browser: Browser;
+let db: DB;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cp-import-e2e-"));
+/** every code, VIN and RO number this file creates starts with it */
+const P = `E2E${Date.now().toString(36).toUpperCase()}`;
+
+function write(name: string, lines: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  db = createDb(`file:${dbFile}`);
+});
+afterAll(async () => {
+  // remove what the imports created in the demo store
+  const customers = db.selectFrom("customers").select("id").where("customer_code", "like", `${P}%`);
+  await db.deleteFrom("service_visits").where("ro_number", "like", `${P}%`).execute();
+  await db.deleteFrom("vehicles").where("vin", "like", `${P}%`).execute();
+  await db.deleteFrom("customer_preferences").where("customer_id", "in", customers).execute();
+  await db.deleteFrom("customers").where("customer_code", "like", `${P}%`).execute();
+  await db.deleteFrom("import_jobs").where("files", "like", `%${P}%`).execute();
+  await db.destroy();
+  await browser?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("customer import page", () => {
+  it("imports three small files as a manager and shows the summary; the same files again are unchanged", async () => {
+    const files = [
+      write(`${P}-customers.csv`, [
+        "客户编号,姓名,手机,性别,用途,偏好,勿扰",
+        `${P}C1,"测试, 一",13800001111,男,私家车,车展;高尔夫,否`,
+        `${P}C2,测试二,0371-65432100,女,公务车,,是`,
+      ]),
+      write(`${P}-vehicles.csv`, [
+        "vin,customer_code,plate,model,purchase_date,warranty_end,insurance_expiry,mileage_km",
+        `${P}V1,${P}C1,豫A1E2E1,A4L,2024-03-01,2027-03-01,2026-12-31,1200`,
+      ]),
+      write(`${P}-visits.csv`, [
+        "ro_number,vin,visit_date,type,amount",
+        `${P}R1,${P}V1,2025-03-01,首保,0`,
+        `${P}R2,${P}V1,2025-09-01,maintenance,880.50`,
+      ]),
+    ];
+    const { page, errors, context } = await openPage(browser, { locale: "en" });
+    await signIn(page, base, "manager@demo.test");
+    await page.goto(`${base}/customers/import`);
+    await hydrated(page);
+    expect(await page.textContent("h1")).toBe("Import customer base");
+    await checkA11y(page);
+    await page.setInputFiles("#file-customers", files[0]!);
+    await page.setInputFiles("#file-vehicles", files[1]!);
+    await page.setInputFiles("#file-visits", files[2]!);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
+    const summary = page.locator('[data-testid="import-summary"]');
+    await summary.waitFor();
+    const row = async (file: string) => (await summary.locator(`tr[data-file="${file}"] td`).allTextContents());
+    expect(await row("customers")).toEqual(["2", "2", "0", "0"]);
+    expect(await row("vehicles")).toEqual(["1", "1", "0", "0"]);
+    expect(await row("visits")).toEqual(["2", "2", "0", "0"]);
+    await checkA11y(page);
+    const amount = await db.selectFrom("service_visits").select("amount_fen").where("ro_number", "=", `${P}R2`).executeTakeFirstOrThrow();
+    expect(amount.amount_fen).toBe(88050);
+
+    // again: idempotent
+    await page.click("text=Import other files");
+    await page.waitForURL(`${base}/customers/import`);
+    await page.setInputFiles("#file-customers", files[0]!);
+    await page.setInputFiles("#file-visits", files[2]!);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
+    await summary.waitFor();
+    expect(await row("customers")).toEqual(["2", "0", "0", "2"]);
+    expect(await row("visits")).toEqual(["2", "0", "0", "2"]);
+    expect(await summary.locator('tr[data-file="vehicles"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows every bad row in a table and imports nothing (phone width, zh-CN)", async () => {
+    const file = write(`${P}-bad-visits.csv`, [
+      "工单号,车架号,进厂日期,类型,金额",
+      `${P}B1,${P}NOVIN,2026-02-30,洗车,-5`,
+      `${P}B2,${P}NOVIN,2025-01-01,保养,12.345`,
+    ]);
+    const { page, errors, context } = await openPage(browser, { locale: "zh-CN", viewport: PHONE });
+    await signIn(page, base, "manager2@demo.test");
+    await page.goto(`${base}/customers/import`);
+    await hydrated(page);
+    await page.setInputFiles("#file-visits", file);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('form[enctype="multipart/form-data"] button[type="submit"]')]);
+    const report = page.locator('[data-testid="import-report"]');
+    await report.waitFor();
+    expect(await report.locator("h2").textContent()).toBe("未导入任何数据");
+    const rows = await report.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      [`${P}-bad-visits.csv`, "2", "车架号", `${P}NOVIN`, "未知车架号（不在 vehicles.csv 中，也不在系统中）"],
+      [`${P}-bad-visits.csv`, "2", "进厂日期", "2026-02-30", "日期无效（应为 YYYY-MM-DD）"],
+      [`${P}-bad-visits.csv`, "2", "类型", "洗车", "未知的维修类型"],
+      [`${P}-bad-visits.csv`, "2", "金额", "-5", "金额为负数"],
+      [`${P}-bad-visits.csv`, "3", "车架号", `${P}NOVIN`, "未知车架号（不在 vehicles.csv 中，也不在系统中）"],
+      [`${P}-bad-visits.csv`, "3", "金额", "12.345", "金额格式错误（单位元，最多两位小数）"],
+    ]);
+    await checkA11y(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await db.selectFrom("service_visits").select("id").where("ro_number", "like", `${P}B%`).execute()).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a labelled progress bar during a large import while other requests are served, then the summary", async () => {
+    const customers = write(`${P}-large-customers.csv`, ["customer_code,name,phone,gender,usage,preferences,do_not_contact", `${P}C9,大客户,13900009999,M,commercial,,0`]);
+    const vehicles = write(`${P}-large-vehicles.csv`, ["vin,customer_code,plate,model,purchase_date,warranty_end,insurance_expiry,mileage_km", `${P}V9,${P}C9,,,,,,`]);
+    const lines = ["ro_number,vin,visit_date,type,amount"];
+    for (let i = 0; i < 250_000; i++) lines.push(`${P}L${i},${P}V9,2025-0${1 + (i % 9)}-15,care,${i % 1000}.5`);
+    const file = write(`${P}-large-visits.csv`, lines);
+    const { page, errors, context } = await openPage(browser, { locale: "en" });
+    await signIn(page, base, "manager@demo.test");
+    await page.goto(`${base}/customers/import`);
+    await hydrated(page);
+    await page.setInputFiles("#file-customers", customers);
+    await page.setInputFiles("#file-vehicles", vehicles);
+    await page.setInputFiles("#file-visits", file);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
+    const progress = page.getByRole("progressbar", { name: /Import progress/ });
+    await progress.waitFor();
+    await checkA11y(page);
+    // the server answers other requests while the import runs
+    const t0 = Date.now();
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    const healthMs = Date.now() - t0;
+    expect(await progress.count()).toBe(1); // still running after the health check came back
+    expect(healthMs).toBeLessThan(2000);
+    // the bar moves (polled by a fetcher), then the summary replaces it
+    const seen = new Set<string>();
+    const summary = page.locator('[data-testid="import-summary"]');
+    while (!(await summary.isVisible())) {
+      const value = await page.locator('[data-testid="import-progress"]').getAttribute("value").catch(() => null);
+      if (value) seen.add(value);
+      await page.waitForTimeout(200);
+    }
+    expect(seen.size).toBeGreaterThan(1);
+    expect(await summary.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["250,000", "250,000", "0", "0"]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("works without JavaScript: the upload redirects to a job page that refreshes until the summary", async () => {
+    const file = write(`${P}-nojs-customers.csv`, ["customer_code,name,phone,gender,usage,preferences,do_not_contact", `${P}N1,无脚本,,,,,`]);
+    const { page, context } = await openPage(browser, { locale: "en", javaScriptEnabled: false });
+    // sign-in without JS: a plain form post
+    await page.goto(`${base}/login`);
+    await page.fill('input[name="email"]', "manager@demo.test");
+    await page.fill('input[name="password"]', "demo1234");
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:not([name])')]);
+    await page.goto(`${base}/customers/import`);
+    await page.setInputFiles("#file-customers", file);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
+    await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0"]);
+    await context.close();
+  });
+
+  it("refuses the page to staff (403) and an empty upload (400)", async () => {
+    const staff = await openPage(browser, { locale: "en" });
+    await signIn(staff.page, base, "staff1@demo.test");
+    const res = await staff.page.goto(`${base}/customers/import`);
+    expect(res?.status()).toBe(403);
+    await staff.context.close();
+
+    const { page, context } = await openPage(browser, { locale: "en" });
+    await signIn(page, base, "manager@demo.test");
+    await page.goto(`${base}/customers/import`);
+    await hydrated(page);
+    await page.click('button[type="submit"]:has-text("Import")');
+    await expect.poll(() => page.textContent(".form-error")).toBe("Choose at least one CSV file.");
+    await checkA11y(page);
+    await context.close();
+  });
+});
