@@ -398,6 +398,85 @@ export interface ImportJobTable {
   finished_at: string | null;
 }
 
+// ── Event day and review (issue 6, app/models/execution.server.ts, checkin.server.ts, review.server.ts) ──
+
+/**
+ * One arrival per (campaign, invitation): walk-ins are registered as associated invitations
+ * first (walk_in = 1); hold-out guests are checked in and marked (holdout = 1);
+ * override_by: the manager who allowed a check-in outside the event window.
+ */
+export interface ArrivalTable {
+  id: Generated<number>;
+  campaign_id: number;
+  store_id: number;
+  invitation_id: number;
+  customer_id: number;
+  arrived_at: string;
+  checked_in_by: number;
+  walk_in: number;
+  holdout: number;
+  override_by: number | null;
+}
+
+/** An order taken at the event for an arrived guest (活动转化). line M|R|I|B. */
+export interface EventOrderTable {
+  id: Generated<number>;
+  campaign_id: number;
+  store_id: number;
+  arrival_id: number;
+  line: "M" | "R" | "I" | "B";
+  description: string;
+  amount_fen: number;
+  kind: "package" | "deposit_converted" | "new_booking";
+  created_by: number;
+  created_at: string;
+}
+
+/** A deposit taken on the event day. */
+export interface EventDepositTable {
+  id: Generated<number>;
+  campaign_id: number;
+  store_id: number;
+  arrival_id: number;
+  amount_fen: number;
+  receipt: string | null;
+  created_by: number;
+  created_at: string;
+}
+
+/** Touchpoint scorecard (接触点): 1–5, the indicators checked (JSON array of keys), notes. */
+export interface TouchpointScoreTable {
+  campaign_id: number;
+  touchpoint: "facilities" | "reception" | "transaction" | "follow_up_call";
+  score: number;
+  indicators: string;
+  notes: string | null;
+  scored_by: number;
+  scored_at: string;
+}
+
+/** N8 key points a manager ticked as ready before the event. */
+export interface ReadinessCheckTable {
+  campaign_id: number;
+  point: string;
+  checked_by: number;
+  checked_at: string;
+}
+
+/** Lessons (总结) and, once closed, the frozen review figures (JSON of ReviewFigures). */
+export interface CampaignReviewTable {
+  campaign_id: number;
+  what_worked: string | null;
+  what_to_change: string | null;
+  decisions: string | null;
+  version: Generated<number>;
+  updated_by: number | null;
+  updated_at: string;
+  frozen_figures: string | null;
+  frozen_at: string | null;
+  frozen_by: number | null;
+}
+
 export interface Database {
   import_jobs: ImportJobTable;
   stores: StoreTable;
@@ -425,6 +504,12 @@ export interface Database {
   invitation_attempts: InvitationAttemptTable;
   invitation_events: InvitationEventTable;
   script_acknowledgements: ScriptAcknowledgementTable;
+  arrivals: ArrivalTable;
+  event_orders: EventOrderTable;
+  event_deposits: EventDepositTable;
+  touchpoint_scores: TouchpointScoreTable;
+  readiness_checks: ReadinessCheckTable;
+  campaign_reviews: CampaignReviewTable;
 }
 
 export type Store = Selectable<StoreTable>;

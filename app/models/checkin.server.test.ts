@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DB } from "#db/client";
+import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
+import { checkIn, checkinRefusal, eventWindowState, registerWalkIn, searchGuests } from "./checkin.server";
+import { invitationCode } from "./invitation-code";
+import { transition } from "./campaign.server";
+import { createTestDb } from "../../tests/helpers/test-db";
+import { EVENT_DAY, makeEventCampaign, TZ } from "../../tests/helpers/execution-factories";
+import { makeVehicle } from "../../tests/helpers/factories";
+
+let db: DB;
+beforeEach(async () => { db = await createTestDb(); });
+afterEach(async () => { await db.destroy(); });
+
+describe("event window", () => {
+  const c = { status: "executing" as const, event_start: "2026-12-12T09:00", event_end: "2026-12-13T17:00" };
+  const manager = { id: 1, role: "manager" as const };
+  const staff = { id: 2, role: "staff" as const };
+  it("is open on the event days", () => {
+    expect(eventWindowState(c, "2026-12-11")).toBe("before");
+    expect(eventWindowState(c, "2026-12-12")).toBe("during");
+    expect(eventWindowState(c, "2026-12-13")).toBe("during");
+    expect(eventWindowState(c, "2026-12-14")).toBe("after");
+    expect(checkinRefusal(c, "2026-12-12", staff, false)).toBeNull();
+  });
+  it("refuses outside it unless a manager overrides; staff cannot override", () => {
+    expect(checkinRefusal(c, "2026-12-14", staff, true)?.messageKey).toBe("execution:checkin.outsideWindow");
+    expect(checkinRefusal(c, "2026-12-14", manager, false)?.messageKey).toBe("execution:checkin.outsideWindowManager");
+    expect(checkinRefusal(c, "2026-12-14", manager, true)).toBeNull();
+    expect(checkinRefusal({ ...c, status: "closed" }, "2026-12-12", manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
+    expect(checkinRefusal({ ...c, status: "approved" }, "2026-12-12", manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
+  });
+});
+
+describe("check-in", () => {
+  it("finds a guest by the last 4 phone digits, plate, name or code, and checks them in once", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 12 });
+    const inv = ctx.invited[0]!;
+    const customer = await db.selectFrom("customers").selectAll().where("id", "=", inv.customer_id).executeTakeFirstOrThrow();
+    await makeVehicle(db, ctx.storeId, customer.id, { plate: "豫A9Z77K" });
+    const staff = ctx.staffActors[0]!;
+    const args = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: staff };
+    const byPhone = await searchGuests(db, { ...args, q: customer.phone!.slice(-4) });
+    expect(byPhone.map((g) => g.invitationId)).toContain(inv.id);
+    expect(byPhone.find((g) => g.invitationId === inv.id)!.phone).toMatch(/\*\*\*\*/); // staff see masked phones
+    expect((await searchGuests(db, { ...args, q: "9z77" })).map((g) => g.invitationId)).toEqual([inv.id]);
+    expect((await searchGuests(db, { ...args, q: customer.name })).map((g) => g.invitationId)).toContain(inv.id);
+    expect((await searchGuests(db, { ...args, q: invitationCode(inv.id).toLowerCase() })).map((g) => g.invitationId)).toEqual([inv.id]);
+
+    const first = await checkIn(db, { ...args, invitationId: inv.id, timeZone: TZ, now: EVENT_DAY });
+    expect(first.outcome).toBe("checked_in");
+    const err = await checkIn(db, { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.actor, invitationId: inv.id, timeZone: TZ, now: EVENT_DAY }).catch((e) => e);
+    expect(err).toBeInstanceOf(AlreadyCheckedIn);
+    expect(err.arrival.arrivedAt).toBe(EVENT_DAY.toISOString());
+    expect(err.arrival.byName).toBe(ctx.staff[0]!.display_name);
+    const found = await searchGuests(db, { ...args, q: invitationCode(inv.id) });
+    expect(found[0]!.arrival?.byName).toBe(ctx.staff[0]!.display_name);
+  });
+
+  it("records exactly one arrival when two tablets check the same guest in at once", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 8 });
+    const inv = ctx.invited[0]!;
+    const results = await Promise.allSettled(ctx.staffActors.map((actor) =>
+      checkIn(db, { storeId: ctx.storeId, campaignId: ctx.campaignId, actor, invitationId: inv.id, timeZone: TZ, now: EVENT_DAY })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(refused).toHaveLength(2);
+    for (const r of refused) expect(r.reason).toBeInstanceOf(AlreadyCheckedIn);
+    const rows = await db.selectFrom("arrivals").selectAll().where("invitation_id", "=", inv.id).execute();
+    expect(rows).toHaveLength(1);
+    const events = await db.selectFrom("invitation_events").selectAll().where("invitation_id", "=", inv.id).where("kind", "=", "arrival").execute();
+    expect(events).toHaveLength(1);
+  });
+
+  it("checks a hold-out guest in and marks them", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 20, holdoutPercent: 25 });
+    const held = ctx.held[0]!;
+    const r = await checkIn(db, { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.staffActors[0]!, invitationId: held.id, timeZone: TZ, now: EVENT_DAY });
+    expect(r.outcome).toBe("holdout_checked_in");
+    expect((await db.selectFrom("arrivals").select("holdout").where("id", "=", r.arrivalId).executeTakeFirstOrThrow()).holdout).toBe(1);
+  });
+
+  it("refuses outside the event window unless a manager overrides, and before the campaign runs", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 8 });
+    const later = new Date("2026-12-20T03:00:00Z");
+    const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, timeZone: TZ, now: later };
+    const staffTry = await checkIn(db, { ...base, actor: ctx.staffActors[0]!, invitationId: ctx.invited[0]!.id, override: true }).catch((e) => e);
+    expect(staffTry).toBeInstanceOf(ExecutionRefused);
+    expect(staffTry.messageKey).toBe("execution:checkin.outsideWindow");
+    const ok = await checkIn(db, { ...base, actor: ctx.actor, invitationId: ctx.invited[0]!.id, override: true });
+    expect((await db.selectFrom("arrivals").select("override_by").where("id", "=", ok.arrivalId).executeTakeFirstOrThrow()).override_by).toBe(ctx.actor.id);
+
+    const notYet = await makeEventCampaign(db, { customers: 4, execute: false });
+    await transition(db, { storeId: notYet.storeId, id: notYet.campaignId, actor: notYet.actor, action: "cancel" });
+    const refused = await checkIn(db, { storeId: notYet.storeId, campaignId: notYet.campaignId, actor: notYet.actor, invitationId: notYet.invited[0]!.id, override: true, timeZone: TZ, now: EVENT_DAY }).catch((e) => e);
+    expect(refused.messageKey).toBe("execution:checkin.campaignNotOpen");
+  });
+
+  it("refuses an invitation of another campaign", async () => {
+    const a = await makeEventCampaign(db, { customers: 4 });
+    const b = await makeEventCampaign(db, { customers: 4 });
+    const err = await checkIn(db, { storeId: a.storeId, campaignId: a.campaignId, actor: a.actor, invitationId: b.invited[0]!.id, timeZone: TZ, now: EVENT_DAY }).catch((e) => e);
+    expect(err).toBeInstanceOf(ExecutionRefused);
+    expect(await db.selectFrom("arrivals").selectAll().execute()).toHaveLength(0);
+  });
+
+  it("registers a walk-in (new customer or existing) as an associated invitation with an arrival", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 4 });
+    const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.staffActors[1]!, timeZone: TZ, now: EVENT_DAY };
+    const fresh = await registerWalkIn(db, { ...base, customerId: null, name: "路过的客人", phone: "13700009999" });
+    expect(fresh.outcome).toBe("walk_in_checked_in");
+    const inv = await db.selectFrom("invitations").selectAll().where("id", "=", fresh.invitationId).executeTakeFirstOrThrow();
+    expect(inv.kind).toBe("associated");
+    expect((await db.selectFrom("arrivals").select("walk_in").where("id", "=", fresh.arrivalId).executeTakeFirstOrThrow()).walk_in).toBe(1);
+    // the same phone again: refused, nothing half-saved
+    const before = (await db.selectFrom("customers").selectAll().where("store_id", "=", ctx.storeId).execute()).length;
+    const dup = await registerWalkIn(db, { ...base, customerId: null, name: "又一位", phone: "13700009999" }).catch((e) => e);
+    expect(dup.messageKey).toBe("execution:checkin.phoneExists");
+    expect((await db.selectFrom("customers").selectAll().where("store_id", "=", ctx.storeId).execute()).length).toBe(before);
+    // an existing customer who is already invited is just checked in
+    const again = await registerWalkIn(db, { ...base, customerId: ctx.invited[1]!.customer_id, name: null, phone: null });
+    expect(again.outcome).toBe("checked_in");
+    expect(again.invitationId).toBe(ctx.invited[1]!.id);
+  });
+});

@@ -1,0 +1,304 @@
+/**
+ * Check-in at the door (到店签到), built like a ticket scanner: one search (last 4 phone
+ * digits, plate, name or invitation code) and one tap. Answers: checked in; already
+ * checked in (when, by whom); not invited → register a walk-in / associated customer;
+ * hold-out → checked in and marked; outside the event window → refused unless a manager
+ * overrides. A (campaign, invitation) pair has at most one arrival: the unique constraint
+ * decides between two tablets tapping at once, and the loser is told who won.
+ */
+import crypto from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "#db/client";
+import { constraintViolation, toInt } from "#db/dialect";
+import type { Campaign, Database } from "#db/schema";
+import { todayIn } from "~/utils/format";
+import { getCampaignRow, type Actor } from "./campaign.server";
+import type { CampaignStatus } from "./campaign.schema";
+import { maskPhone } from "./customer.server";
+import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
+import { decodeInvitationCode, invitationCode } from "./invitation-code";
+import { eventLastDay } from "./review-math";
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Statuses in which the door is open during the event days. */
+export const CHECKIN_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
+/** Statuses in which a manager may still record an arrival after the fact (override). */
+export const OVERRIDE_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
+
+const isManager = (actor: Actor) => actor.role !== "staff";
+
+/** Where today (in the store's time zone) lies against the event days. */
+export function eventWindowState(campaign: Pick<Campaign, "event_start" | "event_end">, today: string): "before" | "during" | "after" | "unknown" {
+  const first = campaign.event_start?.slice(0, 10) ?? null;
+  const last = eventLastDay(campaign.event_start, campaign.event_end);
+  if (!first || !last) return "unknown";
+  if (today < first) return "before";
+  if (today > last) return "after";
+  return "during";
+}
+
+/**
+ * Whether an arrival may be recorded now: null when allowed, or the refusal. Outside the
+ * window (or after the event moved to review) a manager may override; staff may not.
+ */
+export function checkinRefusal(campaign: Pick<Campaign, "status" | "event_start" | "event_end">, today: string, actor: Actor, override: boolean): ExecutionRefused | null {
+  if (!OVERRIDE_STATUSES.includes(campaign.status)) return new ExecutionRefused("execution:checkin.campaignNotOpen", 409);
+  const inWindow = CHECKIN_STATUSES.includes(campaign.status) && eventWindowState(campaign, today) === "during";
+  if (inWindow) return null;
+  if (override && isManager(actor)) return null;
+  return new ExecutionRefused(isManager(actor) ? "execution:checkin.outsideWindowManager" : "execution:checkin.outsideWindow", 409);
+}
+
+export interface CheckinMatch {
+  invitationId: number;
+  code: string;
+  name: string;
+  phone: string | null;
+  plates: string[];
+  kind: "audience" | "associated";
+  holdout: boolean;
+  result: string;
+  assigneeName: string | null;
+  arrival: { id: number; arrivedAt: string; byName: string | null; walkIn: boolean } | null;
+}
+
+/** Invitations of the campaign matching the search (at most 20), arrived state included. */
+export async function searchGuests(
+  db: DB,
+  { storeId, campaignId, q, actor }: { storeId: number; campaignId: number; q: string; actor: Actor },
+): Promise<CheckinMatch[]> {
+  const term = q.trim();
+  if (!term) return [];
+  const codeId = decodeInvitationCode(term);
+  const like = `%${term}%`;
+  const rows = await db.selectFrom("invitations")
+    .innerJoin("customers", "customers.id", "invitations.customer_id")
+    .leftJoin("users as assignee", "assignee.id", "invitations.assignee_id")
+    .leftJoin("arrivals", (j) => j.onRef("arrivals.invitation_id", "=", "invitations.id").on("arrivals.campaign_id", "=", campaignId))
+    .leftJoin("users as checker", "checker.id", "arrivals.checked_in_by")
+    .select([
+      "invitations.id", "invitations.kind", "invitations.holdout", "invitations.result", "invitations.customer_id",
+      "customers.name", "customers.phone", "assignee.display_name as assignee_name",
+      "arrivals.id as arrival_id", "arrivals.arrived_at", "arrivals.walk_in", "checker.display_name as checker_name",
+    ])
+    .where("invitations.campaign_id", "=", campaignId)
+    .where("invitations.store_id", "=", storeId)
+    .where((eb) => {
+      const ors = [];
+      if (codeId !== null) ors.push(eb("invitations.id", "=", codeId));
+      if (/^\d{4}$/.test(term)) ors.push(eb("customers.phone", "like", `%${term}`));
+      else if (/^\+?\d{5,20}$/.test(term)) ors.push(eb("customers.phone", "=", term));
+      if (term.length >= 1 && !/^\d{4}$/.test(term)) {
+        ors.push(eb("customers.name", "like", like));
+        ors.push(eb.exists(eb.selectFrom("vehicles").select("vehicles.id")
+          .whereRef("vehicles.customer_id", "=", "invitations.customer_id")
+          .where("vehicles.plate", "like", `%${term.toUpperCase()}%`)));
+      }
+      return eb.or(ors);
+    })
+    .orderBy("customers.name").orderBy("invitations.id")
+    .limit(20)
+    .execute();
+  const customerIds = [...new Set(rows.map((r) => r.customer_id))];
+  const plates = customerIds.length
+    ? await db.selectFrom("vehicles").select(["customer_id", "plate"]).where("store_id", "=", storeId).where("customer_id", "in", customerIds).orderBy("id").execute()
+    : [];
+  const platesOf = new Map<number, string[]>();
+  for (const p of plates) if (p.plate) platesOf.set(p.customer_id, [...(platesOf.get(p.customer_id) ?? []), p.plate]);
+  return rows.map((r) => ({
+    invitationId: r.id,
+    code: invitationCode(r.id),
+    name: r.name,
+    phone: isManager(actor) ? r.phone : maskPhone(r.phone),
+    plates: platesOf.get(r.customer_id) ?? [],
+    kind: r.kind,
+    holdout: !!r.holdout,
+    result: r.result,
+    assigneeName: r.assignee_name ?? null,
+    arrival: r.arrival_id ? { id: toInt(r.arrival_id), arrivedAt: r.arrived_at!, byName: r.checker_name ?? null, walkIn: !!r.walk_in } : null,
+  }));
+}
+
+/** Customers of the store not invited to the campaign, for registering a walk-in (at most 10). */
+export async function searchCustomersForWalkIn(db: DB, { storeId, campaignId, q, actor }: { storeId: number; campaignId: number; q: string; actor: Actor }) {
+  const term = q.trim();
+  if (term.length < 2) return [];
+  const rows = await db.selectFrom("customers")
+    .select(["customers.id", "customers.name", "customers.phone", "customers.customer_code"])
+    .where("customers.store_id", "=", storeId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("invitations").select("invitations.id")
+      .whereRef("invitations.customer_id", "=", "customers.id").where("invitations.campaign_id", "=", campaignId))))
+    .where((eb) => eb.or([
+      /^\d{4}$/.test(term) ? eb("customers.phone", "like", `%${term}`) : eb("customers.phone", "=", term),
+      eb("customers.name", "like", `%${term}%`),
+      eb("customers.customer_code", "=", term),
+      eb.exists(eb.selectFrom("vehicles").select("vehicles.id").whereRef("vehicles.customer_id", "=", "customers.id")
+        .where("vehicles.store_id", "=", storeId).where("vehicles.plate", "like", `%${term.toUpperCase()}%`)),
+    ]))
+    .orderBy("customers.name").orderBy("customers.id").limit(10).execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, code: r.customer_code, phone: isManager(actor) ? r.phone : maskPhone(r.phone) }));
+}
+
+async function existingArrival(db: Q, campaignId: number, invitationId: number) {
+  return db.selectFrom("arrivals")
+    .innerJoin("customers", "customers.id", "arrivals.customer_id")
+    .leftJoin("users", "users.id", "arrivals.checked_in_by")
+    .select(["arrivals.id", "arrivals.arrived_at", "users.display_name", "customers.name"])
+    .where("arrivals.campaign_id", "=", campaignId).where("arrivals.invitation_id", "=", invitationId)
+    .executeTakeFirst();
+}
+
+async function alreadyCheckedIn(db: Q, campaignId: number, invitationId: number): Promise<AlreadyCheckedIn | null> {
+  const a = await existingArrival(db, campaignId, invitationId);
+  return a ? new AlreadyCheckedIn({ id: a.id, arrivedAt: a.arrived_at, byName: a.display_name ?? null, name: a.name }) : null;
+}
+
+export interface CheckinResult {
+  outcome: "checked_in" | "holdout_checked_in" | "walk_in_checked_in";
+  arrivalId: number;
+  invitationId: number;
+  name: string;
+  arrivedAt: string;
+}
+
+async function insertArrival(
+  trx: Q,
+  values: { campaignId: number; storeId: number; invitationId: number; customerId: number; actor: Actor; walkIn: boolean; holdout: boolean; override: boolean; at: string },
+) {
+  const row = await trx.insertInto("arrivals").values({
+    campaign_id: values.campaignId, store_id: values.storeId, invitation_id: values.invitationId, customer_id: values.customerId,
+    arrived_at: values.at, checked_in_by: values.actor.id, walk_in: values.walkIn ? 1 : 0, holdout: values.holdout ? 1 : 0,
+    override_by: values.override ? values.actor.id : null,
+  }).returning("id").executeTakeFirstOrThrow();
+  await trx.insertInto("invitation_events").values({
+    invitation_id: values.invitationId, campaign_id: values.campaignId, user_id: values.actor.id, at: values.at,
+    kind: "arrival", field: "arrived_at", old_value: null, new_value: values.at, attempt_id: null,
+  }).execute();
+  return toInt(row.id);
+}
+
+/** Marks an invited guest as arrived. Throws AlreadyCheckedIn or ExecutionRefused. */
+export async function checkIn(
+  db: DB,
+  { storeId, campaignId, actor, invitationId, override = false, timeZone, now = new Date() }: {
+    storeId: number; campaignId: number; actor: Actor; invitationId: number; override?: boolean; timeZone: string; now?: Date;
+  },
+): Promise<CheckinResult> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
+      const inv = await trx.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
+        .select(["invitations.id", "invitations.customer_id", "invitations.holdout", "customers.name"])
+        .where("invitations.id", "=", invitationId).where("invitations.campaign_id", "=", campaignId).where("invitations.store_id", "=", storeId)
+        .executeTakeFirst();
+      if (!inv) throw new ExecutionRefused("execution:checkin.notInvited", 404);
+      const already = await alreadyCheckedIn(trx, campaignId, invitationId);
+      if (already) throw already;
+      const refusal = checkinRefusal(campaign, todayIn(timeZone, now), actor, override);
+      if (refusal) throw refusal;
+      const at = now.toISOString();
+      const outsideWindow = checkinRefusal(campaign, todayIn(timeZone, now), actor, false) !== null;
+      const arrivalId = await insertArrival(trx, {
+        campaignId, storeId, invitationId, customerId: inv.customer_id, actor, walkIn: false, holdout: !!inv.holdout, override: outsideWindow, at,
+      });
+      return { outcome: inv.holdout ? "holdout_checked_in" : "checked_in", arrivalId, invitationId, name: inv.name, arrivedAt: at } as const;
+    });
+  } catch (e) {
+    // Two tablets at once: the other insert won the unique (campaign, invitation) constraint.
+    if (constraintViolation(e) === "unique") {
+      const already = await alreadyCheckedIn(db, campaignId, invitationId);
+      if (already) throw already;
+    }
+    throw e;
+  }
+}
+
+/**
+ * A guest who was not invited: an existing customer of the store (customerId) or a new one
+ * (name, phone) becomes an associated invitation (关联客户) and is checked in — all or nothing.
+ * An existing customer who is already invited is simply checked in.
+ */
+export async function registerWalkIn(
+  db: DB,
+  { storeId, campaignId, actor, customerId, name, phone, override = false, timeZone, now = new Date() }: {
+    storeId: number; campaignId: number; actor: Actor; customerId: number | null; name: string | null; phone: string | null; override?: boolean; timeZone: string; now?: Date;
+  },
+): Promise<CheckinResult> {
+  if (customerId !== null) {
+    const invited = await db.selectFrom("invitations").select("id").where("campaign_id", "=", campaignId).where("customer_id", "=", customerId).where("store_id", "=", storeId).executeTakeFirst();
+    if (invited) return checkIn(db, { storeId, campaignId, actor, invitationId: invited.id, override, timeZone, now });
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
+      const refusal = checkinRefusal(campaign, todayIn(timeZone, now), actor, override);
+      if (refusal) throw refusal;
+      const outsideWindow = checkinRefusal(campaign, todayIn(timeZone, now), actor, false) !== null;
+      const at = now.toISOString();
+      let customer: { id: number; name: string };
+      if (customerId !== null) {
+        const found = await trx.selectFrom("customers").select(["id", "name"]).where("store_id", "=", storeId).where("id", "=", customerId).executeTakeFirst();
+        if (!found) throw new ExecutionRefused("execution:errors.customerUnknown", 400, "customerId");
+        customer = found;
+      } else {
+        if (!name) throw new ExecutionRefused("execution:errors.required", 400, "name");
+        if (phone) {
+          const dup = await trx.selectFrom("customers").select("id").where("store_id", "=", storeId).where("phone", "=", phone).executeTakeFirst();
+          if (dup) throw new ExecutionRefused("execution:checkin.phoneExists", 409, "phone");
+        }
+        const code = `W${Date.now().toString(36).toUpperCase()}${crypto.randomInt(0, 36 ** 3).toString(36).toUpperCase().padStart(3, "0")}`;
+        const row = await trx.insertInto("customers").values({
+          store_id: storeId, customer_code: code, name, phone, gender: null, usage: null, do_not_contact: 0, created_at: at, updated_at: at,
+        }).returning("id").executeTakeFirstOrThrow();
+        customer = { id: toInt(row.id), name };
+      }
+      const seg = await trx.selectFrom("customer_segments").select(["grp", "tier"]).where("customer_id", "=", customer.id).where("store_id", "=", storeId).executeTakeFirst();
+      const inv = await trx.insertInto("invitations").values({
+        campaign_id: campaignId, store_id: storeId, customer_id: customer.id, kind: "associated", holdout: 0,
+        customer_group: seg ? toInt(seg.grp) : null, customer_tier: seg?.tier ?? null, assignee_id: null, round_id: null,
+        last_attempt_at: null, deposit_fen: null, deposit_receipt: null, next_follow_up: null, callback_at: null,
+        loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null, added_by: actor.id,
+        created_at: at, updated_at: at,
+      }).returning("id").executeTakeFirstOrThrow();
+      const invitationId = toInt(inv.id);
+      await trx.insertInto("invitation_events").values({
+        invitation_id: invitationId, campaign_id: campaignId, user_id: actor.id, at, kind: "added", field: "kind", old_value: null, new_value: "walk_in", attempt_id: null,
+      }).execute();
+      const arrivalId = await insertArrival(trx, { campaignId, storeId, invitationId, customerId: customer.id, actor, walkIn: true, holdout: false, override: outsideWindow, at });
+      return { outcome: "walk_in_checked_in", arrivalId, invitationId, name: customer.name, arrivedAt: at } as const;
+    });
+  } catch (e) {
+    // the same customer registered from two tablets at once: one invitation, one arrival
+    if (constraintViolation(e) === "unique" && customerId !== null) {
+      const inv = await db.selectFrom("invitations").select("id").where("campaign_id", "=", campaignId).where("customer_id", "=", customerId).executeTakeFirst();
+      const already = inv ? await alreadyCheckedIn(db, campaignId, inv.id) : null;
+      if (already) throw already;
+    }
+    throw e;
+  }
+}
+
+/** Arrivals of a campaign, newest first, with who checked them in and what they bought. */
+export async function listArrivals(db: DB, { storeId, campaignId, actor, limit = 200 }: { storeId: number; campaignId: number; actor: Actor; limit?: number }) {
+  const rows = await db.selectFrom("arrivals")
+    .innerJoin("invitations", "invitations.id", "arrivals.invitation_id")
+    .innerJoin("customers", "customers.id", "arrivals.customer_id")
+    .leftJoin("users", "users.id", "arrivals.checked_in_by")
+    .select([
+      "arrivals.id", "arrivals.invitation_id", "arrivals.arrived_at", "arrivals.walk_in", "arrivals.holdout", "arrivals.override_by",
+      "invitations.kind", "customers.name", "customers.phone", "users.display_name as by_name",
+      (eb) => eb.selectFrom("event_orders").select((o) => o.fn.sum<number>("amount_fen").as("s")).whereRef("event_orders.arrival_id", "=", "arrivals.id").as("orders_fen"),
+      (eb) => eb.selectFrom("event_orders").select((o) => o.fn.countAll().as("n")).whereRef("event_orders.arrival_id", "=", "arrivals.id").as("orders"),
+      (eb) => eb.selectFrom("event_deposits").select((o) => o.fn.sum<number>("amount_fen").as("s")).whereRef("event_deposits.arrival_id", "=", "arrivals.id").as("deposits_fen"),
+    ])
+    .where("arrivals.campaign_id", "=", campaignId).where("arrivals.store_id", "=", storeId)
+    .orderBy("arrivals.arrived_at", "desc").orderBy("arrivals.id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, invitationId: r.invitation_id, arrivedAt: r.arrived_at, walkIn: !!r.walk_in, holdout: !!r.holdout, override: r.override_by !== null,
+    kind: r.kind, name: r.name, phone: isManager(actor) ? r.phone : maskPhone(r.phone), byName: r.by_name ?? null,
+    ordersFen: toInt(r.orders_fen), orders: toInt(r.orders), depositsFen: toInt(r.deposits_fen),
+  }));
+}
