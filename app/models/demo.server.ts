@@ -13,6 +13,7 @@ import { createRng, type Rng } from "./random";
 import { createStore, deleteStore, getStoreByCode } from "./store.server";
 import { seedSegmentsDemo } from "./segments.demo.server";
 import { seedCampaignsDemo } from "./campaign.demo.server";
+import { seedInvitationsDemo } from "./invitation.demo.server";
 
 export const DEMO_PASSWORD = "demo1234";
 export const DEMO_STORES = [
@@ -190,5 +191,6 @@ export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<D
   await seedSegmentsDemo(ctx);
   for (const extend of DEMO_EXTENSIONS) await extend(ctx);
   await seedCampaignsDemo(ctx);
+  await seedInvitationsDemo(ctx);
   return ctx;
 }

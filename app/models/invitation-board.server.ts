@@ -11,6 +11,7 @@ import { addDays, todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import { maskPhone } from "./customer.server";
 import { BOARD_PAGE, COLUMNS, LOSS_REASONS, MIN_ATTEMPTS, type BoardFilters, type Column, type LossReason } from "./invitation.schema";
+import { getSegmentSummary } from "./segment.server";
 import { getAudience, hasConfirmedScript, InvitationRefused, InvitationNotFound, listInviters, listRounds } from "./invitation.server";
 
 const isManagerRole = (actor: Actor) => actor.role !== "staff";
@@ -365,4 +366,42 @@ export async function searchCustomersToAdd(db: DB, { storeId, campaignId, q }: {
     ]))
     .orderBy("customers.customer_code").limit(20).execute();
   return rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, code: r.customer_code, doNotContact: !!r.do_not_contact, invited: r.invitation_id !== null }));
+}
+
+/** Open cards (pending/maybe) of one assignee ("none": unassigned), for reassigning a selection. */
+export async function listCardsOf(db: DB, { storeId, campaignId, actor, assignee, limit = 50 }: { storeId: number; campaignId: number; actor: Actor; assignee: number | "none"; limit?: number }) {
+  let q = selectCard(baseQuery(db, storeId, campaignId)).where("invitations.result", "in", ["pending", "maybe"]);
+  q = assignee === "none" ? q.where("invitations.assignee_id", "is", null) : q.where("invitations.assignee_id", "=", assignee);
+  return cardsOf(db, await q.orderBy("invitations.id").limit(limit).execute(), actor, storeId);
+}
+
+/**
+ * Everything the manager's invitations page shows: the campaign, the segment preview (before
+ * the start), the audience snapshot, rounds, people, the round summary, the manager's lists,
+ * cards to reassign and a customer search for associated customers.
+ */
+export async function getInvitationsAdmin(
+  db: DB,
+  { storeId, campaignId, actor, q, from }: { storeId: number; campaignId: number; actor: Actor; q: string | null; from: number | "none" },
+) {
+  const campaign = await getCampaignRow(db, { storeId, id: campaignId });
+  const preview = campaign.status === "approved" && campaign.segment_id
+    ? await getSegmentSummary(db, { storeId, segmentId: campaign.segment_id }).catch(() => null)
+    : null;
+  const [summary, inviters, lists, cards, found] = await Promise.all([
+    getRoundSummary(db, { storeId, campaignId }),
+    listInviters(db, { storeId }),
+    getManagerLists(db, { storeId, campaignId, actor }),
+    listCardsOf(db, { storeId, campaignId, actor, assignee: from }),
+    q ? searchCustomersToAdd(db, { storeId, campaignId, q }) : Promise.resolve([]),
+  ]);
+  return {
+    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, version: campaign.version, holdoutPercent: campaign.holdout_percent, segmentId: campaign.segment_id },
+    preview: preview ? { count: preview.count, doNotContact: preview.doNotContact } : null,
+    summary,
+    inviters: inviters.map((u) => ({ id: u.id, name: u.display_name, role: u.role, department: u.department })),
+    lists,
+    cards,
+    found,
+  };
 }

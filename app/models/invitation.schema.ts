@@ -198,11 +198,24 @@ export const MoveSchema = z.preprocess((input) => {
   });
 export type MoveInput = z.output<typeof MoveSchema>;
 
-/** Board and forms on the board page. */
-export const BoardActionSchema = z.discriminatedUnion("intent", [
+/**
+ * Forms on the board and the call workbench: confirm the script, log an attempt (the
+ * attempt's own fields, by outcome), verify a loss.
+ */
+export const BoardFormSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("confirm_script") }),
   z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
-], { error: () => "invitations:errors.intent" });
+  z.object({ intent: z.literal("attempt") }).passthrough(),
+], { error: () => "invitations:errors.intent" }).transform((v, ctx) => {
+  if (v.intent !== "attempt") return v;
+  const parsed = AttemptSchema.safeParse(v);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+    return z.NEVER;
+  }
+  return { intent: "attempt" as const, attempt: parsed.data };
+});
+export type BoardFormInput = z.output<typeof BoardFormSchema>;
 
 /** Filters in the board's URL. `assignee`: "me", "all", "none" or a user id. */
 export const BoardFiltersSchema = z.object({

@@ -40,6 +40,10 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.print": { loader: "user" },
   "campaigns.$id.board": { loader: "user", action: "user" },
   "campaigns.$id.board_.move": { action: "user" },
+  "campaigns.$id.calls": { loader: "user", action: "user" },
+  "campaigns.$id.invitations": { loader: "manager", action: "manager" },
+  "campaigns.$id.board": { loader: "user", action: "user" },
+  "campaigns.$id.board_.move": { action: "user" },
 };
 
 export interface Store {

@@ -1,0 +1,145 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Board } from "~/components/board/board";
+import { InvitationNav, ScriptPanel } from "~/components/board/nav";
+import styles from "~/components/board/board.css";
+import { getBoard } from "~/models/invitation-board.server";
+import { BoardFiltersSchema, BoardFormSchema, COLUMNS, FLAGS, BOARD_PAGE, type Column } from "~/models/invitation.schema";
+import { confirmScript, recordAttempt, verifyLoss, WORKING_STATUSES } from "~/models/invitation.server";
+import { GROUPS, TIERS } from "~/models/domain";
+import { getDb } from "~/utils/db.server";
+import { failure, refusalResponse, actorOf, campaignIdParam } from "~/utils/invitation-http.server";
+import { formDataToObject, parseObject } from "~/utils/form";
+import { pageTitle } from "~/utils/meta";
+import { isManager, requireUser } from "~/utils/session.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request);
+  const campaignId = campaignIdParam(params);
+  const url = new URL(request.url);
+  const filters = BoardFiltersSchema.parse(Object.fromEntries(url.searchParams));
+  try {
+    const board = await getBoard(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), filters, timeZone: ctx.store.timezone });
+    return json({ board, filters, manager: isManager(ctx), userId: ctx.user.id });
+  } catch (e) {
+    throw refusalResponse(e, {});
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request);
+  const campaignId = campaignIdParam(params);
+  const raw = formDataToObject(await request.formData());
+  const parsed = parseObject(BoardFormSchema, raw);
+  const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "verify_loss" ? parsed.data.invitationId : 0) : parsed.values.invitationId) || null;
+  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
+  const db = getDb();
+  const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
+  try {
+    const input = parsed.data;
+    if (input.intent === "confirm_script") await confirmScript(db, args);
+    else if (input.intent === "verify_loss") await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
+    else await recordAttempt(db, { ...args, input: input.attempt });
+  } catch (e) {
+    return refusalResponse(e, raw, invitationId);
+  }
+  const url = new URL(request.url);
+  return redirect(url.pathname + url.search);
+}
+
+export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.board", (d) => d?.board.campaign.name);
+
+export default function BoardPage() {
+  const { board, filters, manager } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation(["invitations", "common"]);
+  const location = useLocation();
+  const c = board.campaign;
+  const working = (WORKING_STATUSES as readonly string[]).includes(c.status);
+  const moreHref = useMemo(() => {
+    const out = {} as Record<Column, string>;
+    for (const col of COLUMNS) {
+      const p = new URLSearchParams(location.search);
+      const show = { ...filters.show, [col]: (filters.show[col] ?? BOARD_PAGE) + BOARD_PAGE * 2 };
+      p.set("show", Object.entries(show).map(([k, v]) => `${k}:${v}`).join(","));
+      out[col] = `?${p}`;
+    }
+    return out;
+  }, [location.search, filters.show]);
+  const assigneeValue = filters.assignee ?? (manager ? "all" : "me");
+  return (
+    <div>
+      <h1>{t("title.board")} · {c.name}</h1>
+      <InvitationNav campaignId={c.id} manager={manager} current="board" />
+      {!working ? <p className="notice">{t("notInviting", { status: t(`campaigns:status.${c.status}` as "campaigns:status.draft", { defaultValue: c.status }) })}</p> : null}
+      <ScriptPanel script={c.script} confirmed={board.scriptConfirmed} />
+      {actionData && !actionData.ok && !actionData.invitationId ? <p className="form-error" role="alert">{t(actionData.formError as "errors.required")}</p> : null}
+      <Form method="get" className="inv-filters" aria-label={t("filters.label")}>
+        <div className="field">
+          <label htmlFor="f-round">{t("filters.round")}</label>
+          <select id="f-round" name="round" defaultValue={filters.round ?? ""}>
+            <option value="">{t("filters.allRounds")}</option>
+            {board.rounds.map((r) => <option key={r.id} value={r.id}>{t("filters.roundN", { n: r.number })}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-assignee">{t("filters.assignee")}</label>
+          <select id="f-assignee" name="assignee" defaultValue={assigneeValue}>
+            <option value="me">{t("filters.me")}</option>
+            <option value="all">{t("filters.all")}</option>
+            <option value="none">{t("filters.none")}</option>
+            {board.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-group">{t("filters.group")}</label>
+          <select id="f-group" name="group" defaultValue={filters.group ?? ""}>
+            <option value="">{t("filters.allGroups")}</option>
+            {GROUPS.map((g) => <option key={g} value={g}>{t("common:groupLabel", { n: g })} · {t(`common:groups.${g}.name` as "common:groups.1.name")}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-tier">{t("filters.tier")}</label>
+          <select id="f-tier" name="tier" defaultValue={filters.tier ?? ""}>
+            <option value="">{t("filters.allTiers")}</option>
+            {TIERS.map((x) => <option key={x} value={x}>{t(`common:tiers.${x}`)}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-flag">{t("filters.flag")}</label>
+          <select id="f-flag" name="flag" defaultValue={filters.flag ?? ""}>
+            <option value="">{t("filters.noFlag")}</option>
+            {FLAGS.map((x) => <option key={x} value={x}>{t(`filters.flags.${x}`)}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-q">{t("filters.q")}</label>
+          <input id="f-q" name="q" type="search" defaultValue={filters.q ?? ""} maxLength={60} />
+        </div>
+        <button type="submit">{t("filters.apply")}</button>
+        <Link to={location.pathname}>{t("filters.reset")}</Link>
+      </Form>
+      <p className="inv-short" data-testid="short-of-three">
+        <strong>{t("board.shortOfThree")}:</strong>{" "}
+        {board.shortOfThree.length
+          ? board.shortOfThree.map((s) => `${s.name ?? t("board.unassigned")} ${s.count}`).join(" · ")
+          : t("board.shortNone")}
+      </p>
+      <Board
+        key={location.search}
+        campaignId={c.id}
+        columns={board.columns}
+        counts={board.counts}
+        targets={board.targets}
+        moreHref={moreHref}
+        canVerify={manager}
+        failure={actionData && !actionData.ok ? actionData : null}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The board's drag-and-drop move (JSON, JavaScript only): one attempt with the target
+ * column's follow-up. Answers { ok, card } — or the refusal with 400/403/404/409; a stale
+ * version (409) carries the card's current state.
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { getCard } from "~/models/invitation-board.server";
+import { MoveSchema } from "~/models/invitation.schema";
+import { InvitationNotFound, recordAttempt, StaleInvitation } from "~/models/invitation.server";
+import { CampaignNotFound } from "~/models/campaign.server";
+import { getDb } from "~/utils/db.server";
+import { parseObject } from "~/utils/form";
+import { actorOf, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { requireUser } from "~/utils/session.server";
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request);
+  const campaignId = campaignIdParam(params);
+  if (request.method !== "POST") return json({ ok: false, formError: "invitations:errors.intent" }, { status: 405 });
+  const body = await request.json().catch(() => null);
+  const parsed = parseObject(MoveSchema, body);
+  const values = (body ?? {}) as Record<string, unknown>;
+  const invitationId = Number(values.invitationId) || null;
+  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values, invitationId });
+  const db = getDb();
+  const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
+  try {
+    const { invitation } = await recordAttempt(db, { ...args, input: parsed.data });
+    return json({ ok: true, card: await getCard(db, { ...args, invitationId: invitation.id }) });
+  } catch (e) {
+    if (e instanceof CampaignNotFound || e instanceof InvitationNotFound) return failure(404, { formError: "invitations:errors.id", errors: {}, values, invitationId });
+    if (e instanceof StaleInvitation) {
+      return json({ ok: false, stale: true, formError: "invitations:errors.stale", errors: {}, values, invitationId, card: await getCard(db, { ...args, invitationId: e.current.id }) }, { status: 409 });
+    }
+    return refusalResponse(e, values, invitationId);
+  }
+}
