@@ -163,7 +163,7 @@ export default function CustomerCard() {
       <section className="panel" aria-labelledby="vehicles-h">
         <h2 id="vehicles-h">{t("customers:vehicles")}</h2>
         {vehicles.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="vehicles-h">
             <table>
               <thead><tr>
                 <th scope="col">{t("customers:plate")}</th><th scope="col">VIN</th><th scope="col">{t("customers:model")}</th>
@@ -182,7 +182,7 @@ export default function CustomerCard() {
       </section>
       <section className="panel" aria-labelledby="totals-h">
         <h2 id="totals-h">{t("customers:totals.title")}</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="totals-h">
           <table>
             <thead><tr><th scope="col">{t("customers:totals.line")}</th><th scope="col" className="num">{t("customers:totals.visits")}</th><th scope="col" className="num">{t("customers:totals.amount")}</th></tr></thead>
             <tbody>{LINES.map((l) => (
@@ -194,7 +194,7 @@ export default function CustomerCard() {
       <section className="panel" aria-labelledby="visits-h">
         <h2 id="visits-h">{t("customers:visits")}</h2>
         {visits.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="visits-h">
             <table>
               <thead><tr><th scope="col">{t("customers:visitDate")}</th><th scope="col">{t("customers:roNumber")}</th><th scope="col">{t("customers:visitType")}</th><th scope="col">{t("customers:plate")}</th><th scope="col" className="num">{t("customers:amount")}</th></tr></thead>
               <tbody>{visits.map((s) => (
@@ -211,7 +211,7 @@ export default function CustomerCard() {
       <section className="panel" aria-labelledby="changes-h">
         <h2 id="changes-h">{t("customers:changes.title")}</h2>
         {changes.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="changes-h">
             <table data-testid="customer-changes">
               <thead><tr><th scope="col">{t("customers:changes.when")}</th><th scope="col">{t("customers:changes.who")}</th><th scope="col">{t("customers:changes.field")}</th><th scope="col">{t("customers:changes.old")}</th><th scope="col">{t("customers:changes.new")}</th></tr></thead>
               <tbody>{changes.map((c) => (

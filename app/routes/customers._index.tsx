@@ -54,7 +54,7 @@ export default function Customers() {
   };
   return (
     <>
-      <h1>{t("common:nav.customers")}</h1>
+      <h1 id="customers-h">{t("common:nav.customers")}</h1>
       <Form method="get" role="search" className="panel" key={JSON.stringify(query)}>
         <div className="row">
           <div className="field">
@@ -122,7 +122,7 @@ export default function Customers() {
       </Form>
       <p className="muted" data-testid="customer-total" aria-live="polite">{t("customers:total", { count: total })}</p>
       {rows.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="customers-h">
           <table>
             <thead>
               <tr>

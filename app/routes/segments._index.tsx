@@ -36,7 +36,7 @@ export default function Segments() {
           {canCreate ? <Link to="/segments/new" className="button">{t("customers:segments.new")}</Link> : null}
         </div>
         {segments.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="saved-h">
             <table data-testid="segment-list">
               <thead><tr>
                 <th scope="col">{t("customers:segments.name")}</th><th scope="col">{t("customers:segments.description")}</th>
@@ -58,7 +58,7 @@ export default function Segments() {
         <h2 id="overview-h">{t("customers:segments.overview.title")}</h2>
         <p className="muted">{t("customers:segments.overview.asOf", { date: f.date(overview.asOf) })}</p>
         <h3 id="matrix-h">{t("customers:segments.overview.matrix")}</h3>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="matrix-h">
           <table aria-labelledby="matrix-h" data-testid="group-matrix">
             <caption className="muted">{t("customers:segments.overview.matrixCaption")}</caption>
             <thead>
@@ -89,7 +89,7 @@ export default function Segments() {
           </table>
         </div>
         <h3 id="pyramid-h">{t("customers:segments.overview.pyramid")}</h3>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="pyramid-h">
           <table aria-labelledby="pyramid-h" data-testid="pyramid">
             <caption className="muted">{t("customers:segments.overview.pyramidCaption")}</caption>
             <thead><tr><th scope="col">{t("customers:columns.tier")}</th><th scope="col" className="num">{t("customers:segments.overview.customers")}</th><td /></tr></thead>

@@ -86,7 +86,7 @@ export default function Settings() {
       </section>
       <section className="panel" aria-labelledby="users-h">
         <h2 id="users-h">{t("settings.users")}</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-h">
           <table>
             <thead><tr><th>{t("settings.userName")}</th><th>{t("login.email")}</th><th>{t("settings.role")}</th><th>{t("settings.department")}</th></tr></thead>
             <tbody>

@@ -204,7 +204,7 @@ export function SegmentBuilder({ fields, models, preview, canSave, version, erro
             </div>
             <h3 id="sample-h">{t("customers:segments.result.sample")}</h3>
             {shown.sample.length ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sample-h">
                 <table aria-labelledby="sample-h">
                   <thead><tr><th scope="col">{t("customers:code")}</th><th scope="col">{t("customers:name")}</th><th scope="col">{t("customers:phone")}</th><th scope="col">{t("customers:columns.group")}</th><th scope="col">{t("customers:columns.tier")}</th><th scope="col">{t("customers:columns.lastVisit")}</th></tr></thead>
                   <tbody>{shown.sample.map((c) => (
