@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { HistoryList } from "~/components/plan/history-list";
 import { PlanForm } from "~/components/plan/plan-form";
 import { PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
@@ -102,6 +103,10 @@ export default function CampaignPlan() {
           locked={data.mode === "amend" ? <PlanSummary detail={data.detail} audience={data.audience} sections={["why", "who", "what", "when", "where"]} idPrefix="locked" /> : null}
         />
       )}
+      <section className="plan-section" aria-labelledby="plan-history">
+        <h2 id="plan-history">{t("campaigns:sections.history")}</h2>
+        <HistoryList history={data.detail.history} />
+      </section>
     </>
   );
 }

@@ -36,6 +36,8 @@ async function createFromTemplate(page: Page, template: string, name: string, fi
   await hydrated(page);
   await page.click(`[data-testid="template-${template}"]`);
   await page.waitForURL(new RegExp(`template=${template}`));
+  // the template's form has replaced the blank one (its name is filled in)
+  await page.waitForFunction(() => (document.querySelector<HTMLInputElement>("#plan-name")?.value ?? "") !== "");
   await page.fill("#plan-name", name);
   await page.selectOption("#plan-segmentId", { index: 1 });
   // the first count of a demo segment may build the segmentation snapshot
@@ -288,6 +290,12 @@ describe("concurrent edits, staff, session expiry", () => {
     await save(page);
     expect(await page.inputValue("#plan-offer")).toBe("会话过期前输入的优惠");
     expect(await page.locator('[data-testid="draft-offer"]').count()).toBe(0);
+    // saving again from the same page uses the new version (no conflict with oneself)
+    await page.fill("#plan-theme", "再次保存");
+    await save(page);
+    expect(await page.locator('[data-testid="conflict"]').count()).toBe(0);
+    await page.reload();
+    expect(await page.inputValue("#plan-theme")).toBe("再次保存");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -105,19 +105,25 @@ export function PlanForm(props: PlanFormProps) {
   // ── the browser copy and the restore offer ──
   const [draft, setDraft] = useState<Draft | null>(null);
   const navigate = useNavigate();
-  const [savedNotice] = useState(!!props.justSaved);
+  const [savedNotice, setSavedNotice] = useState(!!props.justSaved);
   useEffect(() => {
-    if (props.justSaved) {
-      window.localStorage.removeItem(key);
-      if (props.campaignId) window.localStorage.removeItem(draftKey(props.storeId, null));
-      // drop ?saved from the address so a later visit (e.g. after signing in again) offers the browser copy
-      navigate(location.pathname, { replace: true, preventScrollReset: true });
-      return;
-    }
+    if (props.justSaved) return;
     const found = readDraft(key);
     if (found && !same(found.values, defaultValues)) setDraft(found);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  useEffect(() => {
+    if (!props.justSaved) return;
+    // saved: the browser copy is obsolete; the form takes the stored plan (new version, ids of new rows)
+    window.localStorage.removeItem(key);
+    if (props.campaignId) window.localStorage.removeItem(draftKey(props.storeId, null));
+    form.reset(defaultValues);
+    setDraft(null);
+    setSavedNotice(true);
+    // drop ?saved from the address so a later visit (e.g. after signing in again) offers the browser copy
+    navigate(location.pathname, { replace: true, preventScrollReset: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.justSaved]);
 
   // ── copy every change; schedule an autosave ──
   const [autosaveState, setAutosaveState] = useState<"idle" | "failed" | "stopped">("idle");
