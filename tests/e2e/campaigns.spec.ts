@@ -318,3 +318,61 @@ describe("concurrent edits, staff, session expiry", () => {
     await context.close();
   });
 });
+
+describe("autosave and changes after approval", () => {
+  it("autosaves a draft a few seconds after the last change, keeping new budget lines single", async () => {
+    const { page, context, errors } = await openPage(browser, { locale: "en" });
+    await signIn(page, base, "manager@demo.test");
+    const id = await createFromTemplate(page, "car_care_class", unique("Autosave"));
+    const lines = await page.locator('[data-testid="budget-row"]').count();
+    await page.click("text=Add a budget line");
+    await page.selectOption(`#plan-budget-${lines}-category`, "media");
+    await page.fill(`#plan-budget-${lines}-description`, "Radio spot");
+    await page.fill(`#plan-budget-${lines}-unitCost`, "300");
+    await page.fill("#plan-venue", "Autosaved venue");
+    await page.waitForFunction(() => /Autosaved at/.test(document.querySelector('[data-testid="save-status"]')?.textContent ?? ""), undefined, { timeout: 30_000 });
+    // a manual save after the autosave neither conflicts nor duplicates the new line
+    await page.fill("#plan-theme", "After autosave");
+    await save(page);
+    expect(await page.locator('[data-testid="conflict"]').count()).toBe(0);
+    await page.goto(`${base}/campaigns/${id}`);
+    const budget = (await page.textContent('[data-testid="budget-lines"]'))!;
+    expect(budget.match(/Radio spot/g)).toHaveLength(1);
+    expect(await page.textContent("main")).toContain("Autosaved venue");
+    expect(await page.textContent("main")).toContain("After autosave");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("after approval, KPI and budget changes are allowed and each is recorded in the history on the plan page", async () => {
+    const a = await openPage(browser, { locale: "en" });
+    await signIn(a.page, base, "manager@demo.test");
+    const id = await createFromTemplate(a.page, "insurance_renewal_drive", unique("Amend"));
+    await a.page.goto(`${base}/campaigns/${id}`);
+    await hydrated(a.page);
+    await a.page.click('[data-testid="workflow-submit"] button');
+    await expect.poll(() => a.page.textContent('[data-testid="campaign-status"]')).toBe("Submitted");
+    const b = await openPage(browser, { locale: "en" });
+    await signIn(b.page, base, "admin@demo.test");
+    await b.page.goto(`${base}/campaigns/${id}`);
+    await hydrated(b.page);
+    await b.page.click('[data-testid="workflow-approve"] button');
+    await expect.poll(() => b.page.textContent('[data-testid="campaign-status"]')).toBe("Approved");
+    await b.context.close();
+
+    await a.page.goto(`${base}/campaigns/${id}/plan`);
+    await hydrated(a.page);
+    expect(await a.page.locator("#plan-name").count()).toBe(0); // the rest of the plan is locked
+    await a.page.fill("#plan-kpiRevenue", "350000");
+    await a.page.fill("#plan-budget-0-quantity", "70");
+    await save(a.page);
+    const history = (await a.page.textContent('[data-testid="history"]'))!;
+    // en formats yuan as "CN¥"
+    expect(history).toMatch(/Revenue target: (CN)?¥300,000\.00 → (CN)?¥350,000\.00/);
+    expect(history).toMatch(/Budget total: (CN)?¥17,500\.00 → (CN)?¥18,700\.00/);
+    expect(history).toMatch(/Budget line: Gifts .* 60 × (CN)?¥120\.00 = (CN)?¥7,200\.00 \(Dealer\) → Gifts .* 70 × (CN)?¥120\.00 = (CN)?¥8,400\.00/);
+    await checkA11y(a.page);
+    expect(a.errors).toEqual([]);
+    await a.context.close();
+  });
+});
