@@ -12,17 +12,21 @@ import type { DemoContext } from "./demo.server";
 import type { SegmentDefinition } from "./segment.schema";
 import { createSegment } from "./segment.server";
 
-const DEMO_SEGMENTS: Record<string, { name: string; definition: SegmentDefinition }> = {
-  group2: { name: "客群2·待开发（首保关爱）", definition: { match: "all", conditions: [{ kind: "group", values: [2] }] } },
-  insurance: { name: "保险即将到期（60天内）", definition: { match: "all", conditions: [{ kind: "insuranceDue", due: true }] } },
-  group7: { name: "客群7·重安全", definition: { match: "all", conditions: [{ kind: "group", values: [7] }] } },
+/** The segment each demo plan aims at: the segments demo's one when it exists (same definition), else made here. */
+const DEMO_SEGMENTS: Record<string, { names: string[]; definition: SegmentDefinition }> = {
+  group2: { names: ["第 2 类 待开发", "客群2·待开发（首保关爱）"], definition: { match: "all", conditions: [{ kind: "group", values: [2] }] } },
+  insurance: { names: ["保险 60 天内到期", "保险即将到期（60天内）"], definition: { match: "all", conditions: [{ kind: "insuranceDue", due: true }] } },
+  group7: { names: ["第 7 类 重安全", "客群7·重安全"], definition: { match: "all", conditions: [{ kind: "group", values: [7] }] } },
 };
 
 async function demoSegment(db: DB, storeId: number, userId: number, key: keyof typeof DEMO_SEGMENTS): Promise<number> {
-  const { name, definition } = DEMO_SEGMENTS[key]!;
-  const existing = await db.selectFrom("segments").select("id").where("store_id", "=", storeId).where("name", "=", name).executeTakeFirst();
-  if (existing) return existing.id;
-  return (await createSegment(db, { storeId, userId, name, definition })).id;
+  const { names, definition } = DEMO_SEGMENTS[key]!;
+  const existing = await db.selectFrom("segments").select(["id", "name"]).where("store_id", "=", storeId).where("name", "in", names).execute();
+  for (const name of names) {
+    const found = existing.find((s) => s.name === name);
+    if (found) return found.id;
+  }
+  return (await createSegment(db, { storeId, userId, name: names.at(-1)!, definition })).id;
 }
 
 export async function seedCampaignsDemo(ctx: DemoContext): Promise<void> {
