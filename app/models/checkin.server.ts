@@ -302,3 +302,30 @@ export async function listArrivals(db: DB, { storeId, campaignId, actor, limit =
     ordersFen: toInt(r.orders_fen), orders: toInt(r.orders), depositsFen: toInt(r.deposits_fen),
   }));
 }
+
+/**
+ * Invitation codes to send with the invitation message (printable, with a QR each): staff
+ * see the invitations assigned to them, managers every contactable one. Hold-out customers
+ * are never contacted, so they have no code to send.
+ */
+export async function listInvitationCodes(
+  db: DB,
+  { storeId, campaignId, actor, page = 1, pageSize = 60 }: { storeId: number; campaignId: number; actor: Actor; page?: number; pageSize?: number },
+) {
+  const campaign = await getCampaignRow(db, { storeId, id: campaignId });
+  let q = db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
+    .where("invitations.campaign_id", "=", campaignId).where("invitations.store_id", "=", storeId).where("invitations.holdout", "=", 0);
+  if (!isManager(actor)) q = q.where("invitations.assignee_id", "=", actor.id);
+  const [total, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll().as("n")).executeTakeFirst(),
+    q.select(["invitations.id", "invitations.result", "customers.name", "customers.phone"])
+      .orderBy("customers.name").orderBy("invitations.id").limit(pageSize).offset((Math.max(1, page) - 1) * pageSize).execute(),
+  ]);
+  return {
+    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, eventStart: campaign.event_start, venue: campaign.venue },
+    total: toInt(total?.n),
+    page: Math.max(1, page),
+    pageSize,
+    rows: rows.map((r) => ({ invitationId: r.id, code: invitationCode(r.id), name: r.name, phone: isManager(actor) ? r.phone : maskPhone(r.phone), result: r.result })),
+  };
+}

@@ -14,6 +14,7 @@ import { createStore, deleteStore, getStoreByCode } from "./store.server";
 import { seedSegmentsDemo } from "./segments.demo.server";
 import { seedCampaignsDemo } from "./campaign.demo.server";
 import { seedInvitationsDemo } from "./invitation.demo.server";
+import { seedExecutionDemo } from "./execution.demo.server";
 
 export const DEMO_PASSWORD = "demo1234";
 export const DEMO_STORES = [
@@ -192,5 +193,6 @@ export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<D
   for (const extend of DEMO_EXTENSIONS) await extend(ctx);
   await seedCampaignsDemo(ctx);
   await seedInvitationsDemo(ctx);
+  await seedExecutionDemo(ctx);
   return ctx;
 }

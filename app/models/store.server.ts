@@ -30,6 +30,14 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  // event day and review (issue 6): orders and deposits refer to arrivals; all refer to campaigns and users
+  ...(["event_orders", "event_deposits", "arrivals"] as const).map(
+    (table) => (db: DB, id: number) => db.deleteFrom(table).where("store_id", "=", id).execute(),
+  ),
+  ...(["touchpoint_scores", "readiness_checks", "campaign_reviews"] as const).map(
+    (table) => (db: DB, id: number) =>
+      db.deleteFrom(table).where("campaign_id", "in", db.selectFrom("campaigns").select("id").where("store_id", "=", id)).execute(),
+  ),
   // customer-base imports (issue 3); an admin of this store may have imported into another store
   (db, id) => db.deleteFrom("import_jobs").where("store_id", "=", id).execute(),
   (db, id) => db.updateTable("import_jobs").set({ user_id: null })

@@ -42,6 +42,12 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.board_.move": { action: "user" },
   "campaigns.$id.calls": { loader: "user", action: "user" },
   "campaigns.$id.invitations": { loader: "manager", action: "manager" },
+  // event day and review (issue 6): check-in, orders and task status are for everyone at the door;
+  // actual costs, scores and readiness are refused to staff by the model (403), the review is managers'
+  "campaigns.$id.execution": { loader: "user", action: "user" },
+  "campaigns.$id.codes": { loader: "user" },
+  "campaigns.$id.review": { loader: "manager", action: "manager" },
+  "campaigns.$id.review.csv": { loader: "manager" },
   "campaigns.$id.board": { loader: "user", action: "user" },
   "campaigns.$id.board_.move": { action: "user" },
 };

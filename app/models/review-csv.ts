@@ -1,0 +1,97 @@
+/**
+ * The review as CSV (browser-safe, pure). Formula-injection safe: a cell starting with
+ * = + - @, a tab or a carriage return gets a leading apostrophe so spreadsheets show it as
+ * text; cells with quotes, commas or line breaks are quoted (quotes doubled), so names
+ * round-trip. Numbers stay numbers (negative numbers are written as numbers, not escaped).
+ */
+import type { TFunction } from "i18next";
+import { fenToYuanText } from "~/utils/money";
+import type { ReviewFigures } from "./review-math";
+
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  let s = value;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: (string | number | null | undefined)[]): string {
+  return cells.map(csvCell).join(",");
+}
+
+/** Parses CSV text back into rows (RFC 4180), for tests and round-trips. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+const yuan = (fen: number | null) => (fen === null ? null : fenToYuanText(fen));
+const ratio = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 10000);
+
+/** Section, measure, value rows, then the breakdown tables; labels in the reader's language. */
+export function reviewCsv(fig: ReviewFigures, campaignName: string, t: TFunction): string {
+  const L: (string | number | null)[][] = [];
+  const T = (k: string, o?: Record<string, unknown>) => t(k as never, o as never) as unknown as string;
+  L.push([T("execution:csv.campaign"), campaignName]);
+  L.push([T("execution:csv.computedAt"), fig.computedAt]);
+  if (fig.attribution) L.push([T("execution:csv.attribution"), `${fig.attribution.after} < d <= ${fig.attribution.through}`, fig.attribution.days]);
+  L.push([]);
+  L.push([T("execution:csv.section"), T("execution:review.stage"), T("execution:review.count"), T("execution:review.rate"), T("execution:review.target"), T("execution:review.status")]);
+  for (const s of fig.funnel) L.push([T("execution:review.funnelTitle"), T(`execution:review.stages.${s.key}`), s.count, ratio(s.rate), s.targetRate ?? s.target, s.status]);
+  L.push([]);
+  const m = fig.money;
+  L.push([T("execution:csv.section"), T("execution:review.measure"), T("execution:csv.valueYuan")]);
+  const money: [string, number | null][] = [
+    ["execution:review.revenue", m.revenueFen], ["execution:review.ordersLabel", m.ordersFen], ["execution:review.visitsLabel", m.visitsFen],
+    ["execution:review.actualCost", m.actualCostFen], ["execution:review.planned", m.plannedFen],
+    ["execution:review.advanceDeposits", m.advanceDepositsFen], ["execution:review.dayDeposits", m.dayDepositsFen], ["execution:review.deposits", m.depositsFen],
+    ["execution:review.costPerReached", m.costPerReachedFen], ["execution:review.costPerArrival", m.costPerArrivalFen], ["execution:review.costPerConversion", m.costPerConversionFen],
+  ];
+  for (const [k, v] of money) L.push([T("execution:review.moneyTitle"), T(k), yuan(v)]);
+  L.push([T("execution:review.moneyTitle"), T("execution:review.roi"), ratio(m.roi)]);
+  for (const l of m.byCategory) L.push([T("execution:review.budgetTitle"), T(`campaigns:categories.${l.key}`), yuan(l.plannedFen), yuan(l.actualFen), l.missing]);
+  for (const l of m.byPayer) L.push([T("execution:review.budgetTitle"), T(`campaigns:payers.${l.key}`), yuan(l.plannedFen), yuan(l.actualFen), l.missing]);
+  L.push([]);
+  if (fig.lift) {
+    L.push([T("execution:review.liftTitle"), T("execution:review.group"), T("execution:review.size"), T("execution:review.visitors"), T("execution:review.visitRate"), T("execution:review.groupRevenue")]);
+    for (const g of ["invited", "holdout"] as const) {
+      const x = fig.lift[g];
+      L.push([T("execution:review.liftTitle"), T(`execution:review.groups.${g}`), x.size, x.visitors, ratio(x.visitRate), yuan(x.revenueFen)]);
+    }
+    L.push([T("execution:review.liftTitle"), T("execution:review.incrementalRevenue"), yuan(fig.lift.incrementalRevenueFen)]);
+    L.push([T("execution:review.liftTitle"), T("execution:review.incrementalRoi"), ratio(fig.lift.incrementalRoi)]);
+    L.push([]);
+  }
+  const breakdown = (title: string, rows: { key: string; name: string | null; invited: number; reached: number; yes: number; arrived: number; converted: number; revenueFen: number }[], label: (r: { key: string; name: string | null }) => string) => {
+    if (!rows.length) return;
+    L.push([title, T("execution:review.key"), T("execution:review.invitedCount"), T("execution:review.reached"), T("execution:review.yes"), T("execution:review.arrived"), T("execution:review.conversions"), T("execution:review.groupRevenue")]);
+    for (const r of rows) L.push([title, label(r), r.invited, r.reached, r.yes, r.arrived, r.converted, yuan(r.revenueFen)]);
+    L.push([]);
+  };
+  breakdown(T("execution:review.byStaff"), fig.byStaff, (r) => r.name ?? r.key);
+  breakdown(T("execution:review.byGroup"), fig.byGroup, (r) => r.key);
+  breakdown(T("execution:review.byTier"), fig.byTier, (r) => r.key);
+  breakdown(T("execution:review.byRound"), fig.byRound, (r) => r.key);
+  for (const c of fig.byChannel) L.push([T("execution:review.byChannel"), T(`invitations:channels.${c.channel}`), c.attempts, c.reached, c.yes]);
+  for (const l of fig.lossReasons) L.push([T("execution:review.lossReasons"), l.reason === "unrecorded" ? T("execution:review.unrecorded") : T(`invitations:lossReasons.${l.reason}`), l.count]);
+  for (const s of fig.touchpoints) L.push([T("execution:review.touchpointsTitle"), T(`execution:scores.touchpoints.${s.touchpoint}`), s.score, s.notes]);
+  return "\uFEFF" + L.map(csvLine).join("\r\n") + "\r\n";
+}
