@@ -114,9 +114,9 @@ const emptyByTier = () => Object.fromEntries(TIERS.map((t) => [t, 0])) as Record
 /** Count, do-not-contact count and breakdowns for any definition (saved or a builder draft). */
 export async function summariseDefinition(
   db: DB,
-  { storeId, definition, asOf }: { storeId: number; definition: SegmentDefinition; asOf?: string },
+  { storeId, definition, asOf, freshWithinMs }: { storeId: number; definition: SegmentDefinition; asOf?: string; freshWithinMs?: number },
 ): Promise<SegmentSummary & { asOf: string }> {
-  const day = await ensureSegments(db, { storeId, asOf });
+  const day = await ensureSegments(db, { storeId, asOf, freshWithinMs });
   const rows = await matching(db, { storeId, asOf: day, definition })
     .select((eb) => ["customer_segments.grp", "customer_segments.tier", "customer_segments.do_not_contact", eb.fn.countAll().as("n")])
     .groupBy(["customer_segments.grp", "customer_segments.tier", "customer_segments.do_not_contact"])
@@ -152,9 +152,9 @@ export async function membersOfDefinition(
 /** A few members for the builder's preview: highest revenue first. */
 export async function sampleOfDefinition(
   db: DB,
-  { storeId, definition, asOf, limit = 10 }: { storeId: number; definition: SegmentDefinition; asOf?: string; limit?: number },
+  { storeId, definition, asOf, limit = 10, freshWithinMs }: { storeId: number; definition: SegmentDefinition; asOf?: string; limit?: number; freshWithinMs?: number },
 ) {
-  const day = await ensureSegments(db, { storeId, asOf });
+  const day = await ensureSegments(db, { storeId, asOf, freshWithinMs });
   const rows = await matching(db, { storeId, asOf: day, definition })
     .innerJoin("customers", "customers.id", "customer_segments.customer_id")
     .where("customer_segments.do_not_contact", "=", 0)
@@ -286,13 +286,16 @@ export async function listVehicleModels(db: DB, { storeId }: { storeId: number }
   return rows.map((r) => r.model!).filter(Boolean);
 }
 
+/** The builder re-counts on every click: within this many ms of a check the snapshot is trusted. */
+export const PREVIEW_FRESH_MS = 10_000;
+
 /** The builder's preview of a draft (builder fields): summary and sample, or invalid. */
 export async function previewDraft(db: DB, { storeId, fields, asOf }: { storeId: number; fields: BuilderFields; asOf?: string }): Promise<{
   asOf: string; summary: SegmentSummary | null; sample: Awaited<ReturnType<typeof sampleOfDefinition>>; invalid: boolean;
 }> {
   const parsed = SegmentDefinitionSchema.safeParse(definitionFromFields(fields));
   if (!parsed.success) return { asOf: asOf ?? "", summary: null, sample: [], invalid: true };
-  const { asOf: day, ...summary } = await summariseDefinition(db, { storeId, definition: parsed.data, asOf });
-  const sample = await sampleOfDefinition(db, { storeId, definition: parsed.data, asOf: day, limit: 10 });
+  const { asOf: day, ...summary } = await summariseDefinition(db, { storeId, definition: parsed.data, asOf, freshWithinMs: PREVIEW_FRESH_MS });
+  const sample = await sampleOfDefinition(db, { storeId, definition: parsed.data, asOf: day, limit: 10, freshWithinMs: PREVIEW_FRESH_MS });
   return { asOf: day, summary, sample, invalid: false };
 }

@@ -217,3 +217,14 @@ test("the demo seed populates all 8 groups and all 4 tiers", async () => {
   const count = (t: string) => all.filter((r) => r.tier === t).length;
   expect([count("A"), count("B"), count("C")]).toEqual([30, 120, 450]);
 }, 60_000);
+
+test("freshWithinMs trusts a recent check (builder clicks); domain calls stay exact", async () => {
+  const { vehicle } = await customerWith(db, storeId, { code: "Q1", visits: [[addDays(AS_OF, -3), "maintenance"]] });
+  await ensureSegments(db, { storeId, asOf: AS_OF });
+  await db.insertInto("service_visits").values({ store_id: storeId, vehicle_id: vehicle!.id, customer_id: vehicle!.customer_id, ro_number: "RO-Q", visit_date: addDays(AS_OF, -2), type: "care", amount_fen: 100 }).execute();
+  const grp = async () => (await db.selectFrom("customer_segments").select("grp").where("store_id", "=", storeId).executeTakeFirstOrThrow()).grp;
+  await ensureSegments(db, { storeId, asOf: AS_OF, freshWithinMs: 60_000 });
+  expect(await grp()).toBe(1); // trusted the check made a moment ago
+  await ensureSegments(db, { storeId, asOf: AS_OF });
+  expect(await grp()).toBe(2); // exact call sees the new visit
+});

@@ -218,22 +218,36 @@ async function dataStamp(db: DB, storeId: number): Promise<string> {
 
 /** Forces the next read to recompute the store's segmentation. */
 export async function invalidateSegments(db: DB, { storeId }: { storeId: number }) {
+  lastChecks.get(db)?.delete(storeId);
   await db.deleteFrom("segment_snapshots").where("store_id", "=", storeId).execute();
 }
+
+/** Per database handle and store: when the data stamp was last found unchanged (for `freshWithinMs`). */
+const lastChecks = new WeakMap<DB, Map<number, { at: number; key: string }>>();
 
 /**
  * Makes customer_segments hold the store's segmentation for asOf (default: today in the
  * store's time zone), recomputing it in one transaction when the as-of date, the settings
  * or the data changed. Returns the as-of date used.
+ *
+ * `freshWithinMs` (interactive pages only, e.g. the builder's preview as the user clicks):
+ * skip the data-stamp check when this process found the snapshot current less than that
+ * long ago, for the same as-of date and settings. Domain calls leave it unset: always exact.
  */
-export async function ensureSegments(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }): Promise<string> {
+export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: { storeId: number; asOf?: string; freshWithinMs?: number }): Promise<string> {
   const day = await resolveAsOf(db, { storeId, asOf });
   const settings = await getStoreSettings(db, { storeId });
   const settingsKey = JSON.stringify(settings);
+  const memoKey = `${day}|${settingsKey}`;
+  const memo = lastChecks.get(db)?.get(storeId);
+  if (freshWithinMs && memo && memo.key === memoKey && Date.now() - memo.at < freshWithinMs) return day;
   const stamp = await dataStamp(db, storeId);
   const current = await db.selectFrom("segment_snapshots").selectAll().where("store_id", "=", storeId).executeTakeFirst();
-  if (current && current.as_of === day && current.settings_key === settingsKey && current.data_stamp === stamp) return day;
-  await refreshSegments(db, { storeId, asOf: day, settings, stamp });
+  if (!(current && current.as_of === day && current.settings_key === settingsKey && current.data_stamp === stamp)) {
+    await refreshSegments(db, { storeId, asOf: day, settings, stamp });
+  }
+  if (!lastChecks.has(db)) lastChecks.set(db, new Map());
+  lastChecks.get(db)!.set(storeId, { at: Date.now(), key: memoKey });
   return day;
 }
 
