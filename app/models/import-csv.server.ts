@@ -188,34 +188,51 @@ async function readFile(
 
   let width = -1;
   let handler: RowHandler | null = null;
-  for await (const rec of parser as AsyncIterable<string[]>) {
+  let headerRefused = false;
+  /** one record, in file order; false once the header is refused */
+  const onRecord = (rec: string[]): boolean => {
     const recordLine = line;
     line += 1;
     for (let i = 0; i < rec.length; i++) {
       const f = rec[i]!;
       if (f.length > 0 && f.includes("\n")) line += f.split("\n").length - 1;
     }
-    if (rec.length === 1 && rec[0]!.trim() === "") continue; // blank line
+    if (rec.length === 1 && rec[0]!.trim() === "") return true; // blank line
     if (!handler) {
       const columns = readHeader(file, fileName, rec, recordLine, issues);
-      if (!columns) {
-        input.destroy();
-        return false;
-      }
+      if (!columns) return false;
       width = rec.length;
       handler = makeHandler(columns);
-      continue;
+      return true;
     }
     if (rec.length !== width) {
       // a spreadsheet may add empty trailing cells: tolerate those only
       const extraEmpty = rec.length > width && rec.slice(width).every((v) => v.trim() === "");
       if (!extraEmpty) {
         issues.add({ file, fileName, line: recordLine, column: "", value: String(rec.length), reason: "columnCount" });
-        continue;
+        return true;
       }
     }
     handler(rec, recordLine);
-  }
+    return true;
+  };
+  // records are taken in batches as the parser makes them (no promise per record)
+  await new Promise<void>((resolve, reject) => {
+    parser.on("readable", () => {
+      let rec: string[] | null;
+      while (!headerRefused && (rec = parser.read() as string[] | null) !== null) {
+        if (!onRecord(rec)) {
+          headerRefused = true;
+          input.destroy();
+          parser.destroy();
+          resolve();
+        }
+      }
+    });
+    parser.once("end", () => resolve());
+    parser.once("error", reject);
+  });
+  if (headerRefused) return false;
   if (!handler) {
     issues.add({ file, fileName, line: 1, column: "", value: "", reason: "emptyFile" });
     return false;

@@ -161,6 +161,11 @@ describe("customer import page", () => {
 
   it("works without JavaScript: the upload redirects to a job page that refreshes until the summary", async () => {
     const file = write(`${P}-nojs-customers.csv`, ["customer_code,name,phone,gender,usage,preferences,do_not_contact", `${P}N1,无脚本,,,,,`]);
+    const vehicles = write(`${P}-nojs-vehicles.csv`, ["vin,customer_code,plate,model,purchase_date,warranty_end,insurance_expiry,mileage_km", `${P}NV1,${P}N1,,,,,,`]);
+    // large enough to be still running when the job page first loads
+    const lines = ["ro_number,vin,visit_date,type,amount"];
+    for (let i = 0; i < 150_000; i++) lines.push(`${P}NR${i},${P}NV1,2025-05-0${1 + (i % 9)},repair,${i % 500}`);
+    const visits = write(`${P}-nojs-visits.csv`, lines);
     const { page, context } = await openPage(browser, { locale: "en", javaScriptEnabled: false });
     // sign-in without JS: a plain form post
     await page.goto(`${base}/login`);
@@ -169,9 +174,16 @@ describe("customer import page", () => {
     await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:not([name])')]);
     await page.goto(`${base}/customers/import`);
     await page.setInputFiles("#file-customers", file);
+    await page.setInputFiles("#file-vehicles", vehicles);
+    await page.setInputFiles("#file-visits", visits);
     await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
-    await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 15_000 });
+    const jobUrl = page.url();
+    expect(await page.locator('[data-testid="import-progress"]').count()).toBe(1);
+    // the page reloads itself (meta refresh inside <noscript>) until the summary shows
+    await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 45_000 });
+    expect(page.url()).toBe(jobUrl);
     expect(await page.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0"]);
+    expect(await page.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["150,000", "150,000", "0", "0"]);
     await context.close();
   });
 
