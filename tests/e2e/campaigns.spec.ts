@@ -148,7 +148,7 @@ describe.each(["en", "zh-CN"] as const)("campaign plan in %s", (locale) => {
   }, 180_000);
 });
 
-describe("plan form rules", () => {
+describe("plan form rules", { timeout: 120_000 }, () => {
   it("shows each bad input next to its field and saves nothing", async () => {
     const { page, context, errors } = await openPage(browser, { locale: "en" });
     await signIn(page, base, "manager@demo.test");
@@ -219,7 +219,7 @@ describe("plan form rules", () => {
   });
 });
 
-describe("concurrent edits, staff, session expiry", () => {
+describe("concurrent edits, staff, session expiry", { timeout: 120_000 }, () => {
   it("refuses the second of two concurrent saves with who changed it and when", async () => {
     const a = await openPage(browser, { locale: "en" });
     await signIn(a.page, base, "manager@demo.test");
@@ -319,7 +319,7 @@ describe("concurrent edits, staff, session expiry", () => {
   });
 });
 
-describe("autosave and changes after approval", () => {
+describe("autosave and changes after approval", { timeout: 120_000 }, () => {
   it("autosaves a draft a few seconds after the last change, keeping new budget lines single", async () => {
     const { page, context, errors } = await openPage(browser, { locale: "en" });
     await signIn(page, base, "manager@demo.test");
