@@ -139,17 +139,33 @@ export function segmentationQuery(db: DB, { storeId, asOf, settings }: { storeId
         sql<number>`sum(case when agg.revenue_fen > 0 then 1 else 0 end)`.as("m_n"),
       ]).select((eb) => eb.selectFrom("customers").where("customers.store_id", "=", storeId).select(sql<number>`count(*)`.as("c")).as("n")),
     )
-    // Four sorts of the store's customers. `count(*) over (order by x)` counts the rows with a
-    // value ≤ x (the default frame includes peers); customers without a value sort first
-    // ('' before any date, 0 before any positive number) and are subtracted.
+    // Four sorts of the store's customers, on narrow rows (id + sort keys) joined back after.
+    // `count(*) over (order by x)` counts the rows with a value ≤ x (the default frame
+    // includes peers); customers without a value sort first ('' before any date, 0 before
+    // any positive number) and are subtracted below.
+    .with("ranks", (qb) =>
+      qb.selectFrom("customers as c")
+        .leftJoin("agg", "agg.customer_id", "c.id")
+        .where("c.store_id", "=", storeId)
+        .select([
+          "c.id as customer_id",
+          sql<number>`row_number() over (order by coalesce(agg.revenue_fen, 0) desc, c.customer_code asc)`.as("rev_rank"),
+          sql<number>`count(*) over (order by coalesce(agg.last_visit, '') asc)`.as("r_le_all"),
+          sql<number>`count(*) over (order by coalesce(agg.visits, 0) asc)`.as("f_le_all"),
+          sql<number>`count(*) over (order by coalesce(agg.revenue_fen, 0) asc)`.as("m_le_all"),
+        ]),
+    )
     .with("ranked", (qb) =>
-      qb.selectFrom("base").crossJoin("totals").selectAll("base").select([
-        "totals.n", "totals.r_n", "totals.f_n", "totals.m_n",
-        sql<number>`row_number() over (order by base.revenue_fen desc, base.customer_code asc)`.as("rev_rank"),
-        sql<number>`count(*) over (order by coalesce(base.last_visit, '') asc) - (totals.n - totals.r_n)`.as("r_le"),
-        sql<number>`count(*) over (order by base.visits asc) - (totals.n - totals.f_n)`.as("f_le"),
-        sql<number>`count(*) over (order by base.revenue_fen asc) - (totals.n - totals.m_n)`.as("m_le"),
-      ]),
+      qb.selectFrom("base")
+        .innerJoin("ranks", "ranks.customer_id", "base.customer_id")
+        .crossJoin("totals")
+        .selectAll("base")
+        .select([
+          "totals.n", "totals.r_n", "totals.f_n", "totals.m_n", "ranks.rev_rank",
+          sql<number>`ranks.r_le_all - (totals.n - totals.r_n)`.as("r_le"),
+          sql<number>`ranks.f_le_all - (totals.n - totals.f_n)`.as("f_le"),
+          sql<number>`ranks.m_le_all - (totals.n - totals.m_n)`.as("m_le"),
+        ]),
     )
     .selectFrom("ranked")
     .select([
