@@ -114,7 +114,7 @@ async function runJob(db: DB, id: number, job: LiveJob, files: Partial<Record<Im
     message = e instanceof Error ? e.message : String(e);
   } finally {
     await connection.close().catch(() => {});
-    for (const f of Object.values(files)) fs.rm(f!.path, { force: true }, () => {});
+    await Promise.all(Object.values(files).map((f) => fs.promises.rm(f!.path, { force: true }).catch(() => {})));
   }
   try {
     await db.updateTable("import_jobs")
