@@ -48,8 +48,6 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.codes": { loader: "user" },
   "campaigns.$id.review": { loader: "manager", action: "manager" },
   "campaigns.$id.review.csv": { loader: "manager" },
-  "campaigns.$id.board": { loader: "user", action: "user" },
-  "campaigns.$id.board_.move": { action: "user" },
 };
 
 export interface Store {
