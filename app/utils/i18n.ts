@@ -41,6 +41,7 @@ export function createI18n(locale: Locale, onMissingKey?: (key: string) => void)
     ns: NAMESPACES,
     defaultNS: "common",
     initAsync: false,
+    showSupportNotice: false,
     interpolation: { escapeValue: false },
     returnNull: false,
     saveMissing: !!onMissingKey,
