@@ -7,8 +7,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { PREFERENCES, VISIT_TYPES } from "~/models/domain";
 import { createRng } from "~/models/random";
+import { todayIn } from "~/utils/format";
 
-export interface ImportSetSize { customers: number; vehicles: number; visits: number; seed?: number }
+export interface ImportSetSize {
+  customers: number; vehicles: number; visits: number; seed?: number;
+  /** the last day with visits (default: today in Asia/Shanghai); everything is relative to it */
+  today?: string;
+}
 
 export interface GeneratedImportSet {
   files: { customers: string; vehicles: string; visits: string };
@@ -26,14 +31,15 @@ const MODELS = ["A3L", "A4L", "A6L", "Q2L", "Q3", "Q5L", "Q7", "e-tron"];
 const USAGES = ["private", "private", "private", "official", "commercial"];
 
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
-/** day offset (0 = 2018-01-01) → ISO date */
-const DAY0 = Date.UTC(2018, 0, 1);
-const isoDay = (offset: number) => new Date(DAY0 + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** Writes the three files into `dir` and returns their paths and rows. */
 export function generateImportSet(dir: string, size: ImportSetSize): GeneratedImportSet {
   fs.mkdirSync(dir, { recursive: true });
   const rng = createRng(size.seed ?? 20261122);
+  // day offsets 0…3000, where 3000 is "today": purchases over ~8 years, visits up to today
+  const today = size.today ?? todayIn("Asia/Shanghai");
+  const day0 = Date.parse(`${today}T00:00:00Z`) - 3000 * 86_400_000;
+  const isoDay = (offset: number) => new Date(day0 + offset * 86_400_000).toISOString().slice(0, 10);
   const out: GeneratedImportSet = {
     files: { customers: path.join(dir, "customers.csv"), vehicles: path.join(dir, "vehicles.csv"), visits: path.join(dir, "visits.csv") },
     customers: [], vehicles: [], visits: [],
@@ -59,7 +65,7 @@ export function generateImportSet(dir: string, size: ImportSetSize): GeneratedIm
     purchaseOf.push(purchase);
     const row: GeneratedImportSet["vehicles"][number] = [
       `LFV${pad(j, 14)}`, owner, `豫A${pad(j % 100000, 5)}`, MODELS[j % MODELS.length]!,
-      isoDay(purchase), isoDay(purchase + 3 * 365), isoDay(2900 + rng.int(-20, 345)), rng.int(800, 180000),
+      isoDay(purchase), isoDay(purchase + 3 * 365), isoDay(3000 + rng.int(-20, 345)), rng.int(800, 180000),
     ];
     out.vehicles.push(row);
     lines.push(`${row[0]},${out.customers[owner]![0]},${row[2]},${row[3]},${row[4]},${row[5]},${row[6]},${row[7]}`);
@@ -71,7 +77,7 @@ export function generateImportSet(dir: string, size: ImportSetSize): GeneratedIm
   fs.writeSync(fd, "ro_number,vin,visit_date,type,amount\n");
   for (let k = 0; k < size.visits; k++) {
     const v = k % size.vehicles;
-    const date = isoDay(Math.min(3000, purchaseOf[v]! + rng.int(0, 700)));
+    const date = isoDay(Math.max(purchaseOf[v]!, 3000 - rng.int(0, 1095)));
     const fen = rng.int(0, 2_000_000);
     const row: GeneratedImportSet["visits"][number] = [`RO${pad(k + 1, 8)}`, v, date, VISIT_TYPES[k % VISIT_TYPES.length]!, fen];
     out.visits.push(row);
