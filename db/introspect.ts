@@ -148,9 +148,9 @@ export async function summariseTable(db: Kysely<any>, table: TableInfo): Promise
   return { table: table.name, rows: digests.length, checksum: h.digest("hex").slice(0, 16) };
 }
 
-/** Counts and checksums of every application table. */
-export async function summariseDatabase(db: Kysely<any>): Promise<TableSummary[]> {
+/** Counts and checksums of every application table (pass `tables` from listTables to skip the introspection). */
+export async function summariseDatabase(db: Kysely<any>, tables?: TableInfo[]): Promise<TableSummary[]> {
   const out: TableSummary[] = [];
-  for (const t of await listTables(db)) out.push(await summariseTable(db, t));
+  for (const t of tables ?? (await listTables(db))) out.push(await summariseTable(db, t));
   return out;
 }

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -11,6 +12,9 @@ export default defineConfig({
     include: ["app/**/*.test.ts", "db/**/*.test.ts", "tests/integration/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    // One worker per core (vitest's default keeps one core free): many integration tests wait
+    // on a server or CLI child process, so the suite is I/O-bound as much as CPU-bound.
+    maxWorkers: Math.max(2, os.availableParallelism()),
     setupFiles: ["tests/helpers/fail-on-console-error.ts"],
     // Integration tests that start a real server build the app on demand (tests/helpers/build.ts).
     globalSetup: ["tests/helpers/integration-global-setup.ts"],

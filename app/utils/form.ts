@@ -49,7 +49,23 @@ export function zodErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+/**
+ * The path of the first text holding a NUL character (U+0000), or null. No form has a use for
+ * it, SQLite would store it and PostgreSQL refuses it: refused here, the same on both engines.
+ */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "_form" : null;
+  if (value === null || typeof value !== "object" || depth > 20) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const found = nulPath(v, [...path, k], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 export function parseObject<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.infer<S>> {
+  const nul = nulPath(input);
+  if (nul !== null) return { ok: false, errors: { [nul]: "errors.invalid" }, values: (input ?? {}) as Record<string, unknown> };
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, errors: zodErrors(result.error), values: (input ?? {}) as Record<string, unknown> };

@@ -1,14 +1,16 @@
 /**
  * A real server for integration tests on the engine the suite runs on: the Remix build
  * (made once per run, tests/helpers/build.ts) served by `cli serve` in its own process,
- * on a fresh SQLite file or — with TEST_ENGINE=pg — a fresh PostgreSQL schema, with the
- * demo dealership. `db` is a second handle on the same database for assertions.
+ * on a fresh SQLite file or — with TEST_ENGINE=pg — a fresh PostgreSQL schema, holding the
+ * demo dealership (a copy of a template made once per run). `db` is a second handle on the
+ * same database for assertions.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createDb, type DB } from "#db/client";
-import { ensureBuild } from "./build";
+import { copyDatabase } from "#db/copy";
+import { ensureBuild, ensureDemoTemplate } from "./build";
 import { createPgSchema, TEST_ENGINE } from "./pg";
 import { startServer, type RunningServer } from "./server";
 
@@ -27,6 +29,7 @@ export interface AppServer {
 
 export async function startAppServer(opts: { env?: Record<string, string>; dbFile?: string; engine?: "sqlite" | "pg" } = {}): Promise<AppServer> {
   const buildDir = await ensureBuild();
+  const template = await ensureDemoTemplate();
   const engine = opts.engine ?? TEST_ENGINE;
   let databaseUrl: string;
   let dbFile: string | null = null;
@@ -36,10 +39,19 @@ export async function startAppServer(opts: { env?: Record<string, string>; dbFil
     const schema = await createPgSchema("srv");
     databaseUrl = schema.url;
     drop = schema.drop;
+    // The demo dealership, copied from the SQLite template (faster than seeding it again).
+    const [from, to] = [createDb(`file:${template}`), createDb(databaseUrl)];
+    try {
+      await copyDatabase(from, to);
+    } finally {
+      await from.destroy();
+      await to.destroy();
+    }
   } else {
     tmp = opts.dbFile ? null : fs.mkdtempSync(path.join(os.tmpdir(), "cp-srv-"));
     dbFile = opts.dbFile ?? path.join(tmp!, "app.db");
     databaseUrl = `file:${dbFile}`;
+    fs.copyFileSync(template, dbFile);
   }
   const start = (env: Record<string, string> = {}) =>
     startServer({ dbFile: dbFile ?? "/nonexistent", env: { BUILD_DIR: buildDir, DATABASE_URL: databaseUrl, PG_POOL_MAX: "5", ...opts.env, ...env } });

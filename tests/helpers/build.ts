@@ -42,3 +42,42 @@ declare module "vitest" {
     buildDir: string;
   }
 }
+
+/**
+ * A migrated SQLite file with the demo dealership, made once per vitest run beside the build;
+ * servers start on a copy of it instead of seeding the demo each time.
+ */
+export async function ensureDemoTemplate(): Promise<string> {
+  const dir = path.dirname(inject("buildDir"));
+  const file = path.join(dir, "demo-template.db");
+  const lock = path.join(dir, "demo-template.lock");
+  for (let waited = 0; waited < 300_000; waited += 200) {
+    if (fs.existsSync(file)) return file;
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      if (!fs.existsSync(file)) {
+        const { createDb } = await import("#db/client");
+        const { migrateToLatest } = await import("#db/migrate");
+        const { seedDemo } = await import("~/models/demo.server");
+        const tmp = `${file}.tmp-${process.pid}`;
+        const db = createDb(`file:${tmp}`);
+        try {
+          await migrateToLatest(db);
+          await seedDemo(db);
+        } finally {
+          await db.destroy(); // closes the file and folds the WAL into it
+        }
+        fs.renameSync(tmp, file);
+      }
+      return file;
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`timed out waiting for the demo template in ${dir}`);
+}

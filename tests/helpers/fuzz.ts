@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { z } from "zod";
 
 /** How many cases each property tries (FUZZ_RUNS=2000 for a long local run). */
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS || 150);
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS || 100);
 
 const KB100 = "界".repeat(100 * 1024 / 3) + "ab"; // ~100 KB of UTF-8
 
@@ -93,20 +93,35 @@ export const hostileObject = (keys: string[]): fc.Arbitrary<Record<string, unkno
   ).map(([known, extra]) => ({ ...extra, ...known }));
 
 /**
- * A form body: for each known field a hostile (or, half of the time, a supplied valid) text,
- * sometimes repeated, plus extra hostile fields. Entries keep their order.
+ * A form body (entries in order) for a form with `fields` (each with an arbitrary of valid
+ * values). A mix of: a valid form plus extra hostile fields; a valid form with one field
+ * replaced, dropped or repeated with hostile text; and chaos (every field hostile, missing
+ * or repeated). The valid cases make sure accepted posts are exercised too.
  */
-export const hostileForm = (fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<[string, string][]> =>
-  fc.tuple(
-    ...Object.entries(fields).map(([name, valid]) =>
+export const hostileForm = (fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<[string, string][]> => {
+  const names = Object.keys(fields);
+  const validEntries = fc.record(fields).map((rec) => names.map((n): [string, string] => [n, rec[n]!]));
+  const extras = fc.array(fc.tuple(hostileKey(), hostileText()), { maxLength: 3 });
+  const valid = fc.tuple(validEntries, extras).map(([v, x]) => [...v, ...x]);
+  const oneBad = fc
+    .tuple(validEntries, fc.constantFrom(...names), hostileText(), fc.constantFrom("replace", "drop", "repeat"))
+    .map(([v, name, bad, how]) =>
+      how === "drop" ? v.filter(([k]) => k !== name)
+        : how === "repeat" ? [...v, [name, bad] as [string, string]]
+          : v.map(([k, val]): [string, string] => [k, k === name ? bad : val]),
+    );
+  const chaos = fc.tuple(
+    ...names.map((name) =>
       fc.oneof(
         fc.constant<[string, string][]>([]),
-        fc.oneof(valid, hostileText()).map((v): [string, string][] => [[name, v]]),
-        fc.array(fc.oneof(valid, hostileText()), { minLength: 2, maxLength: 3 }).map((vs) => vs.map((v): [string, string] => [name, v])),
+        fc.oneof(fields[name]!, hostileText()).map((v): [string, string][] => [[name, v]]),
+        fc.array(fc.oneof(fields[name]!, hostileText()), { minLength: 2, maxLength: 3 }).map((vs) => vs.map((v): [string, string] => [name, v])),
       ),
     ),
-    fc.array(fc.tuple(hostileKey(), hostileText()), { maxLength: 3 }),
-  ).map(([...parts]) => parts.flat() as [string, string][]);
+    extras,
+  ).map((parts) => parts.flat() as [string, string][]);
+  return fc.oneof({ weight: 1, arbitrary: valid }, { weight: 2, arbitrary: oneBad }, { weight: 2, arbitrary: chaos });
+};
 
 // ── schema discovery ──
 

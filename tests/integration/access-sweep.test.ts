@@ -3,11 +3,14 @@
  * real server with the demo dealership — signed out, as staff, as the store's manager and as
  * a manager of another store. Declarations live in tests/helpers/access.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { summariseDatabase } from "#db/introspect";
 import { ensureBuild } from "../helpers/build";
 import { signInHttp, startAppServer, type AppServer } from "../helpers/app-server";
 import { fillPattern, PARAM_RESOLVERS, paramKeys, ROUTE_ACCESS, routesFromBuild, type SweepRoute } from "../helpers/access";
+
+// Each test starts real servers; on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let app: AppServer;
 let routes: SweepRoute[];

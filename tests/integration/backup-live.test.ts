@@ -6,12 +6,15 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect } from "vitest";
+import { afterAll, describe, expect, vi } from "vitest";
 import { createDb } from "#db/client";
 import { integrityCheck } from "#db/backup";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { sqliteOnly } from "../helpers/pg";
 import { ACK_WRITES, burst } from "../helpers/writes";
+
+// Each test starts real servers; on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const ROOT = path.resolve(__dirname, "../..");
 let app: AppServer | undefined;

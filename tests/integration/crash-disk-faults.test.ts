@@ -11,10 +11,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { integrityCheck } from "#db/backup";
 import { startAppServer, signInHttp, type AppServer } from "../helpers/app-server";
 import { sqliteOnly } from "../helpers/pg";
+
+// Each test starts real servers; on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const servers: AppServer[] = [];
 afterAll(async () => {
@@ -83,7 +86,7 @@ describe("health and faults", () => {
 
   diskTest("a full disk: /healthz answers 503 (check: disk), posts never leak a stack, and all is well once space is freed", async () => {
     const mnt = fs.mkdtempSync(path.join(os.tmpdir(), "cp-full-"));
-    expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt]).status).toBe(0);
+    expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt]).status).toBe(0);
     try {
       const app = await startAppServer({ dbFile: path.join(mnt, "app.db") });
       servers.push(app);

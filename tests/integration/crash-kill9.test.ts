@@ -3,11 +3,14 @@
  * tests/helpers/writes.ts), restart it on the same database: it opens, SQLite passes
  * integrity_check, and every write the server acknowledged before dying is there.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { integrityCheck } from "#db/backup";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { TEST_ENGINE } from "../helpers/pg";
 import { ACK_WRITES, burst } from "../helpers/writes";
+
+// Each test starts real servers; on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 let app: AppServer | undefined;
 afterAll(async () => {
