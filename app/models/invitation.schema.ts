@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { yuanToFen } from "~/utils/money";
-import { CHANNELS } from "./campaign.schema";
+import { CHANNELS, type CampaignStatus } from "./campaign.schema";
 import { GROUPS, TIERS } from "./domain";
 
 export const RESULTS = ["pending", "yes", "maybe", "no"] as const;
@@ -24,6 +24,9 @@ export type LossReason = (typeof LOSS_REASONS)[number];
 
 export { CHANNELS };
 export type Channel = (typeof CHANNELS)[number];
+
+/** Statuses in which invitations are worked (attempts, rounds, associated customers). */
+export const WORKING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
 
 /** The three follow-ups rule: pending/maybe invitations with fewer attempts are flagged. */
 export const MIN_ATTEMPTS = 3;

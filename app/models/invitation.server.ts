@@ -12,8 +12,8 @@ import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import type { Campaign, Database, Invitation } from "#db/schema";
 import { getCampaignRow, transition, transitionRefusal, type Actor } from "./campaign.server";
-import { CHANNELS, type CampaignStatus } from "./campaign.schema";
-import type { AttemptInput } from "./invitation.schema";
+import { CHANNELS } from "./campaign.schema";
+import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
 
@@ -41,8 +41,7 @@ export class InvitationRefused extends Error {
   }
 }
 
-/** Statuses in which invitations are worked (attempts, rounds, associated customers). */
-export const WORKING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
+export { WORKING_STATUSES };
 
 const nowIso = () => new Date().toISOString();
 const isManagerRole = (actor: Actor) => actor.role !== "staff";

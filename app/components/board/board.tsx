@@ -58,25 +58,28 @@ function reducer(state: State, action: Action): State {
   return { columns, counts };
 }
 
-/** Arrow left/right jump to the neighbouring column; up/down nudge. */
-const columnKeyboard: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableRects, droppableContainers } }) => {
-  if (!collisionRect) return undefined;
-  const cx = collisionRect.left + collisionRect.width / 2;
+/** Arrow left/right jump to the neighbouring column's centre; up/down nudge. */
+const columnKeyboard: KeyboardCoordinateGetter = (event, { currentCoordinates, context: { collisionRect, droppableRects, droppableContainers } }) => {
+  const width = collisionRect?.width ?? 0;
+  const cx = currentCoordinates.x + width / 2;
   if (event.code === "ArrowRight" || event.code === "ArrowLeft") {
     event.preventDefault();
     const rects = droppableContainers.getEnabled()
       .map((c) => droppableRects.get(c.id))
       .filter((r): r is NonNullable<typeof r> => !!r)
       .sort((a, b) => a.left - b.left);
-    const target = event.code === "ArrowRight"
-      ? rects.find((r) => r.left + r.width / 2 > cx + 1)
-      : [...rects].reverse().find((r) => r.left + r.width / 2 < cx - 1);
+    let here = rects.findIndex((r) => cx >= r.left && cx <= r.left + r.width);
+    if (here < 0) {
+      const dist = rects.map((r) => Math.abs(r.left + r.width / 2 - cx));
+      here = dist.indexOf(Math.min(...dist));
+    }
+    const target = rects[here + (event.code === "ArrowRight" ? 1 : -1)];
     if (!target) return undefined;
-    return { x: target.left + (target.width - collisionRect.width) / 2, y: Math.max(target.top, collisionRect.top) };
+    return { x: target.left + (target.width - width) / 2, y: currentCoordinates.y };
   }
   if (event.code === "ArrowDown" || event.code === "ArrowUp") {
     event.preventDefault();
-    return { x: collisionRect.left, y: collisionRect.top + (event.code === "ArrowDown" ? 40 : -40) };
+    return { x: currentCoordinates.x, y: currentCoordinates.y + (event.code === "ArrowDown" ? 40 : -40) };
   }
   return undefined;
 };
