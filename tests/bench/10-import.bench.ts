@@ -5,6 +5,7 @@
  * rows inserted by bare better-sqlite3 prepared statements in one transaction into another
  * fresh migrated file. Leaves the imported database for later benches in ctx.shared.bigStore.
  */
+import os from "node:os";
 import path from "node:path";
 import { createDb, openSqlite } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
@@ -23,17 +24,21 @@ async function freshDb(file: string) {
 export default async function importBench(ctx: BenchContext): Promise<BenchRow[]> {
   let t = performance.now();
   const set = generateImportSet(path.join(ctx.workDir, "csv"), BIG);
+  ctx.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
   ctx.log(`generated ${BIG.customers} customers, ${BIG.vehicles} vehicles, ${BIG.visits} visits in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   // the real import path
   const dbFile = path.join(ctx.workDir, "big.db");
   const db = await freshDb(dbFile);
   t = performance.now();
+  let cpu = process.cpuUsage();
   const outcome = await importCustomerBase(db, { store: { code: "BIG01", name: "Bench store" }, files: set.files });
   const importS = (performance.now() - t) / 1000;
+  const cpuSeconds = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
+  const importCpu = cpuSeconds(process.cpuUsage(cpu));
   if (!outcome.ok) throw new Error(`bench import refused: ${JSON.stringify(outcome.issues.slice(0, 5))}`);
   const counts = outcome.counts;
-  ctx.log(`import: ${importS.toFixed(2)} s — customers +${counts.customers?.inserted}, vehicles +${counts.vehicles?.inserted}, visits +${counts.visits?.inserted}`);
+  ctx.log(`import: ${importS.toFixed(2)} s (cpu ${importCpu} s) — customers +${counts.customers?.inserted}, vehicles +${counts.vehicles?.inserted}, visits +${counts.visits?.inserted}`);
   await db.destroy();
 
   // the floor: same rows, bare prepared statements, one transaction
@@ -41,6 +46,7 @@ export default async function importBench(ctx: BenchContext): Promise<BenchRow[]
   await (await freshDb(floorFile)).destroy();
   const sqlite = openSqlite(floorFile);
   t = performance.now();
+  cpu = process.cpuUsage();
   const now = new Date().toISOString();
   sqlite.transaction(() => {
     const storeId = Number(sqlite.prepare("insert into stores (code, name, timezone, created_at) values (?, ?, ?, ?)").run("FLOOR", "Floor", "Asia/Shanghai", now).lastInsertRowid);
@@ -59,8 +65,9 @@ export default async function importBench(ctx: BenchContext): Promise<BenchRow[]
     for (const s of set.visits) insVisit.run(storeId, vehicleIds[s[1]], customerIds[set.vehicles[s[1]]![1]], s[0], s[2], s[3], s[4]);
   })();
   const floorS = (performance.now() - t) / 1000;
+  const floorCpu = cpuSeconds(process.cpuUsage(cpu));
   sqlite.close();
-  ctx.log(`floor (bare prepared statements, one transaction): ${floorS.toFixed(2)} s; ratio ${(importS / floorS).toFixed(2)}×`);
+  ctx.log(`floor (bare prepared statements, one transaction): ${floorS.toFixed(2)} s (cpu ${floorCpu} s); ratio ${(importS / floorS).toFixed(2)}×`);
 
   ctx.shared.bigStore = { dbFile, storeId: outcome.storeId, storeCode: "BIG01" };
   return [{
