@@ -27,6 +27,8 @@ export const CHECKIN_STATUSES: readonly CampaignStatus[] = ["inviting", "executi
 export const OVERRIDE_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
 
 const isManager = (actor: Actor) => actor.role !== "staff";
+/** One collator (creating one per comparison costs milliseconds). */
+const byName = new Intl.Collator("zh-CN");
 
 /** Where today (in the store's time zone) lies against the event days. */
 export function eventWindowState(campaign: Pick<Campaign, "event_start" | "event_end">, today: string): "before" | "during" | "after" | "unknown" {
@@ -63,6 +65,34 @@ export interface CheckinMatch {
   arrival: { id: number; arrivedAt: string; byName: string | null; walkIn: boolean } | null;
 }
 
+/**
+ * The ids of the campaign's invitations matching a search term, at most `limit`. Each kind
+ * of term is its own query driven by the campaign's invitations (never by a scan of the
+ * store's customers or vehicles): an invitation code is an exact id, 4 digits the phone's
+ * end, anything else a name or plate fragment.
+ */
+async function matchingInvitationIds(db: DB, storeId: number, campaignId: number, term: string, limit: number): Promise<number[]> {
+  // the campaign is the store's (checked once here); the queries below go by campaign only, so
+  // SQLite drives them from the campaign's invitations rather than from every row of the store
+  await getCampaignRow(db, { storeId, id: campaignId });
+  const codeId = decodeInvitationCode(term);
+  const inCampaign = () => db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
+    .select("invitations.id").where("invitations.campaign_id", "=", campaignId);
+  if (codeId !== null) {
+    const hit = await inCampaign().where("invitations.id", "=", codeId).execute();
+    if (hit.length) return hit.map((r) => r.id);
+  }
+  if (/^\d{4}$/.test(term)) return (await inCampaign().where("customers.phone", "like", `%${term}`).limit(limit).execute()).map((r) => r.id);
+  if (/^\+?\d{5,20}$/.test(term)) return (await inCampaign().where("customers.phone", "=", term).limit(limit).execute()).map((r) => r.id);
+  const [byName, byPlate] = await Promise.all([
+    inCampaign().where("customers.name", "like", `%${term}%`).limit(limit).execute(),
+    db.selectFrom("invitations").innerJoin("vehicles", "vehicles.customer_id", "invitations.customer_id")
+      .select("invitations.id").where("invitations.campaign_id", "=", campaignId)
+      .where("vehicles.plate", "like", `%${term.toUpperCase()}%`).limit(limit).execute(),
+  ]);
+  return [...new Set([...byName, ...byPlate].map((r) => r.id))].slice(0, limit);
+}
+
 /** Invitations of the campaign matching the search (at most 20), arrived state included. */
 export async function searchGuests(
   db: DB,
@@ -70,8 +100,8 @@ export async function searchGuests(
 ): Promise<CheckinMatch[]> {
   const term = q.trim();
   if (!term) return [];
-  const codeId = decodeInvitationCode(term);
-  const like = `%${term}%`;
+  const ids = await matchingInvitationIds(db, storeId, campaignId, term, 20);
+  if (!ids.length) return [];
   const rows = await db.selectFrom("invitations")
     .innerJoin("customers", "customers.id", "invitations.customer_id")
     .leftJoin("users as assignee", "assignee.id", "invitations.assignee_id")
@@ -82,27 +112,15 @@ export async function searchGuests(
       "customers.name", "customers.phone", "assignee.display_name as assignee_name",
       "arrivals.id as arrival_id", "arrivals.arrived_at", "arrivals.walk_in", "checker.display_name as checker_name",
     ])
-    .where("invitations.campaign_id", "=", campaignId)
-    .where("invitations.store_id", "=", storeId)
-    .where((eb) => {
-      const ors = [];
-      if (codeId !== null) ors.push(eb("invitations.id", "=", codeId));
-      if (/^\d{4}$/.test(term)) ors.push(eb("customers.phone", "like", `%${term}`));
-      else if (/^\+?\d{5,20}$/.test(term)) ors.push(eb("customers.phone", "=", term));
-      if (term.length >= 1 && !/^\d{4}$/.test(term)) {
-        ors.push(eb("customers.name", "like", like));
-        ors.push(eb.exists(eb.selectFrom("vehicles").select("vehicles.id")
-          .whereRef("vehicles.customer_id", "=", "invitations.customer_id")
-          .where("vehicles.plate", "like", `%${term.toUpperCase()}%`)));
-      }
-      return eb.or(ors);
-    })
-    .orderBy("customers.name").orderBy("invitations.id")
-    .limit(20)
+    .where("invitations.id", "in", ids)
     .execute();
+  rows.sort((a, b) => byName.compare(a.name, b.name) || a.id - b.id);
   const customerIds = [...new Set(rows.map((r) => r.customer_id))];
   const plates = customerIds.length
-    ? await db.selectFrom("vehicles").select(["customer_id", "plate"]).where("store_id", "=", storeId).where("customer_id", "in", customerIds).orderBy("id").execute()
+    ? (await db.selectFrom("vehicles").select(["id", "customer_id", "plate"]).where("customer_id", "in", customerIds).execute())
+      // the customers are the campaign's (its store's); no store_id or ORDER BY here, either of
+      // which makes SQLite walk the store's whole vehicle table instead of the customer index
+      .sort((a, b) => a.id - b.id)
     : [];
   const platesOf = new Map<number, string[]>();
   for (const p of plates) if (p.plate) platesOf.set(p.customer_id, [...(platesOf.get(p.customer_id) ?? []), p.plate]);

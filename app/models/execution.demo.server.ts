@@ -93,7 +93,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
     holdoutPercent: String(spec.holdoutPercent),
     invitationStart: addDays(eventDay, -12), invitationEnd: addDays(eventDay, -1),
     eventStart: `${eventDay}T09:00`, eventEnd: `${eventDay}T17:00`, reviewDate: addDays(eventDay, 35),
-    tasks: values.tasks.map((task, i) => ({ ...task, ownerId: String([author, ...staff][i % 4]!.id) })),
+    tasks: (values.tasks ?? []).map((task, i) => ({ ...task, ownerId: String([author, ...staff][i % 4]!.id) })),
   });
   const campaign = await createCampaign(db, { storeId, actor: author, input });
   const campaignId = campaign.id;

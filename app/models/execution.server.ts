@@ -63,15 +63,16 @@ export async function getExecutionPage(
   const c = detail.campaign;
   if (!EXECUTION_PAGE_STATUSES.includes(c.status)) throw new ExecutionRefused("execution:errors.notStarted", 409, "_form", { status: c.status });
   const today = todayIn(timeZone, now);
-  const [readiness, scores, arrivals, counts, guests, walkInCandidates, orders, deposits] = await Promise.all([
+  const [readiness, scores, arrivals, counts, found, orders, deposits] = await Promise.all([
     db.selectFrom("readiness_checks").leftJoin("users", "users.id", "readiness_checks.checked_by")
       .select(["readiness_checks.point", "readiness_checks.checked_at", "users.display_name"]).where("campaign_id", "=", campaignId).execute(),
     db.selectFrom("touchpoint_scores").leftJoin("users", "users.id", "touchpoint_scores.scored_by")
       .selectAll("touchpoint_scores").select("users.display_name").where("campaign_id", "=", campaignId).execute(),
     listArrivals(db, { storeId, campaignId, actor }),
     arrivalCounts(db, campaignId),
-    q ? searchGuests(db, { storeId, campaignId, q, actor }) : Promise.resolve([]),
-    q ? searchCustomersForWalkIn(db, { storeId, campaignId, q, actor }) : Promise.resolve([]),
+    // customers to register as walk-ins are looked for only when no invited guest matches
+    q ? searchGuests(db, { storeId, campaignId, q, actor }).then(async (g) => ({ g, w: g.length ? [] : await searchCustomersForWalkIn(db, { storeId, campaignId, q, actor }) }))
+      : Promise.resolve({ g: [], w: [] }),
     db.selectFrom("event_orders").leftJoin("users", "users.id", "event_orders.created_by")
       .innerJoin("arrivals", "arrivals.id", "event_orders.arrival_id").innerJoin("customers", "customers.id", "arrivals.customer_id")
       .select(["event_orders.id", "event_orders.arrival_id", "event_orders.line", "event_orders.description", "event_orders.amount_fen", "event_orders.kind", "event_orders.created_at", "users.display_name as by_name", "customers.name"])
@@ -116,8 +117,8 @@ export async function getExecutionPage(
     }),
     counts,
     q,
-    guests,
-    walkInCandidates,
+    guests: found.g,
+    walkInCandidates: found.w,
     arrivals,
     orders: orders.map((o) => ({ ...o, amount_fen: toInt(o.amount_fen) })),
     deposits: deposits.map((d) => ({ ...d, amount_fen: toInt(d.amount_fen) })),

@@ -71,7 +71,7 @@ export async function computeReviewFigures(
   const [invitations, arrivals, orders, dayDeposits, budget, visits, channels, roundMembers, roundReached, users, scores] = await Promise.all([
     db.selectFrom("invitations")
       .select(["id", "kind", "holdout", "customer_id", "customer_group", "customer_tier", "assignee_id", "result", "attempts_count", "loss_reason", "deposit_fen"])
-      .where("campaign_id", "=", campaignId).where("store_id", "=", storeId).execute() as Promise<InvitationRow[]>,
+      .where("campaign_id", "=", campaignId).execute() as Promise<InvitationRow[]>, // the campaign row is the store's
     db.selectFrom("arrivals").select(["id", "invitation_id", "customer_id", "walk_in", "holdout"]).where("campaign_id", "=", campaignId).execute(),
     db.selectFrom("event_orders").select(["arrival_id", "line", "kind", "amount_fen"]).where("campaign_id", "=", campaignId).execute(),
     db.selectFrom("event_deposits").select((eb) => eb.fn.sum<number>("amount_fen").as("s")).where("campaign_id", "=", campaignId).executeTakeFirst(),
@@ -200,7 +200,12 @@ export async function computeReviewFigures(
   });
   const groupBy = (rows: InvitationRow[], key: (i: InvitationRow) => string) => {
     const m = new Map<string, InvitationRow[]>();
-    for (const i of rows) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+    for (const i of rows) {
+      const k = key(i);
+      const list = m.get(k);
+      if (list) list.push(i);
+      else m.set(k, [i]);
+    }
     return m;
   };
   const nameOf = new Map(users.map((u) => [u.id, u.display_name]));
@@ -216,7 +221,10 @@ export async function computeReviewFigures(
   const membersByRound = new Map<number, InvitationRow[]>();
   for (const m of roundMembers) {
     const i = invById.get(m.invitation_id);
-    if (i && !i.holdout) membersByRound.set(m.number, [...(membersByRound.get(m.number) ?? []), i]);
+    if (!i || i.holdout) continue;
+    const list = membersByRound.get(m.number);
+    if (list) list.push(i);
+    else membersByRound.set(m.number, [i]);
   }
   const byRound = [...membersByRound].sort((x, y) => x[0] - y[0]).map(([n, rows]) => ({
     ...row(String(n), null, rows),

@@ -86,7 +86,7 @@ function ManagerView({ d }: { d: ManagerData }) {
         <h2 id="open-title">{t("dashboard.byStatus")}</h2>
         <p className="muted">{d.byStatus.map((s) => `${t(`campaigns:status.${s.status}` as "title")} ${s.count}`).join(" · ") || t("dashboard.noCampaigns")}</p>
         {d.open.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>{t("dashboard.campaign")}</th><th>{t("dashboard.status")}</th><th>{t("dashboard.event")}</th><th>{t("dashboard.nextStep")}</th></tr></thead>
               <tbody>{d.open.map((c) => (
@@ -108,7 +108,7 @@ function ManagerView({ d }: { d: ManagerData }) {
           <>
             <Chart labels={d.byCampaign.map((c) => c.name)} series={[{ label: t("dashboard.roi"), values: d.byCampaign.map((c) => c.roi) }]} percent height={220} />
             <Chart labels={d.byCampaign.map((c) => c.name)} series={[{ label: t("dashboard.costPerArrivalYuan"), values: d.byCampaign.map((c) => (c.costPerArrivalFen === null ? null : c.costPerArrivalFen / 100)) }]} height={200} />
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead><tr><th>{t("dashboard.campaign")}</th><th>{t("dashboard.chain")}</th><th>{t("dashboard.month")}</th><th className="num">{t("dashboard.arrivals")}</th><th className="num">{t("dashboard.revenue")}</th><th className="num">{t("dashboard.cost")}</th><th className="num">{t("dashboard.roi")}</th><th className="num">{t("dashboard.costPerArrival")}</th></tr></thead>
                 <tbody>{d.byCampaign.map((c) => (
@@ -135,7 +135,7 @@ function ManagerView({ d }: { d: ManagerData }) {
           <>
             <Chart kind="line" labels={months} percent height={220}
               series={chains.map((ch) => ({ label: chainLabel(ch), values: months.map((m) => d.byChain.find((r) => r.chain === ch && r.month === m)?.roi ?? null) }))} />
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead><tr><th>{t("dashboard.month")}</th><th>{t("dashboard.chain")}</th><th className="num">{t("dashboard.campaigns")}</th><th className="num">{t("dashboard.revenue")}</th><th className="num">{t("dashboard.cost")}</th><th className="num">{t("dashboard.roi")}</th><th className="num">{t("dashboard.costPerArrival")}</th></tr></thead>
                 <tbody>{d.byChain.map((r) => (
@@ -195,7 +195,7 @@ function StaffView({ d }: { d: StaffData }) {
       <section className="ex-section" aria-labelledby="results-title" data-testid="my-results">
         <h2 id="results-title">{t("dashboard.myResults")}</h2>
         {d.results.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>{t("dashboard.campaign")}</th><th className="num">{t("dashboard.assigned")}</th><th className="num">{t("dashboard.reached")}</th><th className="num">{t("dashboard.yes")}</th><th className="num">{t("dashboard.maybe")}</th><th className="num">{t("dashboard.no")}</th><th className="num">{t("dashboard.arrivals")}</th><th className="num">{t("dashboard.short")}</th></tr></thead>
               <tbody>{d.results.map((r) => (
@@ -219,7 +219,7 @@ function GroupView({ d }: { d: GroupData }) {
     <section className="ex-section" aria-labelledby="stores-title" data-testid="stores-side-by-side">
       <h2 id="stores-title">{t("dashboard.storesTitle", { year: d.year })}</h2>
       <Chart labels={d.stores.map((s) => s.name)} series={[{ label: t("dashboard.roi"), values: d.stores.map((s) => s.roi) }]} percent height={180} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead><tr><th>{t("dashboard.store")}</th><th className="num">{t("dashboard.openCampaigns")}</th><th className="num">{t("dashboard.campaigns")}</th><th className="num">{t("dashboard.arrivals")}</th><th className="num">{t("dashboard.revenue")}</th><th className="num">{t("dashboard.cost")}</th><th className="num">{t("dashboard.roi")}</th><th className="num">{t("dashboard.costPerArrival")}</th></tr></thead>
           <tbody>{d.stores.map((s) => (

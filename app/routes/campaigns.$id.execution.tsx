@@ -383,7 +383,7 @@ function ConversionSection({ page, flash }: { page: ExecutionPage; flash: z.infe
       </div>
       <h3>{t("arrivals.title")}</h3>
       {page.arrivals.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="arrivals-table">
             <thead><tr><th>{t("arrivals.guest")}</th><th>{t("arrivals.time")}</th><th>{t("arrivals.by")}</th><th>{t("arrivals.kind")}</th><th className="num">{t("arrivals.orders")}</th><th className="num">{t("arrivals.deposits")}</th></tr></thead>
             <tbody>
@@ -404,7 +404,7 @@ function ConversionSection({ page, flash }: { page: ExecutionPage; flash: z.infe
       {page.orders.length ? (
         <>
           <h3>{t("conversion.orders")}</h3>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="orders-table">
               <thead><tr><th>{t("arrivals.guest")}</th><th>{t("conversion.line")}</th><th>{t("conversion.kind")}</th><th>{t("conversion.description")}</th><th className="num">{t("conversion.amount")}</th><th>{t("arrivals.by")}</th></tr></thead>
               <tbody>
@@ -419,7 +419,7 @@ function ConversionSection({ page, flash }: { page: ExecutionPage; flash: z.infe
       {page.deposits.length ? (
         <>
           <h3>{t("conversion.deposits")}</h3>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="deposits-table">
               <thead><tr><th>{t("arrivals.guest")}</th><th className="num">{t("conversion.amount")}</th><th>{t("conversion.receipt")}</th><th>{t("arrivals.by")}</th></tr></thead>
               <tbody>
@@ -449,7 +449,7 @@ function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: z.infer
         return (
           <div key={phase}>
             <h3>{t(`campaigns:phases.${phase}` as "title")} <span className="muted">({tasks.filter((x) => x.status === "done").length}/{tasks.length})</span></h3>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid={`tasks-${phase}`}>
                 <thead><tr><th>{t("checklist.task")}</th><th>{t("checklist.owner")}</th><th>{t("checklist.due")}</th><th>{t("checklist.status")}</th></tr></thead>
                 <tbody>
@@ -535,7 +535,7 @@ function CostsSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typ
       {page.budget.length === 0 ? <p className="muted">{t("costs.none")}</p> : (
         <Form method="post" action="#costs" data-testid="costs-form">
           <input type="hidden" name="intent" value="actuals" />
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>{t("costs.line")}</th><th>{t("costs.payer")}</th><th className="num">{t("costs.planned")}</th><th>{t("costs.actual")}</th><th>{t("costs.note")}</th></tr></thead>
               <tbody>

@@ -184,7 +184,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
           <div><dt>{t("review.costPerConversion")}</dt><dd data-testid="money-cost-conversion">{money(m.costPerConversionFen)}</dd></div>
         </dl>
         {m.missingActuals ? <p className="bad" data-testid="missing-actuals">{t("review.missingActuals", { count: m.missingActuals })}</p> : null}
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">{t("review.kpiMoney")}</caption>
             <thead><tr><th>{t("review.measure")}</th><th className="num">{t("review.actual")}</th><th className="num">{t("review.target")}</th><th>{t("review.status")}</th></tr></thead>
@@ -196,7 +196,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
           </table>
         </div>
         <h3>{t("review.revenueTitle")}</h3>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="revenue-table">
             <tbody>
               <tr><th scope="row">{t("review.ordersLabel")} ({m.ordersCount})</th><td className="num" data-testid="money-orders">{f.money(m.ordersFen)}</td></tr>
@@ -212,7 +212,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
         <h3 id="budget-title">{t("review.budgetTitle")}</h3>
         <Chart labels={m.byCategory.map((l) => t(`campaigns:categories.${l.key}` as "title"))}
           series={[{ label: t("review.planned"), values: m.byCategory.map((l) => l.plannedFen / 100) }, { label: t("review.actual"), values: m.byCategory.map((l) => l.actualFen / 100) }]} />
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="budget-table" aria-labelledby="budget-title">
             <thead><tr><th>{t("review.category")}</th><th className="num">{t("review.planned")}</th><th className="num">{t("review.actual")}</th><th className="num">{t("review.missing")}</th></tr></thead>
             <tbody>
@@ -226,7 +226,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
 
       <Section id="funnel-title" title={t("review.funnelTitle")} testId="review-funnel">
         <Chart labels={funnelChart.map((s) => t(`review.stages.${s.key}`))} series={[{ label: t("review.count"), values: funnelChart.map((s) => s.count) }]} horizontal height={240} />
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="funnel-table">
             <thead><tr><th>{t("review.stage")}</th><th className="num">{t("review.count")}</th><th className="num">{t("review.rate")}</th><th className="num">{t("review.target")}</th><th>{t("review.status")}</th></tr></thead>
             <tbody>
@@ -249,7 +249,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
         {!fig.lift ? <p className="muted" data-testid="lift-none">{t("review.noHoldout")}</p> : (
           <>
             {fig.lift.tooSmall ? <p className="warn" role="note" data-testid="lift-too-small">{t("review.holdoutTooSmall", { size: fig.lift.holdout.size, min: MIN_TRUSTED_HOLDOUT })}</p> : null}
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="lift-table">
                 <thead><tr><th>{t("review.group")}</th><th className="num">{t("review.size")}</th><th className="num">{t("review.visitors")}</th><th className="num">{t("review.visitRate")}</th><th className="num">{t("review.groupRevenue")}</th><th className="num">{t("review.revenuePerCustomer")}</th></tr></thead>
                 <tbody>
@@ -282,7 +282,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
       <Section id="breakdown-title" title={t("review.breakdownTitle")} testId="review-breakdowns">
         <h3 id="by-staff">{t("review.byStaff")}</h3>
         {fig.byStaff.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table aria-labelledby="by-staff" data-testid="by-staff">
               <thead><tr><th>{t("review.staff")}</th><th className="num">{t("review.assigned")}</th><th className="num">{t("review.reachRate")}</th><th className="num">{t("review.yesRate")}</th><th className="num">{t("review.arrivalRate")}</th><th className="num">{t("review.conversions")}</th><th className="num">{t("review.groupRevenue")}</th></tr></thead>
               <tbody>
@@ -302,7 +302,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
         <BreakdownTable rows={fig.byRound} label={(k) => t("review.roundN", { n: k })} labelledBy="by-round" testId="by-round" />
         <h3 id="by-channel">{t("review.byChannel")}</h3>
         {fig.byChannel.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table aria-labelledby="by-channel" data-testid="by-channel">
               <thead><tr><th>{t("review.channel")}</th><th className="num">{t("review.attempts")}</th><th className="num">{t("review.reached")}</th><th className="num">{t("review.yes")}</th></tr></thead>
               <tbody>{fig.byChannel.map((ch) => <tr key={ch.channel}><th scope="row">{t(`invitations:channels.${ch.channel}` as "title")}</th><td className="num">{ch.attempts}</td><td className="num">{ch.reached}</td><td className="num">{ch.yes}</td></tr>)}</tbody>
@@ -313,7 +313,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
         {fig.lossReasons.length ? (
           <>
             <Chart labels={fig.lossReasons.map((l) => lossLabel(t, l.reason))} series={[{ label: t("review.count"), values: fig.lossReasons.map((l) => l.count) }]} horizontal height={Math.max(120, 40 * fig.lossReasons.length)} />
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table aria-labelledby="loss-title" data-testid="loss-reasons">
                 <thead><tr><th>{t("review.reason")}</th><th className="num">{t("review.count")}</th></tr></thead>
                 <tbody>{fig.lossReasons.map((l) => <tr key={l.reason}><th scope="row">{lossLabel(t, l.reason)}</th><td className="num">{l.count}</td></tr>)}</tbody>
@@ -325,7 +325,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
 
       <Section id="touchpoints-title" title={t("review.touchpointsTitle")} testId="review-touchpoints">
         {fig.touchpoints.length ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>{t("review.touchpoint")}</th><th className="num">{t("scores.score")}</th><th>{t("scores.indicators")}</th><th>{t("scores.notes")}</th></tr></thead>
               <tbody>{fig.touchpoints.map((s) => (
@@ -348,7 +348,7 @@ function BreakdownTable({ rows, label, labelledBy, testId }: { rows: BreakdownRo
   const f = useFormat();
   if (!rows.length) return <p className="muted">{t("review.none")}</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table aria-labelledby={labelledBy} data-testid={testId}>
         <thead><tr><th>{t("review.key")}</th><th className="num">{t("review.invitedCount")}</th><th className="num">{t("review.reached")}</th><th className="num">{t("review.yes")}</th><th className="num">{t("review.arrived")}</th><th className="num">{t("review.conversions")}</th><th className="num">{t("review.groupRevenue")}</th></tr></thead>
         <tbody>{rows.map((r) => (
