@@ -67,13 +67,14 @@ export function normalizePhone(raw: string): string | null {
   return null;
 }
 
-const GENDER: Record<string, "M" | "F"> = { m: "M", f: "F", male: "M", female: "F", 男: "M", 女: "F" };
-const USAGE_ALIASES: Record<string, Usage> = {
+// Maps, not objects: a value such as "constructor" must not find Object.prototype's members
+const GENDER = new Map<string, "M" | "F">([["m", "M"], ["f", "F"], ["male", "M"], ["female", "F"], ["男", "M"], ["女", "F"]]);
+const USAGE_ALIASES = new Map<string, Usage>(Object.entries({
   ...Object.fromEntries(USAGES.map((u) => [u, u])),
   私家车: "private", 私家: "private", 私人: "private",
   公务车: "official", 公务: "official", 公车: "official",
   营运车: "commercial", 营运: "commercial",
-};
+}) as [string, Usage][]);
 /** Chinese names as in the zh-CN catalog (common.json "preferences"). */
 const PREFERENCE_ZH: Record<(typeof PREFERENCES)[number], string[]> = {
   car_show: ["车展"],
@@ -89,14 +90,14 @@ const PREFERENCE_ZH: Record<(typeof PREFERENCES)[number], string[]> = {
   children_education: ["儿童教育"],
   test_drive: ["试驾会", "试驾"],
 };
-const PREFERENCE_ALIASES: Record<string, string> = Object.fromEntries([
-  ...PREFERENCES.map((p) => [p, p]),
-  ...Object.entries(PREFERENCE_ZH).flatMap(([key, names]) => names.map((n) => [n, key])),
+const PREFERENCE_ALIASES = new Map<string, string>([
+  ...PREFERENCES.map((p) => [p, p] as [string, string]),
+  ...Object.entries(PREFERENCE_ZH).flatMap(([key, names]) => names.map((n) => [n, key] as [string, string])),
 ]);
-const FLAG: Record<string, 0 | 1> = { "": 0, "0": 0, "1": 1, 否: 0, 是: 1, n: 0, y: 1, no: 0, yes: 1, false: 0, true: 1 };
-const TYPE_ALIASES: Record<string, VisitType> = Object.fromEntries([
-  ...VISIT_TYPES.map((t) => [t, t]),
-  ...VISIT_TYPES.map((t) => [VISIT_TYPE_ZH[t], t]),
+const FLAG = new Map<string, 0 | 1>(Object.entries({ "": 0, "0": 0, "1": 1, 否: 0, 是: 1, n: 0, y: 1, no: 0, yes: 1, false: 0, true: 1 }) as [string, 0 | 1][]);
+const TYPE_ALIASES = new Map<string, VisitType>([
+  ...VISIT_TYPES.map((t) => [t, t] as [string, VisitType]),
+  ...VISIT_TYPES.map((t) => [VISIT_TYPE_ZH[t], t] as [string, VisitType]),
 ]);
 
 /** Amount text → fen, or the reason it is refused. */
@@ -357,10 +358,10 @@ export async function readImportFiles(
         const phone = phoneRaw === "" ? null : normalizePhone(phoneRaw);
         if (phone === null && phoneRaw !== "") c.issue(rec, line, "phone", "badPhone");
         const g = cell(rec, at.gender!);
-        const gender = g === "" ? null : GENDER[g.toLowerCase()];
+        const gender = g === "" ? null : GENDER.get(g.toLowerCase());
         if (gender === undefined) c.issue(rec, line, "gender", "badGender");
         const u = cell(rec, at.usage!);
-        const usage = u === "" ? null : USAGE_ALIASES[u.toLowerCase()];
+        const usage = u === "" ? null : USAGE_ALIASES.get(u.toLowerCase());
         if (usage === undefined) c.issue(rec, line, "usage", "badUsage");
         const prefs: string[] = [];
         const p = cell(rec, at.preferences!);
@@ -368,12 +369,12 @@ export async function readImportFiles(
           for (const item of p.split(/[;；、|]/)) {
             const key = item.trim();
             if (key === "") continue;
-            const pref = PREFERENCE_ALIASES[key.toLowerCase()] ?? PREFERENCE_ALIASES[key];
+            const pref = PREFERENCE_ALIASES.get(key.toLowerCase()) ?? PREFERENCE_ALIASES.get(key);
             if (!pref) c.issue(rec, line, "preferences", "badPreference", key);
             else if (!prefs.includes(pref)) prefs.push(pref);
           }
         }
-        const dnc = FLAG[cell(rec, at.do_not_contact!).toLowerCase()];
+        const dnc = FLAG.get(cell(rec, at.do_not_contact!).toLowerCase());
         if (dnc === undefined) c.issue(rec, line, "do_not_contact", "badFlag");
         if (issues.count === before && issues.count === 0) {
           rows.push({ code: code!, name: name!, phone, gender: gender!, usage: usage!, dnc: dnc!, prefs: prefs.sort() });
@@ -435,7 +436,7 @@ export async function readImportFiles(
         if (vin && referencesReliable && !fileVins.has(vin) && !knownVins.has(vin)) c.issue(rec, line, "vin", "unknownVin");
         const date = dateCell(c, rec, line, "visit_date", true);
         const typeRaw = cell(rec, at.type!);
-        const type = typeRaw === "" ? undefined : TYPE_ALIASES[typeRaw] ?? TYPE_ALIASES[typeRaw.toLowerCase()];
+        const type = typeRaw === "" ? undefined : TYPE_ALIASES.get(typeRaw) ?? TYPE_ALIASES.get(typeRaw.toLowerCase());
         if (typeRaw === "") c.issue(rec, line, "type", "required");
         else if (!type) c.issue(rec, line, "type", "unknownType");
         const amountRaw = cell(rec, at.amount!);

@@ -333,6 +333,24 @@ describe("all or nothing: the bad-row report", () => {
     expect(brief(refused.issues)).toEqual([["visits", 4, "type", "unknownType"]]);
   });
 
+  it("refuses values that are names of JavaScript object members", async () => {
+    const refused = expectRefused(await importCustomerBase(db, {
+      store: { code: "PROTO" },
+      files: {
+        customers: csv("c.csv", CUSTOMERS_HEADER, "P1,x,,toString,constructor,hasOwnProperty,__proto__"),
+        visits: csv("s.csv", VISITS_HEADER, "R1,V1,2025-01-01,constructor,1"),
+      },
+    }));
+    expect(brief(refused.issues)).toEqual([
+      ["customers", 2, "gender", "badGender"],
+      ["customers", 2, "usage", "badUsage"],
+      ["customers", 2, "preferences", "badPreference"],
+      ["customers", 2, "do_not_contact", "badFlag"],
+      ["visits", 2, "vin", "unknownVin"],
+      ["visits", 2, "type", "unknownType"],
+    ]);
+  });
+
   it("keeps the database as it was when a write fails midway", async () => {
     const store = await makeStore(db, { code: "FAIL" });
     const c = await makeCustomer(db, store.id, { code: "K1" });
