@@ -13,6 +13,7 @@ import { copyDatabase } from "#db/copy";
 import { ensureBuild, ensureDemoTemplate } from "./build";
 import { createPgSchema, TEST_ENGINE } from "./pg";
 import { startServer, type RunningServer } from "./server";
+import { sessionIdFromSetCookie } from "./writes";
 
 export interface AppServer {
   server: RunningServer;
@@ -78,19 +79,7 @@ export async function startAppServer(opts: { env?: Record<string, string>; dbFil
   return app;
 }
 
-/** The session id inside a `__session` Set-Cookie (Remix signed cookie: base64(JSON).signature). */
-export function sessionIdFromSetCookie(setCookie: string | null): string | null {
-  const m = /__session=([^;]*)/.exec(setCookie ?? "");
-  if (!m || !m[1]) return null;
-  const raw = decodeURIComponent(m[1]);
-  const value = raw.slice(0, raw.lastIndexOf("."));
-  try {
-    const decoded = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
-    return typeof decoded === "string" ? decoded : null;
-  } catch {
-    return null;
-  }
-}
+export { sessionIdFromSetCookie } from "./writes";
 
 /** Signs in over HTTP; returns the cookie header to send and the session id. */
 export async function signInHttp(url: string, email: string, password = "demo1234"): Promise<{ cookie: string; sessionId: string }> {

@@ -9,7 +9,20 @@
  * acknowledged id is present; the load bench drives them concurrently.
  */
 import type { DB } from "#db/client";
-import { sessionIdFromSetCookie } from "./app-server";
+
+/** The session id inside a `__session` Set-Cookie (Remix signed cookie: base64(JSON).signature). */
+export function sessionIdFromSetCookie(setCookie: string | null): string | null {
+  const m = /__session=([^;]*)/.exec(setCookie ?? "");
+  if (!m || !m[1]) return null;
+  const raw = decodeURIComponent(m[1]);
+  const value = raw.slice(0, raw.lastIndexOf("."));
+  try {
+    const decoded = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    return typeof decoded === "string" ? decoded : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface WriteContext {
   url: string;
