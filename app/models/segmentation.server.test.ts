@@ -228,3 +228,11 @@ test("freshWithinMs trusts a recent check (builder clicks); domain calls stay ex
   await ensureSegments(db, { storeId, asOf: AS_OF });
   expect(await grp()).toBe(2); // exact call sees the new visit
 });
+
+test("concurrent rebuilds of one store end with one row per customer", async () => {
+  for (let i = 0; i < 5; i++) await customerWith(db, storeId, { code: `P${i}`, visits: [[addDays(AS_OF, -i), "repair", 100 * (i + 1)]] });
+  const { refreshSegments } = await import("./segmentation.server");
+  await Promise.all([0, 1, 2].map(() => refreshSegments(db, { storeId, asOf: AS_OF })));
+  const rows = await db.selectFrom("customer_segments").select("customer_id").where("store_id", "=", storeId).execute();
+  expect(rows).toHaveLength(5);
+});

@@ -275,7 +275,15 @@ export async function refreshSegments(
   const s = settings ?? (await getStoreSettings(db, { storeId }));
   const dataKey = stamp ?? (await dataStamp(db, storeId));
   const now = new Date().toISOString();
+  const meta = { as_of: asOf, settings_key: JSON.stringify(s), data_stamp: dataKey, computed_at: now };
   await db.transaction().execute(async (trx) => {
+    // The store's snapshot row first: on PostgreSQL its row lock makes concurrent rebuilds of
+    // the same store wait for each other instead of colliding on customer_segments' keys.
+    await trx
+      .insertInto("segment_snapshots")
+      .values({ store_id: storeId, ...meta })
+      .onConflict((oc) => oc.column("store_id").doUpdateSet(meta))
+      .execute();
     await trx.deleteFrom("customer_segments").where("store_id", "=", storeId).execute();
     await trx
       .insertInto("customer_segments")
@@ -284,12 +292,6 @@ export async function refreshSegments(
         "m_visits", "r_visits", "i_visits", "visits", "revenue_fen", "last_visit", "vehicle_age", "warranty", "insurance_due",
       ])
       .expression(segmentationQuery(trx, { storeId, asOf, settings: s }))
-      .execute();
-    const meta = { as_of: asOf, settings_key: JSON.stringify(s), data_stamp: dataKey, computed_at: now };
-    await trx
-      .insertInto("segment_snapshots")
-      .values({ store_id: storeId, ...meta })
-      .onConflict((oc) => oc.column("store_id").doUpdateSet(meta))
       .execute();
   });
 }
