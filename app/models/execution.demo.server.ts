@@ -218,7 +218,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   for (const v of vehicles) {
     if (seen.has(v.customer_id)) continue;
     seen.add(v.customer_id);
-    const p = v.holdout ? 0.09 : arrivedCustomers.has(v.customer_id) ? 0.4 : 0.15;
+    const p = v.holdout ? 0.09 : arrivedCustomers.has(v.customer_id) ? 0.7 : 0.15;
     if (!rng.chance(p)) continue;
     const type = rng.pick(visitTypesOfLine(rng.pick(lines)));
     visits.push({
