@@ -47,7 +47,7 @@ export interface Card {
   lossVerified: boolean;
 }
 
-type InvQuery = SelectQueryBuilder<Database, "invitations" | "customers", {}>;
+type InvQuery = SelectQueryBuilder<Database, "invitations", {}>;
 
 function applyFilters(q: InvQuery, { storeId, actor, filters, timeZone, now }: { storeId: number; actor: Actor; filters: BoardFilters; timeZone: string; now: Date }): InvQuery {
   if (filters.round) {
@@ -70,8 +70,11 @@ function applyFilters(q: InvQuery, { storeId, actor, filters, timeZone, now }: {
     const term = filters.q;
     const like = `%${term}%`;
     q = q.where((eb) => eb.or([
-      eb("customers.name", "like", like),
-      /^\d{4}$/.test(term) ? eb("customers.phone", "like", `%${term}`) : eb("customers.phone", "=", term),
+      eb.exists(eb.selectFrom("customers").select("customers.id").whereRef("customers.id", "=", "invitations.customer_id")
+        .where((c) => c.or([
+          c("customers.name", "like", like),
+          /^\d{4}$/.test(term) ? c("customers.phone", "like", `%${term}`) : c("customers.phone", "=", term),
+        ]))),
       eb.exists(eb.selectFrom("vehicles").select("vehicles.id").whereRef("vehicles.customer_id", "=", "invitations.customer_id")
         .where("vehicles.store_id", "=", storeId).where("vehicles.plate", "like", like)),
     ]));
@@ -88,7 +91,7 @@ export function effectiveAssignee(actor: Actor, filters: Pick<BoardFilters, "ass
 }
 
 function baseQuery(db: DB, storeId: number, campaignId: number): InvQuery {
-  return db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
+  return db.selectFrom("invitations")
     .where("invitations.campaign_id", "=", campaignId).where("invitations.store_id", "=", storeId).where("invitations.holdout", "=", 0);
 }
 
@@ -113,7 +116,7 @@ async function cardsOf(db: DB, rows: (Invitation & { name: string; phone: string
 }
 
 function selectCard(q: InvQuery) {
-  return q.leftJoin("users as assignee", "assignee.id", "invitations.assignee_id")
+  return q.innerJoin("customers", "customers.id", "invitations.customer_id").leftJoin("users as assignee", "assignee.id", "invitations.assignee_id")
     .selectAll("invitations").select(["customers.name", "customers.phone", "assignee.display_name as assignee_name"]);
 }
 
@@ -131,39 +134,53 @@ export async function getBoard(
 ) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   const filtered = () => applyFilters(baseQuery(db, storeId, campaignId), { storeId, actor, filters, timeZone, now });
-  const [countRows, shortRows, rounds, inviters, confirmed, ...columnRows] = await Promise.all([
-    filtered().select((eb) => ["invitations.result", eb.fn.countAll().as("n")]).groupBy("invitations.result").execute(),
-    baseQuery(db, storeId, campaignId).leftJoin("users", "users.id", "invitations.assignee_id")
-      .select((eb) => ["invitations.assignee_id", "users.display_name", eb.fn.countAll().as("n")])
+  // One light read of the filtered set gives the counts and each column's window (sorted
+  // here); only the cards shown are then read in full.
+  const unfiltered = !filters.round && !filters.group && !filters.tier && !filters.flag && !filters.q && effectiveAssignee(actor, filters) === "all";
+  const [light, shortRows, rounds, inviters, confirmed] = await Promise.all([
+    filtered().select([
+      "invitations.id", "invitations.result", "invitations.callback_at", "invitations.attempts_count", "invitations.next_follow_up",
+      "invitations.updated_at", "invitations.assignee_id",
+    ]).execute(),
+    unfiltered ? Promise.resolve(null) : baseQuery(db, storeId, campaignId)
+      .select((eb) => ["invitations.assignee_id", eb.fn.countAll().as("n")])
       .where("invitations.result", "in", ["pending", "maybe"]).where("invitations.attempts_count", "<", MIN_ATTEMPTS)
-      .groupBy(["invitations.assignee_id", "users.display_name"]).execute(),
+      .groupBy("invitations.assignee_id").execute(),
     listRounds(db, { campaignId }),
     listInviters(db, { storeId }),
     hasConfirmedScript(db, { campaignId, userId: actor.id }),
-    ...COLUMNS.map((col) => {
-      let q = selectCard(filtered()).where("invitations.result", "=", col);
-      if (col === "pending") {
-        q = q.orderBy((eb) => nullsLast(eb, "invitations.callback_at")).orderBy("invitations.callback_at").orderBy("invitations.attempts_count").orderBy("invitations.id");
-      } else if (col === "maybe") {
-        q = q.orderBy((eb) => nullsLast(eb, "invitations.next_follow_up")).orderBy("invitations.next_follow_up").orderBy("invitations.id");
-      } else {
-        q = q.orderBy("invitations.updated_at", "desc").orderBy("invitations.id", "desc");
-      }
-      return q.limit(filters.show[col] ?? BOARD_PAGE).execute();
-    }),
   ]);
   const counts = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<Column, number>;
-  for (const r of countRows) counts[r.result as Column] = toInt(r.n);
-  const allRows = columnRows.flat();
-  const cards = await cardsOf(db, allRows, actor, storeId);
-  const byColumn = Object.fromEntries(COLUMNS.map((c) => [c, [] as Card[]])) as Record<Column, Card[]>;
-  for (const card of cards) byColumn[card.result].push(card);
+  const perColumn = Object.fromEntries(COLUMNS.map((c) => [c, [] as typeof light])) as Record<Column, typeof light>;
+  const short = new Map<number | null, number>();
+  for (const r of light) {
+    counts[r.result as Column] += 1;
+    perColumn[r.result as Column].push(r);
+    if (unfiltered && (r.result === "pending" || r.result === "maybe") && r.attempts_count < MIN_ATTEMPTS) short.set(r.assignee_id, (short.get(r.assignee_id) ?? 0) + 1);
+  }
+  if (shortRows) for (const r of shortRows) short.set(r.assignee_id, toInt(r.n));
+  type L = (typeof light)[number];
+  const nullsLastCmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+  const order: Record<Column, (a: L, b: L) => number> = {
+    pending: (a, b) => nullsLastCmp(a.callback_at, b.callback_at) || a.attempts_count - b.attempts_count || a.id - b.id,
+    maybe: (a, b) => nullsLastCmp(a.next_follow_up, b.next_follow_up) || a.id - b.id,
+    yes: (a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id),
+    no: (a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id),
+  };
+  const shownIds = COLUMNS.map((col) => perColumn[col].sort(order[col]).slice(0, filters.show[col] ?? BOARD_PAGE).map((r) => r.id));
+  const wanted = shownIds.flat();
+  const rows = wanted.length ? await selectCard(baseQuery(db, storeId, campaignId)).where("invitations.id", "in", wanted).execute() : [];
+  const cards = new Map((await cardsOf(db, rows, actor, storeId)).map((c) => [c.id, c]));
+  const byColumn = Object.fromEntries(COLUMNS.map((c, i) => [c, shownIds[i]!.map((id) => cards.get(id)!).filter(Boolean)])) as Record<Column, Card[]>;
+  const names = new Map(inviters.map((u) => [u.id, u.display_name]));
+  const shortOfThree = [...short.entries()].map(([assigneeId, count]) => ({ assigneeId, name: assigneeId === null ? null : names.get(assigneeId) ?? null, count }))
+    .sort((a, b) => b.count - a.count || (a.assigneeId ?? 0) - (b.assigneeId ?? 0));
   return {
     campaign: { id: campaign.id, name: campaign.name, status: campaign.status, script: campaign.script, kpiYesCount: campaign.kpi_yes_count, kpiReachRatePercent: campaign.kpi_reach_rate_percent },
     counts,
     targets: { pending: null, yes: campaign.kpi_yes_count, maybe: null, no: null } as Record<Column, number | null>,
     columns: byColumn,
-    shortOfThree: shortRows.map((r) => ({ assigneeId: r.assignee_id, name: r.display_name ?? null, count: toInt(r.n) })).sort((a, b) => b.count - a.count),
+    shortOfThree,
     rounds: rounds.map((r) => ({ id: r.id, number: r.number })),
     inviters: inviters.map((u) => ({ id: u.id, name: u.display_name })),
     scriptConfirmed: confirmed,

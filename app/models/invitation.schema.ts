@@ -5,36 +5,16 @@
  */
 import { z } from "zod";
 import { yuanToFen } from "~/utils/money";
-import { CHANNELS, type CampaignStatus } from "./campaign.schema";
+import { CHANNELS } from "./campaign.schema";
+import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
 import { GROUPS, TIERS } from "./domain";
 
-export const RESULTS = ["pending", "yes", "maybe", "no"] as const;
-export type InvitationResult = (typeof RESULTS)[number];
-/** Board columns are the four results, in this order. */
-export const COLUMNS = RESULTS;
-export type Column = InvitationResult;
-
-export const OUTCOMES = ["no_answer", "wrong_number", "callback", "yes", "maybe", "no"] as const;
-export type AttemptOutcome = (typeof OUTCOMES)[number];
-/** Outcomes that reach nobody's decision: the result stays as it is. */
-export const CONTACT_OUTCOMES = ["no_answer", "wrong_number", "callback"] as const;
-
-export const LOSS_REASONS = ["no_time", "price", "distance", "serviced_elsewhere", "not_interested", "unreachable", "other"] as const;
-export type LossReason = (typeof LOSS_REASONS)[number];
-
+export {
+  BOARD_PAGE, COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, MIN_ATTEMPTS, OUTCOMES, RESULTS, WORKING_STATUSES,
+  type AttemptOutcome, type Column, type Flag, type InvitationResult, type LossReason,
+} from "./invitation.constants";
 export { CHANNELS };
 export type Channel = (typeof CHANNELS)[number];
-
-/** Statuses in which invitations are worked (attempts, rounds, associated customers). */
-export const WORKING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
-
-/** The three follow-ups rule: pending/maybe invitations with fewer attempts are flagged. */
-export const MIN_ATTEMPTS = 3;
-/** Cards rendered per board column before "show more". */
-export const BOARD_PAGE = 25;
-
-export const FLAGS = ["short", "callback_today", "deposit"] as const;
-export type Flag = (typeof FLAGS)[number];
 
 const E = {
   required: "invitations:errors.required",

@@ -6,12 +6,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { getCard } from "~/models/invitation-board.server";
-import { MoveSchema } from "~/models/invitation.schema";
 import { InvitationNotFound, recordAttempt, StaleInvitation } from "~/models/invitation.server";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
-import { actorOf, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, campaignIdParam, failure, MoveSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { requireUser } from "~/utils/session.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {

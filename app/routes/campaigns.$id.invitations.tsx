@@ -6,13 +6,13 @@ import styles from "~/components/board/board.css";
 import { InvitationNav } from "~/components/board/nav";
 import { ErrorText } from "~/components/ui/field";
 import { getInvitationsAdmin, type SummaryLine } from "~/models/invitation-board.server";
-import { CHANNELS, InvitationsAdminSchema, LOSS_REASONS } from "~/models/invitation.schema";
+import { INVITATION_CHANNELS as CHANNELS, LOSS_REASONS } from "~/models/invitation.constants";
 import {
   addAssociated, assignRound, createAssociatedCustomer, openRound, reassign, snapshotAudience, startInvitations, verifyLoss,
 } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { actorOf, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, campaignIdParam, failure, InvitationsAdminSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager } from "~/utils/session.server";

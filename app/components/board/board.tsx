@@ -14,8 +14,8 @@ import { Form, Link } from "@remix-run/react";
 import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Card } from "~/models/invitation-board.server";
-import { COLUMNS, MIN_ATTEMPTS, MoveSchema, type Column } from "~/models/invitation.schema";
-import { formDataToObject, parseObject } from "~/utils/form";
+import { checkMove, COLUMNS, MIN_ATTEMPTS, OUTCOMES, type Column } from "~/models/invitation.constants";
+import { formDataToObject } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
 import { ResultFields } from "./result-fields";
 
@@ -98,6 +98,7 @@ export function Board(props: BoardProps) {
   const [activeCard, setActiveCard] = useState<Card | null>(null);
   const [pending, setPending] = useState<PendingMove | null>(null);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const labels = useCardLabels();
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter: columnKeyboard }),
@@ -176,6 +177,7 @@ export function Board(props: BoardProps) {
               target={props.targets[col]}
               moreHref={props.moreHref[col]}
               canVerify={props.canVerify}
+              labels={labels}
               failure={props.failure?.invitationId && state.columns[col].some((c) => c.id === props.failure!.invitationId) ? props.failure : undefined}
             />
           ))}
@@ -187,10 +189,30 @@ export function Board(props: BoardProps) {
   );
 }
 
-const BoardColumn = memo(function BoardColumn({ column, cards, count, target, moreHref, canVerify, failure }: {
-  column: Column; cards: Card[]; count: number; target: number | null; moreHref: string; canVerify: boolean; failure?: BoardProps["failure"];
-}) {
+/** Strings and formatters computed once per board render, so cards need no hooks of their own. */
+export interface CardLabels {
+  t: (key: string, opts?: Record<string, unknown>) => string;
+  date: (iso: string | null) => string;
+  money: (fen: number) => string;
+  outcomeOptions: { value: string; label: string }[];
+}
+
+function useCardLabels(): CardLabels {
   const { t } = useTranslation(["invitations", "common"]);
+  const f = useFormat();
+  return useMemo(() => ({
+    t: (key: string, opts?: Record<string, unknown>) => t(key as "board.empty", opts as never) as unknown as string,
+    date: (iso: string | null) => f.date(iso),
+    money: (fen: number) => f.money(fen),
+    outcomeOptions: OUTCOMES.map((o) => ({ value: o, label: t(`outcomes.${o}`) })),
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }), [t, f.locale]);
+}
+
+const BoardColumn = memo(function BoardColumn({ column, cards, count, target, moreHref, canVerify, failure, labels }: {
+  column: Column; cards: Card[]; count: number; target: number | null; moreHref: string; canVerify: boolean; failure?: BoardProps["failure"]; labels: CardLabels;
+}) {
+  const { t } = labels;
   const { setNodeRef, isOver } = useDroppable({ id: column });
   const headingId = `col-${column}-title`;
   return (
@@ -201,7 +223,7 @@ const BoardColumn = memo(function BoardColumn({ column, cards, count, target, mo
       </h2>
       {cards.length ? (
         <ul className="inv-cards">
-          {cards.map((card) => <CardView key={card.id} card={card} canVerify={canVerify} failure={failure?.invitationId === card.id ? failure : undefined} />)}
+          {cards.map((card) => <CardView key={card.id} card={card} canVerify={canVerify} failure={failure?.invitationId === card.id ? failure : undefined} labels={labels} />)}
         </ul>
       ) : <p className="muted">{t("board.empty")}</p>}
       {count > cards.length ? (
@@ -214,12 +236,21 @@ const BoardColumn = memo(function BoardColumn({ column, cards, count, target, mo
   );
 });
 
-const CardView = memo(function CardView({ card, canVerify, failure }: { card: Card; canVerify: boolean; failure?: BoardProps["failure"] }) {
-  const { t } = useTranslation(["invitations", "common"]);
-  const f = useFormat();
+const CardView = memo(function CardView({ card, canVerify, failure, labels }: { card: Card; canVerify: boolean; failure?: BoardProps["failure"]; labels: CardLabels }) {
+  const { t } = labels;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: card.id, data: { card } });
   const short = (card.result === "pending" || card.result === "maybe") && card.attempts < MIN_ATTEMPTS;
   const nameId = `card-${card.id}-name`;
+  const vehicles = card.vehicles.map((v) => [v.plate, v.model].filter(Boolean).join(" ")).join(" · ");
+  const notes = [
+    card.callbackAt ? t("board.callback", { at: card.callbackAt.replace("T", " ") }) : null,
+    card.nextFollowUp ? t("board.followUp", { date: labels.date(card.nextFollowUp) }) : null,
+    card.managerJoins ? t("board.managerJoins") : null,
+    card.result === "yes" && card.intentVerified ? t("board.intentVerified") : null,
+    card.depositFen ? t("board.deposit", { amount: labels.money(card.depositFen) }) : null,
+    card.lossReason ? `${t(`lossReasons.${card.lossReason}`)} · ${t(card.lossVerified ? "board.lossVerified" : "board.lossUnverified")}` : null,
+    card.assigneeName ? t("board.assignee", { name: card.assigneeName }) : t("board.unassigned"),
+  ].filter(Boolean).join(" · ");
   return (
     <li className={`inv-card${isDragging ? " is-dragging" : ""}`} data-card-id={card.id} data-result={card.result} aria-labelledby={nameId}>
       <div className="inv-card-head">
@@ -229,52 +260,56 @@ const CardView = memo(function CardView({ card, canVerify, failure }: { card: Ca
         <strong id={nameId}>{card.name}</strong>
         {card.kind === "associated" ? <span className="badge">{t("kinds.associated")}</span> : null}
       </div>
+      <p className="inv-card-line">{[card.phone, vehicles].filter(Boolean).join(" · ")}</p>
       <p className="inv-card-line">
-        {card.phone ? <span>{card.phone}</span> : null}
-        {card.vehicles.map((v, i) => <span key={i}>{[v.plate, v.model].filter(Boolean).join(" ")}</span>)}
-      </p>
-      <p className="inv-card-line">
-        {card.group ? <span className="badge">{t("common:groupLabel", { n: card.group })} · {t(`common:groups.${card.group}.name` as "common:groups.1.name")}</span> : null}
+        {card.group ? <span className="badge">{t("common:groupLabel", { n: card.group })} · {t(`common:groups.${card.group}.name`)}</span> : null}
         {card.tier ? <span className="badge">{card.tier}</span> : null}
         <span className={`badge${short ? " badge-warn" : ""}`}>{t("board.attempts", { n: card.attempts })}</span>
       </p>
-      <p className="inv-card-line muted">
-        {card.callbackAt ? <span>{t("board.callback", { at: card.callbackAt.replace("T", " ") })}</span> : null}
-        {card.nextFollowUp ? <span>{t("board.followUp", { date: f.date(card.nextFollowUp) })}</span> : null}
-        {card.managerJoins ? <span>{t("board.managerJoins")}</span> : null}
-        {card.result === "yes" && card.intentVerified ? <span>{t("board.intentVerified")}</span> : null}
-        {card.depositFen ? <span>{t("board.deposit", { amount: f.money(card.depositFen) })}</span> : null}
-        {card.lossReason ? <span>{t(`lossReasons.${card.lossReason}`)} · {t(card.lossVerified ? "board.lossVerified" : "board.lossUnverified")}</span> : null}
-        <span>{card.assigneeName ? t("board.assignee", { name: card.assigneeName }) : t("board.unassigned")}</span>
-      </p>
-      <details open={!!failure}>
-        <summary>{t("board.setResult")}</summary>
-        <CardForm card={card} failure={failure} />
-        {canVerify && card.result === "no" && !card.lossVerified ? (
-          <Form method="post" className="inv-inline-form">
-            <input type="hidden" name="intent" value="verify_loss" />
-            <input type="hidden" name="invitationId" value={card.id} />
-            <input type="hidden" name="version" value={card.version} />
-            <button type="submit" className="secondary">{t("form.verifyLoss")}</button>
-          </Form>
-        ) : null}
-      </details>
+      <p className="inv-card-line muted">{notes}</p>
+      <CardForm card={card} failure={failure} labels={labels} canVerify={canVerify} />
     </li>
   );
 });
 
-/** The plain (no-JS) form on each card: any outcome, with every follow-up field. */
-function CardForm({ card, failure }: { card: Card; failure?: BoardProps["failure"] }) {
-  const { t } = useTranslation(["invitations", "common"]);
+/**
+ * The plain (no-JS) form on each card: pick an outcome and save. When the outcome needs its
+ * follow-up (a date, a reason), the server answers with the card's full form and the errors.
+ */
+function CardForm({ card, failure, labels, canVerify }: { card: Card; failure?: BoardProps["failure"]; labels: CardLabels; canVerify: boolean }) {
+  const { t } = labels;
+  const selectId = `c${card.id}-outcome`;
   return (
-    <Form method="post" className="inv-card-form" preventScrollReset>
-      {failure ? <p className="form-error" role="alert">{t(failure.formError as "errors.required")}</p> : null}
-      <input type="hidden" name="intent" value="attempt" />
-      <input type="hidden" name="invitationId" value={card.id} />
-      <input type="hidden" name="version" value={card.version} />
-      <ResultFields idPrefix={`c${card.id}`} column="any" errors={failure?.errors} values={failure?.values} showChannel={false} />
-      <button type="submit">{t("form.save")}</button>
-    </Form>
+    <>
+      <Form method="post" className="inv-card-form" preventScrollReset>
+        <input type="hidden" name="intent" value="attempt" />
+        <input type="hidden" name="invitationId" value={card.id} />
+        <input type="hidden" name="version" value={card.version} />
+        {failure ? (
+          <>
+            <p className="form-error" role="alert">{t(failure.formError)}</p>
+            <ResultFields idPrefix={`c${card.id}`} column="any" errors={failure.errors} values={failure.values} showChannel={false} />
+          </>
+        ) : (
+          <span className="inv-quick">
+            <label htmlFor={selectId}>{t("board.setResult")}</label>
+            <select id={selectId} name="outcome" defaultValue="">
+              <option value="" disabled>{t("form.choose")}</option>
+              {labels.outcomeOptions.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            </select>
+          </span>
+        )}
+        <button type="submit" className="secondary">{t("form.save")}</button>
+      </Form>
+      {canVerify && card.result === "no" && !card.lossVerified ? (
+        <Form method="post" className="inv-inline-form">
+          <input type="hidden" name="intent" value="verify_loss" />
+          <input type="hidden" name="invitationId" value={card.id} />
+          <input type="hidden" name="version" value={card.version} />
+          <button type="submit" className="secondary">{t("form.verifyLoss")}</button>
+        </Form>
+      ) : null}
+    </>
   );
 }
 
@@ -290,9 +325,9 @@ function MoveDialog({ move, onCancel, onSave }: { move: PendingMove; onCancel: (
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const values = formDataToObject(new FormData(e.currentTarget));
-    const parsed = parseObject(MoveSchema, { ...values, invitationId: move.card.id, version: move.card.version, to: move.to });
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
+    const refused = checkMove(move.to, values);
+    if (refused) {
+      setErrors(refused);
       return;
     }
     onSave(move, values);

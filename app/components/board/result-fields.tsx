@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
-import { CHANNELS, CONTACT_OUTCOMES, LOSS_REASONS, OUTCOMES, type AttemptOutcome, type Column } from "~/models/invitation.schema";
+import { CONTACT_OUTCOMES, INVITATION_CHANNELS as CHANNELS, LOSS_REASONS, OUTCOMES, type AttemptOutcome, type Column } from "~/models/invitation.constants";
 
 type Errors = Record<string, string> | undefined;
 

@@ -1,0 +1,213 @@
+/**
+ * The invitation board under load: a campaign of 5,000 invitations (3 staff, mixed results)
+ * with 15,000 attempts, served by the built app (`cli serve`) on loopback. Measures the
+ * board page for a manager at 20 concurrent connections (autocannon, p95 of every
+ * response), a card move (the JSON action) p95 while that load runs, and the JavaScript a
+ * browser loads for the board page (entry + root + route chunks from the build's
+ * manifest), gzipped.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { createDb, openSqlite } from "#db/client";
+import { migrateToLatest } from "#db/migrate";
+import { hashPassword } from "~/models/password.server";
+import { createRng } from "~/models/random";
+import { addDays, todayIn } from "~/utils/format";
+import type { BenchContext, BenchRow } from "./run";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const INVITATIONS = 5_000;
+const ATTEMPTS = 15_000;
+const PASSWORD = "bench-password-1";
+
+function p95(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] ?? NaN;
+}
+
+/** A store, a manager and three staff, 5,000 customers and an inviting campaign with 5,000 invitations and 15,000 attempts. */
+export async function seed(dbFile: string) {
+  const db = createDb(`file:${dbFile}`);
+  await migrateToLatest(db);
+  await db.destroy();
+  const hash = await hashPassword(PASSWORD);
+  const sqlite = openSqlite(dbFile);
+  const rng = createRng(30);
+  const today = todayIn("Asia/Shanghai");
+  const now = new Date().toISOString();
+  let campaignId = 0;
+  const ids: number[] = [];
+  sqlite.transaction(() => {
+    const storeId = Number(sqlite.prepare("insert into stores (code, name, timezone, created_at) values ('BRD1', 'board bench', 'Asia/Shanghai', ?)").run(now).lastInsertRowid);
+    const user = sqlite.prepare("insert into users (store_id, display_name, email, password_hash, role, department, active, created_at) values (?, ?, ?, ?, ?, 'after_sales', 1, ?)");
+    const manager = Number(user.run(storeId, "经理", "bench-manager@bench.test", hash, "manager", now).lastInsertRowid);
+    const staff = [1, 2, 3].map((i) => Number(user.run(storeId, `员工${i}`, `bench-staff${i}@bench.test`, hash, "staff", now).lastInsertRowid));
+    campaignId = Number(sqlite.prepare(`insert into campaigns (store_id, name, status, author_id, owner_id, holdout_percent, script, invitation_start, invitation_end,
+      event_start, event_end, kpi_reach_rate_percent, kpi_yes_count, goals, created_at, updated_at)
+      values (?, 'board bench', 'inviting', ?, ?, 0, '您好……', ?, ?, ?, ?, 100, 1500, '[]', ?, ?)`)
+      .run(storeId, manager, manager, addDays(today, -7), addDays(today, 5), `${addDays(today, 7)}T09:00`, `${addDays(today, 7)}T17:00`, now, now).lastInsertRowid);
+    sqlite.prepare("insert into script_acknowledgements (campaign_id, user_id, at) values (?, ?, ?)").run(campaignId, manager, now);
+    const round = Number(sqlite.prepare("insert into invitation_rounds (campaign_id, number, channels, opened_at) values (?, 1, '[\"phone\"]', ?)").run(campaignId, now).lastInsertRowid);
+    const customer = sqlite.prepare("insert into customers (store_id, customer_code, name, phone, gender, usage, do_not_contact, created_at, updated_at) values (?, ?, ?, ?, null, 'private', 0, ?, ?)");
+    const vehicle = sqlite.prepare("insert into vehicles (store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km) values (?, ?, ?, ?, 'A4L', null, null, null, null)");
+    const inv = sqlite.prepare(`insert into invitations (campaign_id, store_id, customer_id, kind, holdout, customer_group, customer_tier, assignee_id, round_id, result,
+      attempts_count, last_attempt_at, deposit_fen, next_follow_up, callback_at, loss_reason, created_at, updated_at) values (?, ?, ?, 'audience', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const member = sqlite.prepare("insert into invitation_round_members (round_id, invitation_id, assignee_id) values (?, ?, ?)");
+    const attempt = sqlite.prepare("insert into invitation_attempts (invitation_id, campaign_id, round_id, user_id, channel, at, outcome, callback_at, note) values (?, ?, ?, ?, 'phone', ?, ?, null, null)");
+    const event = sqlite.prepare("insert into invitation_events (invitation_id, campaign_id, user_id, at, kind, field, old_value, new_value, attempt_id) values (?, ?, ?, ?, 'attempt', 'outcome', null, ?, ?)");
+    let attemptsLeft = ATTEMPTS;
+    for (let i = 0; i < INVITATIONS; i++) {
+      const cid = Number(customer.run(storeId, `BB${String(i).padStart(6, "0")}`, `客户${i}`, `139${String(i).padStart(8, "0")}`, now, now).lastInsertRowid);
+      vehicle.run(storeId, cid, `BBVIN${String(i).padStart(12, "0")}`, `豫A${String(i).padStart(5, "0")}`);
+      const n = i === INVITATIONS - 1 ? attemptsLeft : Math.min(attemptsLeft, rng.int(1, 5));
+      attemptsLeft -= n;
+      const r = rng.next();
+      const result = n === 0 ? "pending" : r < 0.3 ? "yes" : r < 0.55 ? "maybe" : r < 0.75 ? "no" : "pending";
+      const assignee = staff[i % 3]!;
+      const id = Number(inv.run(campaignId, storeId, cid, rng.int(1, 8), rng.pick(["A", "B", "C", "D"]), assignee, round, result, n, n ? now : null,
+        result === "yes" && rng.chance(0.3) ? 50000 : null, result === "maybe" ? addDays(today, rng.int(0, 4)) : null,
+        result === "pending" && rng.chance(0.1) ? `${today}T15:00` : null, result === "no" ? "price" : null, now, now).lastInsertRowid);
+      member.run(round, id, assignee);
+      for (let k = 0; k < n; k++) {
+        const outcome = k === n - 1 && result !== "pending" ? result : "no_answer";
+        const aid = Number(attempt.run(id, campaignId, round, assignee, now, outcome).lastInsertRowid);
+        event.run(id, campaignId, assignee, now, outcome, aid);
+      }
+      ids.push(id);
+    }
+  })();
+  sqlite.close();
+  return { campaignId, ids };
+}
+
+/** `cli serve` on a free port (the built app), like tests/helpers/server.ts, from an ES module. */
+async function startServer({ dbFile, env }: { dbFile: string; env: Record<string, string> }) {
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "app/cli.ts", "serve", "--port", "0"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: "bench-secret-0123456789abcdef", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!.replace("localhost", "127.0.0.1")); }
+    });
+    child.stderr!.on("data", (d: Buffer) => { out += d.toString(); });
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${out}`)); });
+  });
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    }),
+  };
+}
+
+async function signIn(url: string, email: string) {
+  const res = await fetch(`${url}/login`, {
+    method: "POST", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password: PASSWORD, redirectTo: "/" }),
+  });
+  const cookie = res.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie) throw new Error(`sign-in failed: ${res.status}`);
+  return cookie;
+}
+
+/** Bytes of JavaScript (gzipped) a browser loads for a route: entry, root and route chunks. */
+async function routeJsGzip(buildDir: string, routeId: string) {
+  const build = await import(pathToFileURL(path.join(buildDir, "index.js")).href) as { assets: { entry: { module: string; imports: string[] }; routes: Record<string, { module: string; imports?: string[] }> } };
+  const a = build.assets;
+  const files = new Set<string>([a.entry.module, ...a.entry.imports]);
+  for (const id of ["root", routeId]) {
+    const r = a.routes[id];
+    if (!r) throw new Error(`route ${id} not in the manifest`);
+    files.add(r.module);
+    for (const f of r.imports ?? []) files.add(f);
+  }
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const body = fs.readFileSync(path.join(buildDir, "assets", f.replace(/^\/build\//, "")));
+    raw += body.length;
+    gz += gzipSync(body, { level: 9 }).length;
+  }
+  return { raw, gz, files: files.size };
+}
+
+export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
+  const buildDir = path.join(ROOT, ".cache", "bench-build");
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: buildDir } });
+  const js = await routeJsGzip(buildDir, "routes/campaigns.$id.board");
+  ctx.log(`board page JavaScript: ${js.files} files, ${(js.raw / 1024).toFixed(0)} KB raw, ${(js.gz / 1024).toFixed(1)} KB gzipped`);
+
+  const dbFile = path.join(ctx.workDir, "board-bench.db");
+  const t0 = performance.now();
+  const { campaignId, ids } = await seed(dbFile);
+  ctx.log(`seeded ${INVITATIONS} invitations and ${ATTEMPTS} attempts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const server = await startServer({ dbFile, env: { BUILD_DIR: buildDir, DEMO: "0" } });
+  try {
+    const cookie = await signIn(server.url, "bench-manager@bench.test");
+    const boardUrl = `${server.url}/campaigns/${campaignId}/board`;
+    const check = await fetch(boardUrl, { headers: { cookie } });
+    if (check.status !== 200) throw new Error(`board answered ${check.status}`);
+    const html = await check.text();
+    ctx.log(`board page: ${(html.length / 1024).toFixed(0)} KB of HTML`);
+
+    // warm-up, then 10 s at 20 connections while a client moves cards
+    await autocannon({ url: boardUrl, connections: 5, duration: 2, headers: { cookie } });
+    const boardTimes: number[] = [];
+    let non2xx = 0;
+    const load = autocannon({ url: boardUrl, connections: 20, duration: 10, headers: { cookie } });
+    (load as unknown as NodeJS.EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+      boardTimes.push(ms);
+      if (status !== 200) non2xx += 1;
+    });
+    const moveTimes: number[] = [];
+    const versions = new Map<number, number>();
+    const targets = [
+      { to: "yes", intentVerified: "on" }, { to: "maybe", nextFollowUp: addDays(todayIn("Asia/Shanghai"), 2) },
+      { to: "no", lossReason: "distance" }, { to: "pending", outcome: "no_answer" },
+    ];
+    let moveErrors = 0;
+    const stopAt = performance.now() + 9_000;
+    await new Promise((r) => setTimeout(r, 500));
+    for (let k = 0; performance.now() < stopAt; k++) {
+      const id = ids[(k * 37) % ids.length]!;
+      if (!versions.has(id)) versions.set(id, 1);
+      const t = performance.now();
+      const res = await fetch(`${server.url}/campaigns/${campaignId}/board/move`, {
+        method: "POST", headers: { cookie, "Content-Type": "application/json" },
+        body: JSON.stringify({ invitationId: id, version: versions.get(id), ...targets[k % targets.length] }),
+      });
+      const body = await res.json() as { ok: boolean; card?: { version: number } };
+      moveTimes.push(performance.now() - t);
+      if (body.card) versions.set(id, body.card.version);
+      if (!body.ok) moveErrors += 1;
+    }
+    const result = await load;
+    const boardP95 = p95(boardTimes);
+    const moveP95 = p95(moveTimes);
+    ctx.log(`board: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p95 ${boardP95.toFixed(1)} ms, non-200 ${non2xx}`);
+    ctx.log(`moves under load: ${moveTimes.length}, refused ${moveErrors}, p95 ${moveP95.toFixed(1)} ms`);
+    return [
+      { name: "board page, manager, 5k invitations / 15k attempts: p95 at 20 connections", value: boardP95, unit: "ms", target: "< 150 ms", ok: boardP95 < 150 && non2xx === 0 },
+      { name: "card move (JSON action) p95 under the same load", value: moveP95, unit: "ms", target: "< 50 ms", ok: moveP95 < 50 && moveErrors === 0 },
+      { name: "board page JavaScript, gzipped", value: js.gz / 1024, unit: "KB", target: "< 250 KB", ok: js.gz < 250 * 1024 },
+    ];
+  } finally {
+    await server.stop();
+    fs.rmSync(buildDir, { recursive: true, force: true });
+  }
+}
