@@ -17,6 +17,7 @@ import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
+import { CampaignLinks } from "~/components/plan/campaign-links";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -115,6 +116,7 @@ export default function CampaignHome() {
           {data.mode ? <Link className="button" to={`/campaigns/${c.id}/plan`}>{t("campaigns:form.editPlan")}</Link> : <Link className="button secondary" to={`/campaigns/${c.id}/plan`}>{t("campaigns:form.viewPlan")}</Link>}
           <Link className="button secondary" to={`/campaigns/${c.id}/print`}>{t("campaigns:home.print")}</Link>
         </div>
+        <CampaignLinks id={c.id} status={c.status} manager={!!user && user.role !== "staff"} />
         {data.actions.length ? (
           <>
             <h3>{t("campaigns:home.workflow")}</h3>
