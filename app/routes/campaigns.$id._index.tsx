@@ -18,6 +18,7 @@ import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { CampaignLinks } from "~/components/plan/campaign-links";
+import { InvitationRefused, startInvitations } from "~/models/invitation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -57,12 +58,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = parseFormData(TransitionSchema, fd);
     const which = String(fd.get("action") ?? "");
     if (!parsed.ok) return json<ActionData>({ for: which, errors: parsed.errors, comment: String(fd.get("comment") ?? "") }, { status: 400 });
+    if (parsed.data.action === "start_invitations") {
+      // Starting invitations also snapshots the audience (and draws the hold-out).
+      await startInvitations(db, { storeId: ctx.store.id, campaignId: id.data, actor, expectedVersion: parsed.data.version });
+      return redirect(`/campaigns/${id.data}/invitations`);
+    }
     await transition(db, { storeId: ctx.store.id, id: id.data, actor, action: parsed.data.action, comment: parsed.data.comment, expectedVersion: parsed.data.version });
     return redirect(`/campaigns/${id.data}`);
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
     if (e instanceof TransitionNotAllowed) throw json({ error: `transition_${e.reason}` }, { status: 403 });
     if (e instanceof PlanIncomplete) return json<ActionData>({ for: "submit", formError: "campaigns:errors.incomplete", missing: e.missing }, { status: 400 });
+    if (e instanceof InvitationRefused) return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 403 ? 403 : e.status });
     if (e instanceof StaleVersion) return json<ActionData>({ for: String(fd.get("action") ?? ""), conflict: { name: e.current.updatedByName, at: e.current.updatedAt } }, { status: 409 });
     throw e;
   }
