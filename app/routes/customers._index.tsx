@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, ...query });
   const showPhone = isManager(ctx);
   return json({
-    query, total,
+    query, total, canImport: showPhone,
     rows: rows.map((r) => ({ ...r, phone: showPhone ? r.phone : maskPhone(r.phone) })),
   });
 }
@@ -37,7 +37,7 @@ export const meta = pageTitle("common:nav.customers");
 export default function Customers() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
-  const { query, total, rows } = useLoaderData<typeof loader>();
+  const { query, total, rows, canImport } = useLoaderData<typeof loader>();
   const pages = Math.max(1, Math.ceil(total / query.size));
   const link = (page: number) => {
     const p = new URLSearchParams();
@@ -55,6 +55,7 @@ export default function Customers() {
   return (
     <>
       <h1 id="customers-h">{t("common:nav.customers")}</h1>
+      {canImport ? <p><Link className="button secondary" to="/customers/import">{t("customers:import.title")}</Link></p> : null}
       <Form method="get" role="search" className="panel" key={JSON.stringify(query)}>
         <div className="row">
           <div className="field">
