@@ -18,7 +18,8 @@ export default defineConfig({
     setupFiles: ["tests/helpers/fail-on-console-error.ts"],
     // Integration tests that start a real server build the app on demand (tests/helpers/build.ts).
     globalSetup: ["tests/helpers/integration-global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // PostgreSQL (a database per test, over TCP) is slower than in-memory SQLite.
+    testTimeout: process.env.TEST_ENGINE === "pg" ? 90_000 : 30_000,
+    hookTimeout: process.env.TEST_ENGINE === "pg" ? 120_000 : 60_000,
   },
 });

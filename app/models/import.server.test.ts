@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
 import { createTestDb } from "../../tests/helpers/test-db";
+import { sqliteOnly } from "../../tests/helpers/pg";
 import { makeCustomer, makeStore, makeVehicle, makeVisit } from "../../tests/helpers/factories";
 import {
   formatImportIssues, importCustomerBase, normalizePhone, parseAmount, parseImportDate,
@@ -351,7 +352,8 @@ describe("all or nothing: the bad-row report", () => {
     ]);
   });
 
-  it("keeps the database as it was when a write fails midway", async () => {
+  // SQLite trigger syntax: the all-or-nothing transaction itself is engine-independent.
+  sqliteOnly("keeps the database as it was when a write fails midway", async () => {
     const store = await makeStore(db, { code: "FAIL" });
     const c = await makeCustomer(db, store.id, { code: "K1" });
     const v = await makeVehicle(db, store.id, c.id, { vin: "LFVKEEP0000000001" });

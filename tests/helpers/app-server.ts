@@ -1,7 +1,7 @@
 /**
  * A real server for integration tests on the engine the suite runs on: the Remix build
  * (made once per run, tests/helpers/build.ts) served by `cli serve` in its own process,
- * on a fresh SQLite file or — with TEST_ENGINE=pg — a fresh PostgreSQL schema, holding the
+ * on a fresh SQLite file or — with TEST_ENGINE=pg — a fresh PostgreSQL database, holding the
  * demo dealership (a copy of a template made once per run). `db` is a second handle on the
  * same database for assertions.
  */
@@ -11,7 +11,7 @@ import path from "node:path";
 import { createDb, type DB } from "#db/client";
 import { copyDatabase } from "#db/copy";
 import { ensureBuild, ensureDemoTemplate } from "./build";
-import { createPgSchema, TEST_ENGINE } from "./pg";
+import { createPgDatabase, TEST_ENGINE } from "./pg";
 import { startServer, type RunningServer } from "./server";
 import { sessionIdFromSetCookie } from "./writes";
 
@@ -37,9 +37,9 @@ export async function startAppServer(opts: { env?: Record<string, string>; dbFil
   let drop: (() => Promise<void>) | null = null;
   let tmp: string | null = null;
   if (engine === "pg") {
-    const schema = await createPgSchema("srv");
-    databaseUrl = schema.url;
-    drop = schema.drop;
+    const pgDb = await createPgDatabase("srv");
+    databaseUrl = pgDb.url;
+    drop = pgDb.drop;
     // The demo dealership, copied from the SQLite template (faster than seeding it again).
     const [from, to] = [createDb(`file:${template}`), createDb(databaseUrl)];
     try {

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL for tests: one throw-away schema per test database inside the database named by
+ * PostgreSQL for tests: one throw-away database per test database on the server named by
  * TEST_PG_URL (a real cluster; `.ci/run` starts one). Nothing here runs when TEST_PG_URL is unset.
  */
 import crypto from "node:crypto";
@@ -34,15 +34,20 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A URL whose connections use a fresh, empty schema; `drop()` removes it and everything in it. */
-export async function createPgSchema(prefix = "t"): Promise<{ url: string; schema: string; drop: () => Promise<void> }> {
-  const schema = `${prefix}_${crypto.randomBytes(6).toString("hex")}`;
-  await admin((c) => c.query(`create schema ${schema}`));
+/**
+ * A fresh, empty database on the TEST_PG_URL server; `drop()` removes it. One database (not
+ * one schema) per test database: Kysely's introspection reads the catalog of every schema in
+ * a database, and a schema dropped by a parallel test in the middle of that query fails it
+ * ("schema … does not exist"); databases have separate catalogs.
+ */
+export async function createPgDatabase(prefix = "t"): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${crypto.randomBytes(6).toString("hex")}`;
+  await admin((c) => c.query(`create database ${name}`));
   const u = new URL(adminUrl());
-  u.searchParams.set("schema", schema);
+  u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    schema,
-    drop: () => admin((c) => c.query(`drop schema if exists ${schema} cascade`)).then(() => undefined),
+    name,
+    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
 }

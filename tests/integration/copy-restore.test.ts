@@ -8,7 +8,7 @@ import { integrityCheck } from "#db/backup";
 import { summariseDatabase, summariseTable, listTables } from "#db/introspect";
 import { migrateToLatest } from "#db/migrate";
 import { makeCustomer, makeStore, makeUser, makeVehicle, makeVisit } from "../helpers/factories";
-import { createPgSchema, crossEngine, sqliteOnly } from "../helpers/pg";
+import { createPgDatabase, crossEngine, sqliteOnly } from "../helpers/pg";
 
 vi.setConfig({ testTimeout: 120_000 }); // spawns the CLI several times; slow on a busy machine
 const ROOT = path.resolve(__dirname, "../..");
@@ -83,7 +83,7 @@ describe("cli copy", () => {
     const db = await seed(src);
     const before = await sums(db);
     await db.destroy();
-    const pg = await createPgSchema("copy");
+    const pg = await createPgDatabase("copy");
     try {
       const there = cli(["copy", "--from", `file:${src}`, "--to", pg.url]);
       expect(there.err + there.out).toContain("counts and checksums match");

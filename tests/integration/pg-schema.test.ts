@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { createDb } from "#db/client";
 import { listTables } from "#db/introspect";
 import { migrateToLatest } from "#db/migrate";
-import { createPgSchema, crossEngine } from "../helpers/pg";
+import { createPgDatabase, crossEngine } from "../helpers/pg";
 
 /** integer/int4/int8/serial → integer, text/varchar → text, …: the families both engines share. */
 const family = (t: string) => {
@@ -18,7 +18,7 @@ const family = (t: string) => {
 describe("the same migrations on both engines", () => {
   crossEngine("create the same tables, columns, types, nullability, primary and foreign keys", async () => {
     const lite = createDb("file::memory:");
-    const pg = await createPgSchema("schema");
+    const pg = await createPgDatabase("schema");
     const pgDb = createDb(pg.url);
     try {
       await migrateToLatest(lite);
@@ -26,7 +26,7 @@ describe("the same migrations on both engines", () => {
       const shape = async (db: typeof lite) => {
         const tables = await listTables(db);
         const meta = new Map((await db.introspection.getTables()).map((t) => [`${t.schema ?? ""}.${t.name}`, t]));
-        const schema = db === pgDb ? pg.schema : "";
+        const schema = db === pgDb ? "public" : "";
         return Object.fromEntries(tables.map((t) => {
           const m = meta.get(`${schema}.${t.name}`)!;
           return [t.name, {
