@@ -147,7 +147,7 @@ describe("event day at the door (tablet)", () => {
     expect(await page.inputValue("#walkin-name")).toBe(name);
     await page.fill("#walkin-phone", `166${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`);
     await Promise.all([page.waitForURL(/done=walk_in_checked_in/), page.click('[data-testid="walk-in-new"] button[type="submit"]')]);
-    expect(await text(page, "checkin-answer")).toContain(`Walk-in registered and checked in: ${name}`);
+    await expect.poll(() => text(page, "checkin-answer")).toContain(`Walk-in registered and checked in: ${name}`);
     const arrivalId = Number(new URL(page.url()).searchParams.get("arrival"));
     expect(one("select walk_in from arrivals where id = ?", arrivalId).walk_in).toBe(1);
 

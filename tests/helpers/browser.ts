@@ -57,6 +57,9 @@ export async function signIn(page: Page, baseURL: string, email: string, passwor
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]:not([name])')]);
+  // The URL can change a moment before the next page has rendered: wait for the form to go.
+  await page.waitForSelector('input[name="password"]', { state: "detached" });
+  await hydrated(page);
 }
 
 /** Runs axe on the current page; throws on any serious or critical violation. */
