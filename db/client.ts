@@ -65,11 +65,16 @@ export function createPgPool(url: string, opts: { max?: number } = {}): pg.Pool 
   const schema = u.searchParams.get("schema");
   u.searchParams.delete("schema");
   if (schema !== null && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: u.toString(),
     max: opts.max ?? Number(process.env.PG_POOL_MAX || 10),
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle client can be closed by the server (restart, database dropped, admin command):
+  // the pool discards it and opens a new one when needed. Without a listener the error
+  // would be unhandled and end the process.
+  pool.on("error", (err) => console.warn(`PostgreSQL: an idle connection was closed (${err.message})`));
+  return pool;
 }
 
 export function createDb(url?: string): DB {
