@@ -5,6 +5,7 @@
  * Messages are i18n keys. Safe for the browser (no `.server`).
  */
 import { z } from "zod";
+import { isRealDate } from "~/utils/format";
 import { yuanToFen } from "~/utils/money";
 
 export const CAMPAIGN_STATUSES = ["draft", "submitted", "approved", "inviting", "executing", "reviewing", "closed", "cancelled"] as const;
@@ -145,13 +146,6 @@ export const optionalId = raw.transform((v, ctx) => {
   }
   return Number(v);
 });
-
-function isRealDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s && Number(m[1]) >= 2000 && Number(m[1]) <= 2100;
-}
 
 /** `YYYY-MM-DD`; "" → null. */
 export const optionalDate = raw.transform((v, ctx) => {

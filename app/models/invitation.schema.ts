@@ -4,6 +4,7 @@
  * strings) and the drag-and-drop JSON.
  */
 import { z } from "zod";
+import { isRealDate } from "~/utils/format";
 import { yuanToFen } from "~/utils/money";
 import { CHANNELS } from "./campaign.schema";
 import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
@@ -69,12 +70,7 @@ const choice = <T extends readonly [string, ...string[]]>(values: T, requiredMes
     return v as T[number];
   });
 
-export function isRealDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s && Number(m[1]) >= 2000 && Number(m[1]) <= 2100;
-}
+export { isRealDate };
 
 const date = (requiredMessage: string | null) =>
   raw.transform((v, ctx) => {
