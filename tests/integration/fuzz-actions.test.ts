@@ -208,8 +208,10 @@ describe("actions under hostile form posts", () => {
         }),
         { numRuns: Math.max(1, Math.round(FUZZ_RUNS / 2)) },
       );
-      // The valid values must get through sometimes, or the property tested nothing.
-      if (target.name !== "store switch (store)") expect(accepted).toBeGreaterThan(0);
+      // The valid values must get through sometimes, or the property tested nothing. Not for
+      // sign-in: five failures lock the account for 15 minutes, so whether a valid sign-in
+      // comes after them depends on the random order (valid sign-ins are tested elsewhere).
+      if (target.name !== "store switch (store)" && target.name !== "sign-in (login)") expect(accepted).toBeGreaterThan(0);
     }, 120_000);
   }
 
