@@ -174,7 +174,7 @@ describe("segments", () => {
     const before = await count(page);
     await page.check('input[name="groups"][value="8"]');
     await Promise.all([page.waitForURL(/groups=8/), page.click('button[name="intent"][value="preview"]')]);
-    expect(await count(page)).toBeLessThan(before);
+    await expect.poll(() => count(page)).toBeLessThan(before);
     const res = await context.request.post(`${base}/segments/new`, { form: { name: "nope", groups: "1" } });
     expect(res.status()).toBe(403);
     await context.close();

@@ -109,7 +109,7 @@ describe("event day at the door (tablet)", () => {
     await search(page, id, guest.phone.slice(-4));
     await checkA11y(page);
     await Promise.all([page.waitForURL(/done=checked_in/), page.click(`button[aria-label="Check in ${guest.name}"]`)]);
-    expect(await text(page, "checkin-answer")).toContain(`Checked in: ${guest.name}`);
+    await expect.poll(() => text(page, "checkin-answer")).toContain(`Checked in: ${guest.name}`);
     expect(one("select count(*) as n from arrivals where invitation_id = ?", guest.id).n).toBe(1);
     await checkA11y(page);
     expect(errors).toEqual([]);
@@ -163,14 +163,14 @@ describe("event day at the door (tablet)", () => {
     expect(one("select count(*) as n from event_orders where arrival_id = ?", arrivalId).n).toBe(0);
     await page.fill("#order-amount", "1280.50");
     await Promise.all([page.waitForURL(/saved=order/), page.click('[data-testid="order-form"] button[type="submit"]')]);
-    expect(await text(page, "conversion-saved")).toBe("Order recorded.");
+    await expect.poll(() => text(page, "conversion-saved")).toBe("Order recorded.");
     expect(one("select amount_fen, line, kind from event_orders where arrival_id = ?", arrivalId)).toEqual({ amount_fen: 128050, line: "I", kind: "new_booking" });
 
     await page.selectOption("#deposit-arrival", String(arrivalId));
     await page.fill("#deposit-amount", "300");
     await page.fill("#deposit-receipt", "R-77");
     await Promise.all([page.waitForURL(/saved=deposit/), page.click('[data-testid="deposit-form"] button[type="submit"]')]);
-    expect(await text(page, "conversion-saved")).toBe("Deposit recorded.");
+    await expect.poll(() => text(page, "conversion-saved")).toBe("Deposit recorded.");
     expect(one("select amount_fen from event_deposits where arrival_id = ?", arrivalId).amount_fen).toBe(30000);
     await checkA11y(page);
     // staff do not fill actual costs: the server refuses it
@@ -207,7 +207,7 @@ describe("a manager on the event day and in the review (tablet)", () => {
     for (const [i, l] of lines.entries()) await page.fill(`#actual-${l.id}`, (l.amount_fen / 100 + i).toFixed(2));
     await page.fill(`#note-${lines[0]!.id}`, "Invoice, quote \"A\", 2 pages");
     await Promise.all([page.waitForURL(/saved=actuals/), page.click('[data-testid="costs-form"] button[type="submit"]')]);
-    expect(await text(page, "costs-saved")).toBe("Saved.");
+    await expect.poll(() => text(page, "costs-saved")).toBe("Saved.");
     expect(one("select count(*) as n from campaign_budget_lines where campaign_id = ? and actual_fen is null", id).n).toBe(0);
     expect(one("select actual_note from campaign_budget_lines where id = ?", lines[0]!.id).actual_note).toBe("Invoice, quote \"A\", 2 pages");
 
@@ -216,7 +216,7 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await card.locator('input[name="indicators"][value="smiles"]').check();
     await card.locator("textarea").fill("Quick at the desk");
     await Promise.all([page.waitForURL(/saved=score/), card.locator('button[type="submit"]').click()]);
-    expect(await text(page, "scores-saved")).toBe("Saved.");
+    await expect.poll(() => text(page, "scores-saved")).toBe("Saved.");
     expect(one("select score, notes from touchpoint_scores where campaign_id = ? and touchpoint = 'reception'", id)).toEqual({ score: 4, notes: "Quick at the desk" });
 
     await Promise.all([page.waitForURL(/saved=readiness/), page.click('button[aria-label="Mark “Creative (创意表现)” ready"]')]);
@@ -232,7 +232,7 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await signIn(page, base, "manager@demo.test");
     await page.goto(`${base}/campaigns/${id}/review`);
     await hydrated(page);
-    expect(await text(page, "review-frozen")).toContain("Closed: these figures were frozen");
+    await expect.poll(() => text(page, "review-frozen")).toContain("Closed: these figures were frozen");
     const h = await expectReviewMatches(page, id);
     expect(h.holdoutSize).toBeGreaterThan(0);
     await page.waitForSelector('.chart-box[data-chart-ready="true"] canvas');
@@ -266,7 +266,7 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await page.fill("#lessons-whatWorked", "Door check-in took one tap");
     await Promise.all([page.waitForURL(/saved=lessons/), page.click('[data-testid="lessons-form"] button[type="submit"]')]);
     await Promise.all([page.waitForURL(/saved=close/), page.click('[data-testid="review-close"] button[type="submit"]')]);
-    expect(await text(page, "review-frozen")).toContain("Closed: these figures were frozen");
+    await expect.poll(() => text(page, "review-frozen")).toContain("Closed: these figures were frozen");
     expect(one("select status from campaigns where id = ?", id).status).toBe("closed");
     await expectReviewMatches(page, id);
     expect(await page.textContent('[data-testid="review-lessons"]')).toContain("Door check-in took one tap");
