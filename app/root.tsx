@@ -8,7 +8,7 @@ import {
 import { useEffect, useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import styles from "~/styles/app.css";
-import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
+import { sharedI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18n.server";
 import { getSessionContext } from "~/utils/session.server";
 
@@ -42,7 +42,7 @@ function reportMissingKey(key: string) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
-  const i18n = useMemo(() => createI18n(data.locale, reportMissingKey), [data.locale]);
+  const i18n = useMemo(() => sharedI18n(data.locale, reportMissingKey), [data.locale]);
   useEffect(() => {
     document.body.dataset.hydrated = "true";
   }, []);

@@ -36,6 +36,10 @@ export function openSqlite(filename: string, opts: { readonly?: boolean } = {}):
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Planner statistics for tables that have none or have grown tenfold (bounded work, as
+  // SQLite recommends for long-lived connections); without them SQLite may pick a store-wide
+  // index over a campaign's.
+  if (!readonly) sqlite.pragma("optimize = 0x10002");
   return sqlite;
 }
 

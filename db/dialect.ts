@@ -2,7 +2,7 @@
  * The only place where SQLite and PostgreSQL differ. Migrations and models call these
  * helpers instead of branching on the engine themselves.
  */
-import { PostgresAdapter, type CreateTableBuilder, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely } from "kysely";
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -49,4 +49,12 @@ export function constraintViolation(e: unknown): ConstraintKind | null {
     default:
       return null;
   }
+}
+
+/**
+ * Refresh the query planner's statistics after a bulk change (an import): SQLite's bounded
+ * `PRAGMA optimize` (re-analyses tables whose size changed a lot), PostgreSQL's ANALYZE.
+ */
+export async function refreshStatistics(db: Kysely<any>): Promise<void> {
+  await sql.raw(isPostgres(db) ? "analyze" : "pragma optimize").execute(db);
 }

@@ -12,7 +12,7 @@
  */
 import { CompiledQuery, type Compilable, type Transaction } from "kysely";
 import type { DB } from "#db/client";
-import { toInt } from "#db/dialect";
+import { refreshStatistics, toInt } from "#db/dialect";
 import type { Database } from "#db/schema";
 import { readImportFiles, type CustomerRow, type ImportSource, type VehicleRow, type VisitRow } from "./import-csv.server";
 import enCustomers from "~/locales/en/customers.json";
@@ -70,7 +70,7 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
   };
   advance(0);
 
-  return db.transaction().execute(async (trx) => {
+  const outcome = await db.transaction().execute(async (trx) => {
     let id = storeId;
     let storeCreated = false;
     if (id === undefined) {
@@ -90,6 +90,8 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
     if (Object.values(counts).some((c) => c.updated > 0)) await invalidateSegments(trx, { storeId: id });
     return { ok: true as const, storeCreated, storeId: id, counts };
   });
+  await refreshStatistics(db);
+  return outcome;
 }
 
 interface Writer {

@@ -134,14 +134,31 @@ export async function getBoard(
 ) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   const filtered = () => applyFilters(baseQuery(db, storeId, campaignId), { storeId, actor, filters, timeZone, now });
-  // One light read of the filtered set gives the counts and each column's window (sorted
-  // here); only the cards shown are then read in full.
+  // Counts by column and each column's window are computed in SQL (a grouped count and one
+  // ordered, limited id list per column); only the cards shown are then read in full.
+  const windowOf = async (col: Column) => {
+    const limit = filters.show[col] ?? BOARD_PAGE;
+    const q = () => filtered().select("invitations.id").where("invitations.result", "=", col);
+    if (col === "yes" || col === "no") return q().orderBy("invitations.updated_at", "desc").orderBy("invitations.id", "desc").limit(limit).execute();
+    // To contact: callbacks first (earliest first), then the fewest attempts; Maybe: the
+    // earliest next follow-up first. Dated cards, then undated ones, each read in index order.
+    const date = col === "pending" ? "invitations.callback_at" as const : "invitations.next_follow_up" as const;
+    const ordered = (x: ReturnType<typeof q>) => (col === "pending" ? x.orderBy("invitations.attempts_count") : x).orderBy("invitations.id");
+    const dated = await ordered(q().where(date, "is not", null).orderBy(date)).limit(limit).execute();
+    if (dated.length >= limit) return dated;
+    return [...dated, ...(await ordered(q().where(date, "is", null)).limit(limit - dated.length).execute())];
+  };
+  // Unfiltered (a manager's default view), one grouped read gives both the column counts and
+  // who is short of three follow-ups; a filtered board counts its own set, and the
+  // short-of-three line always covers the whole campaign.
   const unfiltered = !filters.round && !filters.group && !filters.tier && !filters.flag && !filters.q && effectiveAssignee(actor, filters) === "all";
-  const [light, shortRows, rounds, inviters, confirmed] = await Promise.all([
-    filtered().select([
-      "invitations.id", "invitations.result", "invitations.callback_at", "invitations.attempts_count", "invitations.next_follow_up",
-      "invitations.updated_at", "invitations.assignee_id",
-    ]).execute(),
+  const [countRows, shortRows, rounds, inviters, confirmed, ...windows] = await Promise.all([
+    filtered()
+      .select((eb) => [
+        "invitations.result", "invitations.assignee_id", eb.fn.countAll().as("n"),
+        eb.fn.sum(eb.case().when("invitations.attempts_count", "<", MIN_ATTEMPTS).then(1).else(0).end()).as("short"),
+      ])
+      .groupBy(["invitations.assignee_id", "invitations.result"]).execute(),
     unfiltered ? Promise.resolve(null) : baseQuery(db, storeId, campaignId)
       .select((eb) => ["invitations.assignee_id", eb.fn.countAll().as("n")])
       .where("invitations.result", "in", ["pending", "maybe"]).where("invitations.attempts_count", "<", MIN_ATTEMPTS)
@@ -149,25 +166,17 @@ export async function getBoard(
     listRounds(db, { campaignId }),
     listInviters(db, { storeId }),
     hasConfirmedScript(db, { campaignId, userId: actor.id }),
+    ...COLUMNS.map(windowOf),
   ]);
   const counts = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<Column, number>;
-  const perColumn = Object.fromEntries(COLUMNS.map((c) => [c, [] as typeof light])) as Record<Column, typeof light>;
   const short = new Map<number | null, number>();
-  for (const r of light) {
-    counts[r.result as Column] += 1;
-    perColumn[r.result as Column].push(r);
-    if (unfiltered && (r.result === "pending" || r.result === "maybe") && r.attempts_count < MIN_ATTEMPTS) short.set(r.assignee_id, (short.get(r.assignee_id) ?? 0) + 1);
+  for (const r of countRows) {
+    counts[r.result as Column] += toInt(r.n);
+    const n = toInt(r.short);
+    if (unfiltered && n > 0 && (r.result === "pending" || r.result === "maybe")) short.set(r.assignee_id, (short.get(r.assignee_id) ?? 0) + n);
   }
   if (shortRows) for (const r of shortRows) short.set(r.assignee_id, toInt(r.n));
-  type L = (typeof light)[number];
-  const nullsLastCmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
-  const order: Record<Column, (a: L, b: L) => number> = {
-    pending: (a, b) => nullsLastCmp(a.callback_at, b.callback_at) || a.attempts_count - b.attempts_count || a.id - b.id,
-    maybe: (a, b) => nullsLastCmp(a.next_follow_up, b.next_follow_up) || a.id - b.id,
-    yes: (a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id),
-    no: (a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id),
-  };
-  const shownIds = COLUMNS.map((col) => perColumn[col].sort(order[col]).slice(0, filters.show[col] ?? BOARD_PAGE).map((r) => r.id));
+  const shownIds = windows.map((w) => w.map((r) => r.id));
   const wanted = shownIds.flat();
   const rows = wanted.length ? await selectCard(baseQuery(db, storeId, campaignId)).where("invitations.id", "in", wanted).execute() : [];
   const cards = new Map((await cardsOf(db, rows, actor, storeId)).map((c) => [c.id, c]));

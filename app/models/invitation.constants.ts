@@ -27,7 +27,7 @@ export const WORKING_STATUSES: readonly CampaignStatus[] = ["inviting", "executi
 /** The three follow-ups rule: pending/maybe invitations with fewer attempts are flagged. */
 export const MIN_ATTEMPTS = 3;
 /** Cards rendered per board column before "show more". */
-export const BOARD_PAGE = 25;
+export const BOARD_PAGE = 12;
 
 export const FLAGS = ["short", "callback_today", "deposit"] as const;
 export type Flag = (typeof FLAGS)[number];

@@ -7,7 +7,7 @@ import { makeUser } from "../../tests/helpers/factories";
 import { parseObject } from "~/utils/form";
 import { CampaignNotFound } from "./campaign.server";
 import { getBoard, getNextCall, getRoundSummary } from "./invitation-board.server";
-import { AttemptSchema, BoardFiltersSchema, MoveSchema, type AttemptInput } from "./invitation.schema";
+import { AttemptSchema, BOARD_PAGE, BoardFiltersSchema, MoveSchema, type AttemptInput } from "./invitation.schema";
 import {
   addAssociated, assignRound, confirmScript, distribute, drawHoldout, holdoutSize, InvitationNotFound, InvitationRefused,
   openRound, reassign, recordAttempt, snapshotAudience, StaleInvitation, startInvitations, verifyLoss,
@@ -361,6 +361,57 @@ describe("attempts", () => {
 });
 
 describe("board and workbench", () => {
+  it("counts each column and reads its window in the column's order, for the whole campaign and for a filter, with show-more", async () => {
+    const c = await makeApprovedCampaign(db, { customers: 60, holdoutPercent: 10, start: true });
+    const round = await db.selectFrom("invitation_rounds").selectAll().where("campaign_id", "=", c.campaign.id).executeTakeFirstOrThrow();
+    await assignRound(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, roundId: round.id, staffIds: c.staff.map((s) => s.id) });
+    // a realistic mix: results, callbacks, follow-up dates, several attempts on some cards
+    const rng = createRng(7);
+    const now = new Date("2026-12-01T02:00:00Z");
+    for (const inv of (await invitationsOf(c.campaign.id)).filter((r) => !r.holdout)) {
+      let version = inv.version;
+      for (let k = rng.int(0, 3); k > 0; k--) {
+        const pick = rng.int(0, 5);
+        const target = [
+          { to: "yes" }, { to: "maybe", nextFollowUp: `2026-12-0${rng.int(2, 9)}` }, { to: "no", lossReason: "price" },
+          { to: "pending", outcome: "no_answer" }, { to: "pending", outcome: "callback", callbackAt: `2026-12-0${rng.int(2, 9)}T1${rng.int(0, 7)}:00` },
+          { to: "maybe" as const, nextFollowUp: "2026-12-05" },
+        ][pick]!;
+        const res = await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, now: new Date(now.getTime() + rng.int(0, 1e6)), input: move({ invitationId: inv.id, version, ...target }) });
+        version = res.invitation.version;
+      }
+    }
+    const rows = (await invitationsOf(c.campaign.id)).filter((r) => !r.holdout);
+    // the rules, in plain JS: To contact = callbacks first (earliest), then fewest attempts; Maybe = earliest follow-up first;
+    // Yes and No = most recently changed first; ties by id
+    const nullsLast = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+    type R = (typeof rows)[number];
+    const order: Record<string, (a: R, b: R) => number> = {
+      pending: (a, b) => nullsLast(a.callback_at, b.callback_at) || a.attempts_count - b.attempts_count || a.id - b.id,
+      maybe: (a, b) => nullsLast(a.next_follow_up, b.next_follow_up) || a.id - b.id,
+      yes: (a, b) => (a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1),
+      no: (a, b) => (a.updated_at === b.updated_at ? b.id - a.id : a.updated_at < b.updated_at ? 1 : -1),
+    };
+    const expected = (subset: R[], col: string, n: number) => subset.filter((r) => r.result === col).sort(order[col]).slice(0, n).map((r) => r.id);
+    for (const [actor, raw, subset] of [
+      [c.actor, {}, rows],
+      [c.actor, { show: "pending:3,maybe:2,yes:40" }, rows],
+      [c.staffActors[1]!, {}, rows.filter((r) => r.assignee_id === c.staff[1]!.id)],
+      [c.actor, { flag: "short" }, rows.filter((r) => (r.result === "pending" || r.result === "maybe") && r.attempts_count < 3)],
+    ] as const) {
+      const filters = BoardFiltersSchema.parse(raw);
+      const board = await getBoard(db, { storeId: c.store.id, campaignId: c.campaign.id, actor, filters, timeZone: "Asia/Shanghai", now });
+      for (const col of ["pending", "yes", "maybe", "no"] as const) {
+        expect(board.counts[col]).toBe(subset.filter((r) => r.result === col).length);
+        expect(board.columns[col].map((card) => card.id)).toEqual(expected(subset, col, filters.show[col] ?? BOARD_PAGE));
+      }
+      // short of three follow-ups: always the whole campaign, per assignee
+      const short = new Map<number | null, number>();
+      for (const r of rows) if ((r.result === "pending" || r.result === "maybe") && r.attempts_count < 3) short.set(r.assignee_id, (short.get(r.assignee_id) ?? 0) + 1);
+      expect(new Map(board.shortOfThree.map((x) => [x.assigneeId, x.count]))).toEqual(short);
+    }
+  });
+
   it("filters the board (my cards for staff, flagged, search) and picks the next call: due callbacks first, then fewest attempts", async () => {
     const c = await makeApprovedCampaign(db, { customers: 9, start: true });
     const round = await db.selectFrom("invitation_rounds").selectAll().where("campaign_id", "=", c.campaign.id).executeTakeFirstOrThrow();

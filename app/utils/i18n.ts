@@ -47,6 +47,28 @@ export function createI18n(locale: Locale, onMissingKey?: (key: string) => void)
     saveMissing: !!onMissingKey,
     missingKeyHandler: onMissingKey ? (_lngs, ns, key) => onMissingKey(`${ns}:${key}`) : undefined,
   });
+  // i18next canonicalises the language code (Intl.getCanonicalLocales) on every t() call;
+  // a page renders hundreds of them, and the answer for our two codes never changes.
+  const languageUtils = instance.services.languageUtils as { formatLanguageCode: (code: string) => string };
+  const format = languageUtils.formatLanguageCode.bind(languageUtils);
+  const formatted = new Map<unknown, string>();
+  languageUtils.formatLanguageCode = (code: string) => {
+    let v = formatted.get(code);
+    if (v === undefined) formatted.set(code, (v = format(code)));
+    return v;
+  };
+  return instance;
+}
+
+const shared = new Map<Locale, I18n>();
+/**
+ * One instance per locale for the page shell, made once (the server renders every request
+ * with it instead of initialising i18next per request; the language never changes on an
+ * instance, switching language picks the other one).
+ */
+export function sharedI18n(locale: Locale, onMissingKey?: (key: string) => void): I18n {
+  let instance = shared.get(locale);
+  if (!instance) shared.set(locale, (instance = createI18n(locale, onMissingKey)));
   return instance;
 }
 

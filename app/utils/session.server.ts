@@ -60,7 +60,21 @@ async function readSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && /^[A-Za-z0-9_-]{20,}$/.test(value) ? value : null;
 }
 
-export async function getSessionContext(request: Request): Promise<SessionContext | null> {
+/**
+ * The root loader and the route's loader both ask for the session of one request: it is
+ * read once per Request object.
+ */
+const perRequest = new WeakMap<Request, Promise<SessionContext | null>>();
+export function getSessionContext(request: Request): Promise<SessionContext | null> {
+  let found = perRequest.get(request);
+  if (!found) {
+    found = readSessionContext(request);
+    perRequest.set(request, found);
+  }
+  return found;
+}
+
+async function readSessionContext(request: Request): Promise<SessionContext | null> {
   const id = await readSessionId(request);
   if (!id) return null;
   const db = getDb();

@@ -200,13 +200,24 @@ export interface CardLabels {
 function useCardLabels(): CardLabels {
   const { t } = useTranslation(["invitations", "common"]);
   const f = useFormat();
-  return useMemo(() => ({
-    t: (key: string, opts?: Record<string, unknown>) => t(key as "board.empty", opts as never) as unknown as string,
+  return useMemo(() => {
+    // A board renders hundreds of cards whose strings mostly repeat (group names, outcome
+    // labels, "Save"): each distinct key and options pair is translated once per render.
+    const memo = new Map<string, string>();
+    const translate = (key: string, opts?: Record<string, unknown>) => {
+      const k = opts ? `${key}\u0000${JSON.stringify(opts)}` : key;
+      let v = memo.get(k);
+      if (v === undefined) memo.set(k, (v = t(key as "board.empty", opts as never) as unknown as string));
+      return v;
+    };
+    return {
+    t: translate,
     date: (iso: string | null) => f.date(iso),
     money: (fen: number) => f.money(fen),
     outcomeOptions: OUTCOMES.map((o) => ({ value: o, label: t(`outcomes.${o}`) })),
+    };
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  }), [t, f.locale]);
+  }, [t, f.locale]);
 }
 
 const BoardColumn = memo(function BoardColumn({ column, cards, count, target, moreHref, canVerify, failure, labels }: {
@@ -281,7 +292,7 @@ function CardForm({ card, failure, labels, canVerify }: { card: Card; failure?: 
   const selectId = `c${card.id}-outcome`;
   return (
     <>
-      <Form method="post" className="inv-card-form" preventScrollReset>
+      <form method="post" className="inv-card-form">
         <input type="hidden" name="intent" value="attempt" />
         <input type="hidden" name="invitationId" value={card.id} />
         <input type="hidden" name="version" value={card.version} />
@@ -300,14 +311,14 @@ function CardForm({ card, failure, labels, canVerify }: { card: Card; failure?: 
           </span>
         )}
         <button type="submit" className="secondary">{t("form.save")}</button>
-      </Form>
+      </form>
       {canVerify && card.result === "no" && !card.lossVerified ? (
-        <Form method="post" className="inv-inline-form">
+        <form method="post" className="inv-inline-form">
           <input type="hidden" name="intent" value="verify_loss" />
           <input type="hidden" name="invitationId" value={card.id} />
           <input type="hidden" name="version" value={card.version} />
           <button type="submit" className="secondary">{t("form.verifyLoss")}</button>
-        </Form>
+        </form>
       ) : null}
     </>
   );
