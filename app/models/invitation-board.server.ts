@@ -12,7 +12,7 @@ import { getCampaignRow, type Actor } from "./campaign.server";
 import { maskPhone } from "./customer.server";
 import { BOARD_PAGE, COLUMNS, LOSS_REASONS, MIN_ATTEMPTS, type BoardFilters, type Column, type LossReason } from "./invitation.schema";
 import { getSegmentSummary } from "./segment.server";
-import { getAudience, hasConfirmedScript, InvitationRefused, InvitationNotFound, listInviters, listRounds } from "./invitation.server";
+import { getAudience, getInvitationHistory, hasConfirmedScript, InvitationRefused, InvitationNotFound, listInviters, listRounds } from "./invitation.server";
 
 const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
@@ -430,4 +430,42 @@ export async function getInvitationsAdmin(
     cards,
     found,
   };
+}
+
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  by: string | null;
+  kind: string;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  /** for user and round ids: the name or round number of the old and new value */
+  fromLabel: string | null;
+  toLabel: string | null;
+}
+
+/**
+ * A card's whole change history, newest first: every attempt, result, follow-up, deposit,
+ * verification, assignment and round (the append-only invitation_events), with the names
+ * of the users and the numbers of the rounds its values refer to.
+ */
+export async function getCardHistory(db: DB, { storeId, campaignId, invitationId }: { storeId: number; campaignId: number; invitationId: number }): Promise<HistoryEntry[]> {
+  const [{ events }, users, rounds] = await Promise.all([
+    getInvitationHistory(db, { storeId, campaignId, invitationId }),
+    db.selectFrom("users").select(["id", "display_name"]).where("store_id", "=", storeId).execute(),
+    listRounds(db, { campaignId }),
+  ]);
+  const userNames = new Map(users.map((u) => [String(u.id), u.display_name]));
+  const roundNumbers = new Map(rounds.map((r) => [String(r.id), String(r.number)]));
+  const labelOf = (field: string | null, v: string | null) => {
+    if (v === null) return null;
+    if (field === "assignee_id" || field === "loss_verified_by") return userNames.get(String(v)) ?? null;
+    if (field === "round_id") return roundNumbers.get(String(v)) ?? null;
+    return null;
+  };
+  return events.map((e) => ({
+    id: e.id, at: e.at, by: e.user_name, kind: e.kind, field: e.field, from: e.old_value, to: e.new_value,
+    fromLabel: labelOf(e.field, e.old_value), toLabel: labelOf(e.field, e.new_value),
+  }));
 }

@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.board", (d) => d?.board.campaign.name);
 
 export default function BoardPage() {
-  const { board, filters, manager } = useLoaderData<typeof loader>();
+  const { board, filters, manager, userId } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["invitations", "common"]);
   const location = useLocation();
@@ -133,6 +133,7 @@ export default function BoardPage() {
       <Board
         key={location.search}
         campaignId={c.id}
+        userId={userId}
         columns={board.columns}
         counts={board.counts}
         targets={board.targets}

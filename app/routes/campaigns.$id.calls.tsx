@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import styles from "~/components/board/board.css";
 import { InvitationNav, ScriptPanel } from "~/components/board/nav";
 import { ResultFields } from "~/components/board/result-fields";
 import { ErrorText } from "~/components/ui/field";
-import { getNextCall } from "~/models/invitation-board.server";
+import { getCardHistory, getNextCall, type HistoryEntry } from "~/models/invitation-board.server";
 import { MIN_ATTEMPTS } from "~/models/invitation.constants";
-import { confirmScript, recordAttempt } from "~/models/invitation.server";
+import { confirmScript, recordAttempt, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { actorOf, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
@@ -25,7 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const invitationId = requested && /^\d{1,12}$/.test(requested) ? Number(requested) : null;
   try {
     const data = await getNextCall(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), timeZone: ctx.store.timezone, invitationId });
-    return json({ ...data, manager: isManager(ctx) });
+    const history = data.card ? await getCardHistory(getDb(), { storeId: ctx.store.id, campaignId, invitationId: data.card.id }) : [];
+    return json({ ...data, history, opened: invitationId !== null, manager: isManager(ctx) });
   } catch (e) {
     throw refusalResponse(e, {});
   }
@@ -43,11 +44,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const input = parsed.data;
     if (input.intent === "confirm_script") await confirmScript(getDb(), args);
     else if (input.intent === "attempt") await recordAttempt(getDb(), { ...args, input: input.attempt });
-    else return failure(400, { formError: "invitations:errors.intent", errors: {}, values: raw, invitationId });
+    else await verifyLoss(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
   } catch (e) {
     return refusalResponse(e, raw, invitationId);
   }
-  return redirect(`/campaigns/${campaignId}/calls`);
+  // A card opened by its id (from the board) stays open with its new state; the workbench
+  // queue moves on to the next call.
+  const opened = new URL(request.url).searchParams.get("invitation");
+  return redirect(opened && /^\d{1,12}$/.test(opened) ? `/campaigns/${campaignId}/calls?invitation=${opened}&saved=1` : `/campaigns/${campaignId}/calls`);
 }
 
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.calls", (d) => d?.campaign.name);
@@ -67,11 +71,31 @@ export default function CallsPage() {
     </>
   ) : null;
   const valuesFor = (outcome: string) => (failed?.values?.outcome === outcome ? failed : null);
+  const [search] = useSearchParams();
+  /** a history value in words: labels for keys, names for people, money for amounts */
+  const describe = (e: HistoryEntry, value: string | null, label: string | null) => {
+    if (value === null || value === "") return "—";
+    switch (e.field) {
+      case "result": return t(`columns.${value}` as "columns.yes", { defaultValue: value });
+      case "outcome": return t(`outcomes.${value}` as "outcomes.yes", { defaultValue: value });
+      case "loss_reason": return t(`lossReasons.${value}` as "lossReasons.price", { defaultValue: value });
+      case "kind": return t(`kinds.${value}` as "kinds.associated", { defaultValue: value });
+      case "deposit_fen": return f.money(Number(value));
+      case "intent_verified": case "manager_joins": return t(value === "1" || value === "true" ? "history.yes" : "history.no");
+      case "round_id": return label ? t("filters.roundN", { n: label }) : value;
+      case "assignee_id": case "loss_verified_by": return label ?? "—";
+      case "callback_at": return value.replace("T", " ");
+      case "loss_verified_at": return f.dateTime(value);
+      default: return value;
+    }
+  };
   return (
     <div>
       <h1>{t("title.calls")} · {data.campaign.name}</h1>
       <InvitationNav campaignId={data.campaign.id} manager={data.manager} current="calls" />
       <ScriptPanel script={data.campaign.script} confirmed={data.scriptConfirmed} />
+      {data.opened ? <p><Link to={`/campaigns/${data.campaign.id}/board`}>{t("calls.backToBoard")}</Link></p> : null}
+      {search.get("saved") && !failed ? <p className="notice" role="status" data-testid="call-saved">{t("calls.saved")}</p> : null}
       {failed ? <p className="form-error" role="alert">{t(failed.formError as "errors.required")}</p> : null}
       <p className="muted" data-testid="queue-remaining">{t("calls.remaining", { count: data.remaining })}</p>
       {!card || !customer ? <p className="notice">{t("calls.none")}</p> : (
@@ -148,6 +172,39 @@ export default function CallsPage() {
                 </table>
               </div>
             ) : <p className="muted">{t("calls.noHistory")}</p>}
+            {data.manager && card.result === "no" && !card.lossVerified ? (
+              <Form method="post">
+                <fieldset>
+                  <legend>{t("calls.verifyTitle")}</legend>
+                  <input type="hidden" name="intent" value="verify_loss" />
+                  <input type="hidden" name="invitationId" value={card.id} />
+                  <input type="hidden" name="version" value={card.version} />
+                  <p>{card.lossReason ? t(`lossReasons.${card.lossReason}`) : null}</p>
+                  <button type="submit">{t("form.verifyLoss")}</button>
+                </fieldset>
+              </Form>
+            ) : null}
+          </section>
+          <section className="panel inv-history" aria-labelledby="history-title" data-testid="card-history">
+            <h2 id="history-title">{t("history.title")}</h2>
+            {data.history.length ? (
+              <div className="table-wrap">
+                <table>
+                  <thead><tr><th scope="col">{t("history.at")}</th><th scope="col">{t("history.by")}</th><th scope="col">{t("history.change")}</th><th scope="col">{t("history.from")}</th><th scope="col">{t("history.to")}</th></tr></thead>
+                  <tbody>
+                    {data.history.map((e) => (
+                      <tr key={e.id} data-field={e.field ?? ""}>
+                        <td>{f.dateTime(e.at)}</td>
+                        <td>{e.by ?? "—"}</td>
+                        <td>{t(`history.fields.${e.field ?? "outcome"}` as "history.fields.result", { defaultValue: e.field ?? e.kind })}</td>
+                        <td>{describe(e, e.from, e.fromLabel)}</td>
+                        <td>{describe(e, e.to, e.toLabel)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : <p className="muted">{t("history.none")}</p>}
           </section>
         </div>
       )}

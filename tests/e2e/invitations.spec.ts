@@ -196,8 +196,9 @@ describe("invitations", () => {
     expect(await page.textContent('[data-testid="call-card"]')).toMatch(/1370000\d{4}/);
     await checkA11y(page);
     await page.fill("#cb-at", "2026-12-02T15:30");
-    await page.click('button:has-text("Call back") >> nth=-1');
-    await page.waitForLoadState("networkidle");
+    // wait for the action's answer: leaving the page earlier would cancel the save
+    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.click('button:has-text("Call back") >> nth=-1')]);
+    await expect.poll(() => db.selectFrom("invitation_attempts").select("id").where("invitation_id", "=", callId).execute().then((r) => r.length)).toBe(1);
     await page.goto(`${base}/campaigns/${campaignId}/board`);
     await hydrated(page);
     expect(await page.locator(`li[data-card-id="${callId}"]`).textContent()).toContain("Call back 2026-12-02 15:30");
@@ -270,6 +271,34 @@ describe("invitations", () => {
     await again.locator('input[name="nextFollowUp"]').fill("2026-12-06");
     await Promise.all([page.waitForNavigation(), again.locator('button:has-text("Save")').click()]);
     expect(await cardIds(page, "maybe")).toContain(id);
+    await context.close();
+  });
+
+  it("a manager opens a card from the board: its whole change history, then verifies the loss", async () => {
+    const opened = await openPage(browser, { locale: "en" });
+    const { page, errors, context } = opened;
+    await signInHere(opened, "manager@demo.test");
+    await page.goto(`${base}/campaigns/${campaignId}/board`);
+    await hydrated(page);
+    const id = (await cardIds(page, "no"))[0]!;
+    await Promise.all([page.waitForURL(/\/calls\?invitation=/), page.click(`li[data-card-id="${id}"] a.inv-card-open`)]);
+    expect(Number(await page.getAttribute('[data-testid="call-card"]', "data-invitation-id"))).toBe(id);
+    const history = page.locator('[data-testid="card-history"]');
+    const cells = async (field: string) => history.locator(`tr[data-field="${field}"]`).first().locator("td").allTextContents();
+    // the attempt that made it a No, by staff1 (张伟), with its reason; the assignment before it
+    expect((await cells("result")).slice(1)).toEqual(["张伟", "Result", "To contact", "No"]);
+    expect((await cells("loss_reason")).slice(3)).toEqual(["—", "Price"]);
+    expect((await cells("assignee_id"))[2]).toBe("Assigned to");
+    const before = await history.locator("tbody tr").count();
+    expect(before).toBe((await db.selectFrom("invitation_events").select("id").where("invitation_id", "=", id).execute()).length);
+    await checkA11y(page);
+    await Promise.all([page.waitForURL(/saved=1/), page.click('button:has-text("Verify loss")')]);
+    await expect.poll(() => page.textContent('[data-testid="call-saved"]')).toBe("Saved.");
+    await expect.poll(() => history.locator("tbody tr").count()).toBe(before + 1);
+    const manager = await db.selectFrom("users").select("display_name").where("email", "=", "manager@demo.test").executeTakeFirstOrThrow();
+    expect((await cells("loss_verified_by")).slice(1)).toEqual([manager.display_name, "Loss verified by", "—", manager.display_name]);
+    expect(await page.locator('button:has-text("Verify loss")').count()).toBe(0);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

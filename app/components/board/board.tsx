@@ -21,6 +21,8 @@ import { ResultFields } from "./result-fields";
 
 export interface BoardProps {
   campaignId: number;
+  /** the signed-in user: their own cards (and every card, for a manager) link to the card's page */
+  userId: number;
   columns: Record<Column, Card[]>;
   counts: Record<Column, number>;
   targets: Record<Column, number | null>;
@@ -177,6 +179,8 @@ export function Board(props: BoardProps) {
               target={props.targets[col]}
               moreHref={props.moreHref[col]}
               canVerify={props.canVerify}
+              campaignId={props.campaignId}
+              userId={props.userId}
               labels={labels}
               failure={props.failure?.invitationId && state.columns[col].some((c) => c.id === props.failure!.invitationId) ? props.failure : undefined}
             />
@@ -220,8 +224,8 @@ function useCardLabels(): CardLabels {
   }, [t, f.locale]);
 }
 
-const BoardColumn = memo(function BoardColumn({ column, cards, count, target, moreHref, canVerify, failure, labels }: {
-  column: Column; cards: Card[]; count: number; target: number | null; moreHref: string; canVerify: boolean; failure?: BoardProps["failure"]; labels: CardLabels;
+const BoardColumn = memo(function BoardColumn({ column, cards, count, target, moreHref, canVerify, campaignId, userId, failure, labels }: {
+  column: Column; cards: Card[]; count: number; target: number | null; moreHref: string; canVerify: boolean; campaignId: number; userId: number; failure?: BoardProps["failure"]; labels: CardLabels;
 }) {
   const { t } = labels;
   const { setNodeRef, isOver } = useDroppable({ id: column });
@@ -234,7 +238,7 @@ const BoardColumn = memo(function BoardColumn({ column, cards, count, target, mo
       </h2>
       {cards.length ? (
         <ul className="inv-cards">
-          {cards.map((card) => <CardView key={card.id} card={card} canVerify={canVerify} failure={failure?.invitationId === card.id ? failure : undefined} labels={labels} />)}
+          {cards.map((card) => <CardView key={card.id} card={card} canVerify={canVerify} openHref={canVerify || card.assigneeId === userId ? `/campaigns/${campaignId}/calls?invitation=${card.id}` : null} failure={failure?.invitationId === card.id ? failure : undefined} labels={labels} />)}
         </ul>
       ) : <p className="muted">{t("board.empty")}</p>}
       {count > cards.length ? (
@@ -247,7 +251,7 @@ const BoardColumn = memo(function BoardColumn({ column, cards, count, target, mo
   );
 });
 
-const CardView = memo(function CardView({ card, canVerify, failure, labels }: { card: Card; canVerify: boolean; failure?: BoardProps["failure"]; labels: CardLabels }) {
+const CardView = memo(function CardView({ card, canVerify, openHref, failure, labels }: { card: Card; canVerify: boolean; openHref: string | null; failure?: BoardProps["failure"]; labels: CardLabels }) {
   const { t } = labels;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: card.id, data: { card } });
   const short = (card.result === "pending" || card.result === "maybe") && card.attempts < MIN_ATTEMPTS;
@@ -270,6 +274,8 @@ const CardView = memo(function CardView({ card, canVerify, failure, labels }: { 
         </button>
         <strong id={nameId}>{card.name}</strong>
         {card.kind === "associated" ? <span className="badge">{t("kinds.associated")}</span> : null}
+        {/* a plain link: the card's page (history, every result form) needs no client routing */}
+        {openHref ? <a className="inv-card-open" href={openHref} aria-label={t("board.openCard", { name: card.name })}>{t("board.open")}</a> : null}
       </div>
       <p className="inv-card-line">{[card.phone, vehicles].filter(Boolean).join(" · ")}</p>
       <p className="inv-card-line">
