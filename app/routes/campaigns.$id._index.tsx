@@ -13,7 +13,7 @@ import { CampaignNotFound, cloneCampaign, PlanIncomplete, StaleVersion, transiti
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound } from "~/utils/http.server";
+import { notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
@@ -22,7 +22,7 @@ import { InvitationRefused, startInvitations } from "~/models/invitation.server"
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 const Intent = z.object({ intent: z.enum(["transition", "clone"]) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -10,13 +10,13 @@ import { listInvitationCodes } from "~/models/checkin.server";
 import { formatCode } from "~/models/invitation-code";
 import { qrSvg } from "~/models/invitation-qr.server";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 const Page = z.coerce.number().int().min(1).max(100_000).catch(1);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

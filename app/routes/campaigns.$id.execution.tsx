@@ -17,7 +17,7 @@ import {
 import { formatCode } from "~/models/invitation-code";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound } from "~/utils/http.server";
+import { notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { fenToYuanText } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -25,7 +25,7 @@ import { useFormat } from "~/utils/use-format";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: planStyles }, { rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 const Flash = z.object({
   done: z.enum(["checked_in", "holdout_checked_in", "walk_in_checked_in"]).optional().catch(undefined),
   saved: z.enum(["order", "deposit", "actuals", "score", "readiness", "task"]).optional().catch(undefined),

@@ -13,13 +13,13 @@ import { amendPlan, CampaignNotFound, InvalidReferences, planFormValues, PlanNot
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { forbidden, notFound } from "~/utils/http.server";
+import { forbidden, notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager, requireUser } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 const Post = z.object({ intent: z.enum(["save", "autosave"]).catch("save"), mode: z.enum(["edit", "amend"]).catch("edit") });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

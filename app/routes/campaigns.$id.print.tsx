@@ -8,14 +8,14 @@ import styles from "~/components/plan/plan.css";
 import { loadCampaignPage } from "~/models/campaign-pages.server";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireUser } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);

@@ -6,12 +6,12 @@ import { ReviewQuery } from "~/models/execution.schema";
 import { reviewCsv } from "~/models/review-csv";
 import { getReview } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
-import { badRequest, notFound } from "~/utils/http.server";
+import { badRequest, notFound, IdParam } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { fixedT } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 
 /** GET /campaigns/:id/review/csv — the review's figures as CSV (managers). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

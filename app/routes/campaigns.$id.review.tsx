@@ -17,14 +17,14 @@ import { MIN_TRUSTED_HOLDOUT } from "~/models/review-math";
 import { closeCampaign, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound } from "~/utils/http.server";
+import { notFound, IdParam } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: planStyles }, { rel: "stylesheet", href: styles }];
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Id = IdParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireManager(request);

@@ -11,16 +11,12 @@ import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, toHookFormErrors } from "~/utils/form";
-import { notFound } from "~/utils/http.server";
+import { notFound, idParam } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
-function customerId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) notFound();
-  return id;
-}
+const customerId = idParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { getImportJob } from "~/models/import-job.server";
 import { IMPORT_FILES } from "~/models/import.schema";
 import { getDb } from "~/utils/db.server";
-import { notFound } from "~/utils/http.server";
+import { IdParam, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager } from "~/utils/session.server";
@@ -15,7 +15,7 @@ import { requireManager } from "~/utils/session.server";
 /** Bad rows shown on the page (the total is always given). */
 const SHOWN_ISSUES = 1000;
 
-const Params = z.object({ jobId: z.coerce.number().int().positive().max(2 ** 31) });
+const Params = z.object({ jobId: IdParam });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireManager(request);

@@ -9,15 +9,11 @@ import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentSt
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { notFound } from "~/utils/http.server";
+import { notFound, idParam } from "~/utils/http.server";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
-function segmentId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) notFound();
-  return id;
-}
+const segmentId = idParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);

@@ -8,13 +8,11 @@ import { z } from "zod";
 import { CampaignNotFound, StaleVersion, TransitionNotAllowed } from "~/models/campaign.server";
 import { InvitationNotFound, InvitationRefused, StaleInvitation } from "~/models/invitation.server";
 import type { SessionContext } from "./session.server";
-import { notFound } from "./http.server";
+import { idParam, notFound } from "./http.server";
 
 /** `params.id` as a campaign id, or 404. */
 export function campaignIdParam(params: { id?: string }): number {
-  const parsed = z.string().regex(/^\d{1,12}$/).safeParse(params.id);
-  if (!parsed.success) notFound();
-  return Number(parsed.data);
+  return idParam(params.id);
 }
 
 /** The forms' schemas, imported by routes from here so that zod stays out of their browser bundles. */
