@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
-import { createDb } from "#db/client";
+import { createDb, parseDatabaseUrl } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
 import { getEnv } from "./utils/env.server";
@@ -43,6 +43,11 @@ export function sameOriginOnly(req: express.Request, res: express.Response, next
 export async function serve({ port }: { port?: number } = {}) {
   process.env.NODE_ENV ??= "production";
   const env = getEnv();
+  // On SQLite a generated secret is kept beside the database file. A PostgreSQL database is
+  // shared by app servers on other machines, which must all sign cookies with one secret.
+  if (parseDatabaseUrl(env.DATABASE_URL).kind === "postgres" && !env.SESSION_SECRET) {
+    throw new Error("SESSION_SECRET must be set (16 characters or more) when DATABASE_URL is PostgreSQL: every app server sharing the database signs session cookies with it");
+  }
   await prepareDatabase();
   const buildDir = process.env.BUILD_DIR;
   const buildPath = path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js");

@@ -3,6 +3,8 @@
  * no session fixation, sign-out ends the session on the server, tampered and expired
  * cookies count as signed out.
  */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sessionIdFromSetCookie, signInHttp, startAppServer, type AppServer } from "../helpers/app-server";
 import { TEST_ENGINE } from "../helpers/pg";
@@ -141,3 +143,18 @@ describe.skipIf(skipOnPg)("sign-out and expiry", () => {
     }
   });
 });
+
+describe("the session secret", () => {
+  it("is required to serve on PostgreSQL (app servers sharing a database must share it): the server refuses to start without it", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
+      cwd: path.resolve(__dirname, "../.."),
+      // port 1 on loopback: nothing listens there, and the check comes before any connection
+      env: { ...process.env, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", SESSION_SECRET: "", NODE_ENV: "production" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("SESSION_SECRET must be set");
+  });
+});
+
