@@ -189,6 +189,7 @@ async function readFile(
 
   let width = -1;
   let handler: RowHandler | null = null;
+  let headerCells: string[] = [];
   let headerRefused = false;
   /** one record, in file order; false once the header is refused */
   const onRecord = (rec: string[]): boolean => {
@@ -202,6 +203,7 @@ async function readFile(
     if (!handler) {
       const columns = readHeader(file, fileName, rec, recordLine, issues);
       if (!columns) return false;
+      headerCells = rec;
       width = rec.length;
       handler = makeHandler(columns);
       return true;
@@ -213,6 +215,13 @@ async function readFile(
         issues.add({ file, fileName, line: recordLine, column: "", value: String(rec.length), reason: "columnCount" });
         return true;
       }
+    }
+    // Control characters (NUL above all, which PostgreSQL cannot store in text) are never
+    // part of a name, a code or a note: the row is refused on either engine alike.
+    const bad = rec.findIndex((v) => CONTROL_CHARS.test(v));
+    if (bad >= 0) {
+      issues.add({ file, fileName, line: recordLine, column: headerCells[bad]?.trim() ?? "", value: JSON.stringify(rec[bad]).slice(1, -1).slice(0, 200), reason: "controlChar" });
+      return true;
     }
     handler(rec, recordLine);
     return true;
@@ -274,6 +283,9 @@ function readHeader(file: ImportFile, fileName: string, header: string[], line: 
 }
 
 const hasBadEncoding = (v: string) => v.includes("\uFFFD");
+// C0 controls and DEL, except tab, line feed and carriage return (quoted fields may hold line breaks)
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const cell = (rec: string[], i: number) => {
   const v = rec[i];
   return v === undefined ? "" : v.trim();

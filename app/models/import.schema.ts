@@ -68,6 +68,7 @@ export const IMPORT_REASONS = [
   "badNumber", // mileage not a whole number ≥ 0
   "tooLong",
   "badEncoding", // not UTF-8 (e.g. a GBK export)
+  "controlChar", // a NUL or other control character inside a cell
   "columnCount", // a row with more or fewer fields than the header
   "badCsv", // broken quoting
   "missingColumn", // header lacks a column

@@ -317,6 +317,19 @@ describe("all or nothing: the bad-row report", () => {
     ]);
   });
 
+  it("refuses a cell with a NUL or another control character (on either engine), keeping tabs and line breaks", async () => {
+    const before = await snapshot();
+    const refused = expectRefused(await importCustomerBase(db, {
+      store: { code: "CTRL" },
+      files: { customers: csv("c.csv", CUSTOMERS_HEADER, "C1,王\u0000五,,,,,", "C2,李\u0007四,,,,,", 'C3,"张\t三\nline",,,,,') },
+    }));
+    expect(brief(refused.issues)).toEqual([["customers", 2, "name", "controlChar"], ["customers", 3, "name", "controlChar"]]);
+    expect(refused.issues[0]!.value).toBe("王\\u0000五");
+    expect(await snapshot()).toEqual(before);
+    const ok = await importCustomerBase(db, { store: { code: "CTRL" }, files: { customers: csv("c.csv", CUSTOMERS_HEADER, 'C3,"张\t三",,,,,') } });
+    expectOk(ok);
+  });
+
   it("counts lines spanned by quoted newlines and skips blank lines", async () => {
     const refused = expectRefused(await importCustomerBase(db, {
       store: { code: "LINES" },
