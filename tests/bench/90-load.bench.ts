@@ -2,13 +2,18 @@
  * Load: LOAD_CLIENTS concurrent clients (default 50) for LOAD_SECONDS (default 60) against one
  * server on loopback (127.0.0.1), on SQLite, and on PostgreSQL when TEST_PG_URL is set.
  * Each client signs in, then loops over a weighted mix of operations: reading pages and the
- * acknowledged writes of tests/helpers/writes.ts (ACK_WRITES). Reports throughput and
- * p50/p95/p99 latency; the checks are zero 5xx, zero lost writes (every acknowledged write
- * is in the database afterwards) and, on SQLite, integrity_check = ok.
+ * acknowledged writes of tests/helpers/writes.ts (ACK_WRITES: sign-ins, card moves on the
+ * board, attempts logged with the no-JS form, walk-ins at the door, plan amendments), taken
+ * in turn. Reports throughput and p50/p95/p99 latency, and per write kind how many were
+ * acknowledged and how many refused with a conflict. The checks are zero 5xx (and no write
+ * answered with anything but an acknowledgement or a clear conflict), zero lost writes (every
+ * acknowledged write is in the database afterwards), zero lost updates (per card, the attempt
+ * events and the version grew by exactly the acknowledged attempts on it) and, on SQLite,
+ * integrity_check = ok.
  *
- * Extension point: add read operations to LOAD_READS below, and writes (card moves,
- * check-ins, plan edits) to ACK_WRITES in tests/helpers/writes.ts, which the crash test
- * uses too.
+ * Extension point: add read operations to LOAD_READS below, and writes to ACK_WRITES in
+ * tests/helpers/writes.ts, which the crash test uses too (a write that logs an attempt on a
+ * card names it with `attemptOn`, for the per-card check).
  */
 import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -19,7 +24,8 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createDb, type DB } from "#db/client";
 import { integrityCheck } from "#db/backup";
-import { ACK_WRITES, type AckWrite } from "../helpers/writes";
+import { toInt } from "#db/dialect";
+import { ACK_WRITES, WriteFailed, type AckWrite } from "../helpers/writes";
 import type { BenchContext, BenchRow } from "./run";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -93,6 +99,18 @@ async function signIn(url: string, email: string): Promise<string> {
   return c.split(";")[0]!;
 }
 
+/** Per card: its attempt events and its version (the exact "no lost update" check compares two of these). */
+async function cardCounts(db: DB): Promise<Map<number, { attempts: number; version: number }>> {
+  const [events, versions] = await Promise.all([
+    db.selectFrom("invitation_events").select((eb) => ["invitation_id", eb.fn.countAll().as("n")]).where("kind", "=", "attempt").groupBy("invitation_id").execute(),
+    db.selectFrom("invitations").select(["id", "version"]).execute(),
+  ]);
+  const out = new Map<number, { attempts: number; version: number }>();
+  for (const v of versions) out.set(v.id, { attempts: 0, version: toInt(v.version) });
+  for (const e of events) out.get(e.invitation_id)!.attempts = toInt(e.n);
+  return out;
+}
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
 async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
@@ -103,7 +121,12 @@ async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
   const statuses = new Map<number, number>();
   const acked: { write: AckWrite; id: string }[] = [];
   let errors = 0;
+  let failedWrites = 0;
+  const failures: string[] = [];
   let refusedWrites = 0;
+  /** per write kind: acknowledged, and the answers' statuses when refused */
+  const byWrite = new Map(ACK_WRITES.map((w) => [w, { acked: 0, refused: new Map<number, number>() }]));
+  const before = await cardCounts(db);
   const deadline = performance.now() + SECONDS * 1000;
   let seq = 0;
   await Promise.all(
@@ -117,10 +140,16 @@ async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
           if (ACK_WRITES.length && Math.random() < WRITE_SHARE) {
             const write = ACK_WRITES[client.n % ACK_WRITES.length]!;
             op = `write: ${write.name}`;
-            const id = await write.run({ url, seq: client.n });
-            if (id) acked.push({ write, id });
-            else refusedWrites++;
-            statuses.set(id ? 200 : 400, (statuses.get(id ? 200 : 400) ?? 0) + 1);
+            let status = 0;
+            const id = await write.run({ url, seq: client.n, onAnswer: (s) => { status = s; statuses.set(s, (statuses.get(s) ?? 0) + 1); } });
+            const tally = byWrite.get(write)!;
+            if (id) {
+              acked.push({ write, id });
+              tally.acked++;
+            } else {
+              refusedWrites++;
+              tally.refused.set(status, (tally.refused.get(status) ?? 0) + 1);
+            }
           } else {
             const read = LOAD_READS[client.n % LOAD_READS.length]!;
             op = `read: ${read.name}`;
@@ -128,8 +157,13 @@ async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
             await res.arrayBuffer();
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           }
-        } catch {
-          errors++;
+        } catch (e) {
+          // a write answered with neither an acknowledgement nor a clear conflict (the status of
+          // its state-changing request, a 5xx included, is in `statuses` already), or a network error
+          if (e instanceof WriteFailed) {
+            failedWrites++;
+            if (failures.length < 5) failures.push(`${op}: ${e.message}`);
+          } else errors++;
         }
         const ms = performance.now() - t0;
         latencies.push(ms);
@@ -146,7 +180,30 @@ async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
   const fivexx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
   let lost = 0;
   for (const { write, id } of acked) if (!(await write.present(db, id))) lost++;
-  ctx.log(`${engine}: ${total} requests by ${CLIENTS} clients in ${SECONDS} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${acked.length} acknowledged writes, ${refusedWrites} refused, ${errors} network errors`);
+  // No lost update, exactly: per card, the attempt events and the version grew by the number
+  // of acknowledged attempts on it (refused ones added nothing; nothing else in this load
+  // changes an existing card). Cards the walk-ins created start from zero.
+  const after = await cardCounts(db);
+  const ackedOn = new Map<number, number>();
+  for (const { write, id } of acked) if (write.attemptOn) ackedOn.set(write.attemptOn(id), (ackedOn.get(write.attemptOn(id)) ?? 0) + 1);
+  let lostUpdates = 0;
+  const lostExamples: string[] = [];
+  for (const [invitationId, now] of after) {
+    const was = before.get(invitationId) ?? { attempts: 0, version: now.version };
+    const n = ackedOn.get(invitationId) ?? 0;
+    if (now.attempts - was.attempts !== n || now.version - was.version !== n) {
+      lostUpdates++;
+      if (lostExamples.length < 5) lostExamples.push(`#${invitationId}: ${n} acknowledged, attempt events ${was.attempts} → ${now.attempts}, version ${was.version} → ${now.version}`);
+    }
+  }
+  for (const [write, t] of byWrite) {
+    const conflicts = t.refused.get(409) ?? 0;
+    const other = [...t.refused].filter(([s]) => s !== 409).map(([s, n]) => `${n} × ${s}`).join(", ");
+    ctx.log(`${engine} ${write.name}: ${t.acked} acknowledged / ${conflicts} refused with a conflict${other ? ` (other refusals: ${other})` : ""}`);
+  }
+  ctx.log(`${engine}: ${total} requests by ${CLIENTS} clients in ${SECONDS} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${acked.length} acknowledged writes, ${refusedWrites} refused, ${failedWrites} failed, ${errors} network errors; ${ackedOn.size} cards touched by acknowledged attempts`);
+  for (const f of failures) ctx.log(`${engine} failed write: ${f}`);
+  for (const l of lostExamples) ctx.log(`${engine} lost update: ${l}`);
   return {
     rows: [
       { name: `load ${engine}: throughput (${CLIENTS} clients)`, value: total / SECONDS, unit: "req/s" },
@@ -154,7 +211,9 @@ async function runLoad(ctx: BenchContext, engine: string, url: string, db: DB) {
       { name: `load ${engine}: p95 latency`, value: pct(latencies, 95), unit: "ms" },
       { name: `load ${engine}: p99 latency`, value: pct(latencies, 99), unit: "ms" },
       { name: `load ${engine}: 5xx answers and network errors`, value: fivexx + errors, unit: "", target: "0", ok: fivexx + errors === 0 },
+      { name: `load ${engine}: writes answered with neither an acknowledgement nor a clear conflict`, value: failedWrites, unit: "", target: "0", ok: failedWrites === 0 },
       { name: `load ${engine}: acknowledged writes missing afterwards`, value: lost, unit: `of ${acked.length}`, target: "0", ok: lost === 0 },
+      { name: `load ${engine}: cards whose attempt events or version differ from the acknowledged attempts`, value: lostUpdates, unit: `of ${after.size}`, target: "0", ok: lostUpdates === 0 },
     ] as BenchRow[],
   };
 }
