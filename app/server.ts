@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { createDb, parseDatabaseUrl } from "#db/client";
+import { refreshStatistics } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
 import { getEnv } from "./utils/env.server";
@@ -21,6 +22,7 @@ export async function prepareDatabase(log: (s: string) => void = console.log) {
       log("seeding the demo dealership…");
       await seedDemo(db);
     }
+    await refreshStatistics(db, { allTables: true });
   } finally {
     await db.destroy();
   }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -36,10 +36,6 @@ export function openSqlite(filename: string, opts: { readonly?: boolean } = {}):
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  // Planner statistics for tables that have none or have grown tenfold (bounded work, as
-  // SQLite recommends for long-lived connections); without them SQLite may pick a store-wide
-  // index over a campaign's.
-  if (!readonly) sqlite.pragma("optimize = 0x10002");
   return sqlite;
 }
 
@@ -81,12 +77,34 @@ export function createPgPool(url: string, opts: { max?: number } = {}): pg.Pool 
   return pool;
 }
 
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock at BEGIN, waiting up to the
+ * busy timeout for another process (a CLI import, a backup) to finish. A DEFERRED one that read
+ * first and then wrote would fail at once with SQLITE_BUSY_SNAPSHOT when another connection had
+ * written in between. Inside one process Kysely already runs one transaction at a time.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 export function createDb(url?: string): DB {
   const target = parseDatabaseUrl(url);
   if (target.kind === "postgres") {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(target.url) }) });
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(target.filename) }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: openSqlite(target.filename) }) });
 }
 
 /** The folder that holds the database file (and the generated session secret). */

@@ -52,9 +52,16 @@ export function constraintViolation(e: unknown): ConstraintKind | null {
 }
 
 /**
- * Refresh the query planner's statistics after a bulk change (an import): SQLite's bounded
- * `PRAGMA optimize` (re-analyses tables whose size changed a lot), PostgreSQL's ANALYZE.
+ * Refresh the query planner's statistics. After a bulk change (an import): SQLite's bounded
+ * `PRAGMA optimize` over the tables this connection used, PostgreSQL's ANALYZE. At server
+ * start (`allTables`): SQLite checks every table (one with no statistics or grown tenfold is
+ * analysed, bounded work); PostgreSQL's autovacuum keeps its own. Without statistics SQLite
+ * picked a store-wide index over a campaign's and read every invitation of the store.
  */
-export async function refreshStatistics(db: Kysely<any>): Promise<void> {
-  await sql.raw(isPostgres(db) ? "analyze" : "pragma optimize").execute(db);
+export async function refreshStatistics(db: Kysely<any>, { allTables = false }: { allTables?: boolean } = {}): Promise<void> {
+  if (isPostgres(db)) {
+    if (!allTables) await sql.raw("analyze").execute(db);
+    return;
+  }
+  await sql.raw(allTables ? "pragma optimize = 0x10002" : "pragma optimize").execute(db);
 }

@@ -236,3 +236,18 @@ test("concurrent rebuilds of one store end with one row per customer", async () 
   const rows = await db.selectFrom("customer_segments").select("customer_id").where("store_id", "=", storeId).execute();
   expect(rows).toHaveLength(5);
 });
+
+test("rebuilding a snapshot that is already current changes nothing unless forced", async () => {
+  await customerWith(db, storeId, { code: "S1", visits: [[addDays(AS_OF, -3), "repair", 100]] });
+  const { refreshSegments } = await import("./segmentation.server");
+  const computedAt = async () => (await db.selectFrom("segment_snapshots").select("computed_at").where("store_id", "=", storeId).executeTakeFirstOrThrow()).computed_at;
+  await refreshSegments(db, { storeId, asOf: AS_OF });
+  const first = await computedAt();
+  await new Promise((r) => setTimeout(r, 5));
+  await refreshSegments(db, { storeId, asOf: AS_OF }); // e.g. another server rebuilt it while this one waited
+  expect(await computedAt()).toBe(first);
+  await refreshSegments(db, { storeId, asOf: AS_OF, force: true });
+  expect(await computedAt()).not.toBe(first);
+  await refreshSegments(db, { storeId, asOf: addDays(AS_OF, 1) }); // a new as-of date is a new snapshot
+  expect((await db.selectFrom("segment_snapshots").select("as_of").where("store_id", "=", storeId).executeTakeFirstOrThrow()).as_of).toBe(addDays(AS_OF, 1));
+});

@@ -240,6 +240,8 @@ export async function invalidateSegments(db: DB, { storeId }: { storeId: number 
 
 /** Per database handle and store: when the data stamp was last found unchanged (for `freshWithinMs`). */
 const lastChecks = new WeakMap<DB, Map<number, { at: number; key: string }>>();
+/** Per database handle: the rebuilds under way, by store, as-of date, settings and data stamp. */
+const rebuilds = new WeakMap<DB, Map<string, Promise<void>>>();
 
 /**
  * Makes customer_segments hold the store's segmentation for asOf (default: today in the
@@ -260,7 +262,19 @@ export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: {
   const stamp = await dataStamp(db, storeId);
   const current = await db.selectFrom("segment_snapshots").selectAll().where("store_id", "=", storeId).executeTakeFirst();
   if (!(current && current.as_of === day && current.settings_key === settingsKey && current.data_stamp === stamp)) {
-    await refreshSegments(db, { storeId, asOf: day, settings, stamp });
+    // One rebuild per store and data stamp in this process: requests that find the snapshot
+    // stale at the same moment wait for it instead of each rebuilding (and, on PostgreSQL,
+    // each holding a pooled connection while queued on the snapshot row's lock).
+    const key = `${storeId}|${memoKey}|${stamp}`;
+    let running = rebuilds.get(db);
+    if (!running) rebuilds.set(db, (running = new Map()));
+    let rebuild = running.get(key);
+    if (!rebuild) {
+      const map = running;
+      rebuild = refreshSegments(db, { storeId, asOf: day, settings, stamp }).finally(() => map.delete(key));
+      running.set(key, rebuild);
+    }
+    await rebuild;
   }
   if (!lastChecks.has(db)) lastChecks.set(db, new Map());
   lastChecks.get(db)!.set(storeId, { at: Date.now(), key: memoKey });
@@ -270,7 +284,7 @@ export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: {
 /** Recomputes the whole store's segmentation into customer_segments (one INSERT … SELECT). */
 export async function refreshSegments(
   db: DB,
-  { storeId, asOf, settings, stamp }: { storeId: number; asOf: string; settings?: StoreSettings; stamp?: string },
+  { storeId, asOf, settings, stamp, force = false }: { storeId: number; asOf: string; settings?: StoreSettings; stamp?: string; force?: boolean },
 ) {
   const s = settings ?? (await getStoreSettings(db, { storeId }));
   const dataKey = stamp ?? (await dataStamp(db, storeId));
@@ -279,11 +293,22 @@ export async function refreshSegments(
   await db.transaction().execute(async (trx) => {
     // The store's snapshot row first: on PostgreSQL its row lock makes concurrent rebuilds of
     // the same store wait for each other instead of colliding on customer_segments' keys.
-    await trx
+    // Another process (or server) may have rebuilt the same snapshot while this one waited for
+    // the row: the update's condition finds it current and changes nothing, and so do we
+    // (unless forced).
+    const claimed = await trx
       .insertInto("segment_snapshots")
       .values({ store_id: storeId, ...meta })
-      .onConflict((oc) => oc.column("store_id").doUpdateSet(meta))
-      .execute();
+      .onConflict((oc) => {
+        const update = oc.column("store_id").doUpdateSet(meta);
+        return force ? update : update.where((eb) => eb.or([
+          eb("segment_snapshots.as_of", "!=", meta.as_of),
+          eb("segment_snapshots.settings_key", "!=", meta.settings_key),
+          eb("segment_snapshots.data_stamp", "!=", meta.data_stamp),
+        ]));
+      })
+      .executeTakeFirst();
+    if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return;
     await trx.deleteFrom("customer_segments").where("store_id", "=", storeId).execute();
     await trx
       .insertInto("customer_segments")
