@@ -65,3 +65,42 @@ export async function refreshStatistics(db: Kysely<any>, { allTables = false }: 
   }
   await sql.raw(allTables ? "pragma optimize = 0x10002" : "pragma optimize").execute(db);
 }
+
+/** SQLite result codes (better-sqlite3's `.code`, extended codes included) of a database that cannot be written. */
+const SQLITE_STORAGE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|BUSY)(_[A-Z_]+)?$/;
+/**
+ * PostgreSQL SQLSTATEs of the same: class 53 insufficient resources (53100 disk_full …),
+ * 25006 read_only_sql_transaction (a standby, default_transaction_read_only), class 08
+ * connection exceptions, 57P01–57P03 admin/crash shutdown and cannot_connect_now, 58030 io_error.
+ */
+const PG_STORAGE = /^(53[0-9A-Z]{3}|25006|08[0-9A-Z]{3}|57P0[123]|58030)$/;
+/** Node's socket errors, as pg passes them on when the server cannot be reached. */
+const NODE_STORAGE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
+
+/**
+ * Did a query fail because the database cannot be written right now (read-only file or
+ * server, full disk, I/O error, locked past the busy timeout, server gone) rather than
+ * because of what was asked? The statement or transaction was not applied (short of a
+ * connection lost in the middle of a COMMIT) and may pass on a retry: the caller answers
+ * 503 and keeps the user's input. Kysely passes driver errors on unwrapped;
+ * a `cause` chain and an AggregateError's `errors` (Node's connection attempts) are looked
+ * through all the same.
+ */
+export function isStorageFailure(e: unknown): boolean {
+  return storageFailureCode(e) !== null;
+}
+
+/** The code that made `e` a storage failure (`SQLITE_READONLY`, `53100`, `ECONNREFUSED` …), or null. */
+export function storageFailureCode(e: unknown, depth = 0): string | null {
+  if (e === null || typeof e !== "object" || depth > 5) return null;
+  const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === "string" && (SQLITE_STORAGE.test(code) || PG_STORAGE.test(code) || NODE_STORAGE.has(code))) return code;
+  const fromCause = cause === undefined ? null : storageFailureCode(cause, depth + 1);
+  if (fromCause) return fromCause;
+  if (!Array.isArray(errors)) return null;
+  for (const x of errors) {
+    const found = storageFailureCode(x, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}

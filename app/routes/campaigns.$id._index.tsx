@@ -13,7 +13,7 @@ import { CampaignNotFound, cloneCampaign, PlanIncomplete, StaleVersion, transiti
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { for: string; errors?: FieldErrors; formError?: string; missing?: string[]; conflict?: { name: string | null; at: string }; comment?: string };
+type ActionData = { for: string; errors?: FieldErrors; formError?: string; missing?: string[]; conflict?: { name: string | null; at: string }; comment?: string; name?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (intent.data.intent === "clone") {
       const parsed = parseFormData(CloneSchema, fd);
-      if (!parsed.ok) return json<ActionData>({ for: "clone", errors: parsed.errors }, { status: 400 });
+      if (!parsed.ok) return json<ActionData>({ for: "clone", errors: parsed.errors, name: String(fd.get("name") ?? "") }, { status: 400 });
       const copy = await cloneCampaign(db, { storeId: ctx.store.id, id: id.data, actor, name: parsed.data.name });
       return redirect(`/campaigns/${copy.id}/plan`);
     }
@@ -71,7 +71,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (e instanceof PlanIncomplete) return json<ActionData>({ for: "submit", formError: "campaigns:errors.incomplete", missing: e.missing }, { status: 400 });
     if (e instanceof InvitationRefused) return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 403 ? 403 : e.status });
     if (e instanceof StaleVersion) return json<ActionData>({ for: String(fd.get("action") ?? ""), conflict: { name: e.current.updatedByName, at: e.current.updatedAt } }, { status: 409 });
-    throw e;
+    const clone = intent.data.intent === "clone";
+    return storageFailure(e, (clone ? { for: "clone", name: String(fd.get("name") ?? "") } : { for: String(fd.get("action") ?? ""), comment: String(fd.get("comment") ?? "") }) satisfies ActionData);
   }
 }
 
@@ -156,7 +157,7 @@ export default function CampaignHome() {
             <input type="hidden" name="intent" value="clone" />
             <div className="field">
               <label htmlFor="clone-name">{t("campaigns:home.cloneName")}</label>
-              <input id="clone-name" name="name" defaultValue={t("campaigns:home.copyOf", { name: c.name })} maxLength={120}
+              <input id="clone-name" name="name" defaultValue={actionData?.for === "clone" && actionData.name !== undefined ? actionData.name : t("campaigns:home.copyOf", { name: c.name })} maxLength={120}
                 aria-invalid={actionData?.for === "clone" && actionData.errors?.name ? true : undefined} aria-describedby={actionData?.for === "clone" ? "clone-name-error" : undefined} />
               <ErrorText id="clone-name-error" message={actionData?.for === "clone" ? actionData.errors?.name : undefined} />
             </div>

@@ -13,6 +13,7 @@ import { GROUPS, TIERS } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
 import { actorOf, BoardFiltersSchema, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { formDataToObject, parseObject } from "~/utils/form";
+import { isStorageFailure, storageFailure } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { isManager, requireUser } from "~/utils/session.server";
 
@@ -46,6 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (input.intent === "verify_loss") await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
     else await recordAttempt(db, { ...args, input: input.attempt });
   } catch (e) {
+    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
     return refusalResponse(e, raw, invitationId);
   }
   const url = new URL(request.url);

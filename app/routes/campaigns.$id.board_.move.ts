@@ -10,6 +10,7 @@ import { InvitationNotFound, recordAttempt, StaleInvitation } from "~/models/inv
 import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
+import { isStorageFailure, storageFailure } from "~/utils/http.server";
 import { actorOf, campaignIdParam, failure, MoveSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { requireUser } from "~/utils/session.server";
 
@@ -32,6 +33,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (e instanceof StaleInvitation) {
       return json({ ok: false, stale: true, formError: "invitations:errors.stale", errors: {}, values, invitationId, card: await getCard(db, { ...args, invitationId: e.current.id }) }, { status: 409 });
     }
+    // JSON too: the board puts the card back and shows the reason.
+    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values, invitationId });
     return refusalResponse(e, values, invitationId);
   }
 }

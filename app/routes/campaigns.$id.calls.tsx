@@ -11,6 +11,7 @@ import { MIN_ATTEMPTS } from "~/models/invitation.constants";
 import { confirmScript, recordAttempt, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
+import { isStorageFailure, storageFailure } from "~/utils/http.server";
 import { actorOf, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
@@ -46,6 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (input.intent === "attempt") await recordAttempt(getDb(), { ...args, input: input.attempt });
     else await verifyLoss(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
   } catch (e) {
+    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
     return refusalResponse(e, raw, invitationId);
   }
   // A card opened by its id (from the board) stays open with its new state; the workbench
@@ -137,7 +139,7 @@ export default function CallsPage() {
                   <input type="hidden" name="outcome" value="callback" />
                   <div className="field">
                     <label htmlFor="cb-at">{t("form.callbackAt")}</label>
-                    <input id="cb-at" name="callbackAt" type="datetime-local" aria-describedby={valuesFor("callback")?.errors.callbackAt ? "cb-at-error" : undefined} />
+                    <input id="cb-at" name="callbackAt" type="datetime-local" defaultValue={valuesFor("callback")?.values.callbackAt as string | undefined} aria-describedby={valuesFor("callback")?.errors.callbackAt ? "cb-at-error" : undefined} />
                     <ErrorText id="cb-at-error" message={valuesFor("callback")?.errors.callbackAt} />
                   </div>
                   <button type="submit">{t("outcomes.callback")}</button>

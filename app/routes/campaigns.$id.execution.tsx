@@ -17,7 +17,7 @@ import {
 import { formatCode } from "~/models/invitation-code";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure, submittedValues } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { fenToYuanText } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -113,9 +113,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         if (e.field !== "_form") return json<ActionData>({ intent, errors: { [e.field]: e.messageKey }, values: parsed.ok ? Object.fromEntries(fd) : {} }, { status: e.status });
         return json<ActionData>({ intent, answer: { kind: "refused", key: e.messageKey, params: e.params } }, { status: e.status });
       }
-      return json<ActionData>({ intent, errors: { [e.field]: e.messageKey }, formError: e.field === "_form" ? e.messageKey : undefined, values: Object.fromEntries(fd) }, { status: e.status });
+      return json<ActionData>({ intent, errors: { [e.field]: e.messageKey }, formError: e.field === "_form" ? e.messageKey : undefined, values: submittedValues(fd) }, { status: e.status });
     }
-    throw e;
+    return storageFailure(e, { intent, values: submittedValues(fd) } satisfies ActionData);
   }
 }
 
@@ -206,6 +206,7 @@ function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: z
           <p className="answer answer-bad" role="alert" data-testid="checkin-answer">{t(result.answer.key as "title", result.answer.params as Record<string, string>)}</p>
         )
       ) : null}
+      {result?.formError ? <p className="form-error" role="alert" data-testid="checkin-error">{t(result.formError as "title")}</p> : null}
       {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title")}</p> : null}
       <Form method="get" className="search-row" role="search" action="#checkin">
         <div className="field">
@@ -438,10 +439,12 @@ function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: z.infer
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
   const phases = ["prep", "execution", "wrapup"] as const;
+  const result = useActionFor("task");
   return (
     <section className="ex-section" id="checklist" aria-labelledby="checklist-title">
       <h2 id="checklist-title">{t("checklist.title")}</h2>
       {flash.saved === "task" ? <p className="notice" role="status">{t("saved")}</p> : null}
+      {result?.formError ? <p className="form-error" role="alert">{t(result.formError as "title")}</p> : null}
       {page.tasks.length === 0 ? <p className="muted">{t("checklist.none")}</p> : null}
       {phases.map((phase) => {
         const tasks = page.tasks.filter((x) => x.phase === phase);
@@ -464,7 +467,7 @@ function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: z.infer
                             <input type="hidden" name="intent" value="task" />
                             <input type="hidden" name="taskId" value={task.id} />
                             <label className="visually-hidden" htmlFor={`task-${task.id}`}>{t("checklist.statusOf", { title: task.title })}</label>
-                            <select id={`task-${task.id}`} name="status" defaultValue={task.status}>
+                            <select id={`task-${task.id}`} name="status" defaultValue={result?.values?.taskId === String(task.id) ? String(result.values.status) : task.status}>
                               {(["todo", "doing", "done"] as const).map((s) => <option key={s} value={s}>{t(`campaigns:taskStatuses.${s}` as "title")}</option>)}
                             </select>
                             <button type="submit" className="secondary" disabled={busy} aria-label={t("checklist.saveOf", { title: task.title })}>{t("checklist.save")}</button>
@@ -489,9 +492,11 @@ function ReadinessSection({ page }: { page: ExecutionPage }) {
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
   const done = page.readiness.filter((r) => r.checked).length;
+  const result = useActionFor("readiness");
   return (
     <section className="ex-section" id="readiness" aria-labelledby="readiness-title">
       <h2 id="readiness-title">{t("readiness.title")} <span className="muted">({done}/{page.readiness.length})</span></h2>
+      {result?.formError ? <p className="form-error" role="alert">{t(result.formError as "title")}</p> : null}
       <p className="muted">{t("readiness.hint")}</p>
       <ul className="readiness" data-testid="readiness">
         {page.readiness.map((r) => (
@@ -584,29 +589,32 @@ function ScoresSection({ page, flash }: { page: ExecutionPage; flash: z.infer<ty
       <div className="card-grid">
         {page.scores.map((s) => {
           const mine = result?.values?.touchpoint === s.touchpoint ? result : undefined;
+          const sent = mine?.values;
+          const sentIndicators = sent ? ([] as unknown[]).concat(sent.indicators ?? []).map(String) : null;
           const id = `tp-${s.touchpoint}`;
           return (
             <Form method="post" action="#scores" key={s.touchpoint} data-testid={`score-${s.touchpoint}`}>
               <h3 id={`${id}-title`}>{t(`scores.touchpoints.${s.touchpoint}`)}</h3>
               <p className="muted">{s.score ? t("scores.current", { score: s.score, by: s.by ?? "—", time: f.dateTime(s.at) }) : t("scores.notScored")}</p>
+              {mine?.formError ? <p className="form-error" role="alert">{t(mine.formError as "title")}</p> : null}
               <input type="hidden" name="intent" value="score" />
               <input type="hidden" name="touchpoint" value={s.touchpoint} />
               <fieldset className="score-scale" aria-describedby={mine?.errors?.score ? `${id}-score-error` : undefined}>
                 <legend>{t("scores.score")}</legend>
                 {[1, 2, 3, 4, 5].map((n) => (
-                  <label key={n}><input type="radio" name="score" value={n} defaultChecked={s.score === n} disabled={!page.mayRecord} /> {n}</label>
+                  <label key={n}><input type="radio" name="score" value={n} defaultChecked={sent ? String(sent.score) === String(n) : s.score === n} disabled={!page.mayRecord} /> {n}</label>
                 ))}
               </fieldset>
               <ErrorText id={`${id}-score-error`} message={mine?.errors?.score} />
               <fieldset className="checks">
                 <legend>{t("scores.indicators")}</legend>
                 {s.indicators.map((ind) => (
-                  <label key={ind}><input type="checkbox" name="indicators" value={ind} defaultChecked={s.checked.includes(ind)} disabled={!page.mayRecord} /> {t(`scores.indicator.${ind}`)}</label>
+                  <label key={ind}><input type="checkbox" name="indicators" value={ind} defaultChecked={sentIndicators ? sentIndicators.includes(ind) : s.checked.includes(ind)} disabled={!page.mayRecord} /> {t(`scores.indicator.${ind}`)}</label>
                 ))}
               </fieldset>
               <div className="field">
                 <label htmlFor={`${id}-notes`}>{t("scores.notes")}</label>
-                <textarea id={`${id}-notes`} name="notes" rows={2} maxLength={1000} defaultValue={s.notes ?? ""} disabled={!page.mayRecord} />
+                <textarea id={`${id}-notes`} name="notes" rows={2} maxLength={1000} defaultValue={sent ? String(sent.notes ?? "") : s.notes ?? ""} disabled={!page.mayRecord} />
               </div>
               <button type="submit" disabled={busy || !page.mayRecord} aria-label={t("scores.saveOf", { touchpoint: t(`scores.touchpoints.${s.touchpoint}`) })}>{t("scores.save")}</button>
             </Form>

@@ -12,6 +12,7 @@ import {
 } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
+import { isStorageFailure, storageFailure } from "~/utils/http.server";
 import { actorOf, campaignIdParam, failure, InvitationsAdminSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
@@ -82,6 +83,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         break;
     }
   } catch (e) {
+    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw });
     return refusalResponse(e, raw);
   }
   const url = new URL(request.url);
@@ -107,6 +109,13 @@ export default function InvitationsAdmin() {
   const s = data.summary;
   const failed = actionData && !actionData.ok ? actionData : null;
   const errFor = (intent: string, field: string) => (failed?.values?.intent === intent ? failed.errors[field] : undefined);
+  /** what a refused form sent (validation or a storage failure), so it re-renders as typed */
+  const sent = (intent: string) => (failed?.values?.intent === intent ? (failed.values as Record<string, unknown>) : null);
+  const text = (intent: string, field: string) => { const v = sent(intent)?.[field]; return typeof v === "string" ? v : undefined; };
+  const checked = (intent: string, field: string, value: string | number, fallback: boolean) => {
+    const s = sent(intent);
+    return s ? ([] as unknown[]).concat(s[field] ?? []).map(String).includes(String(value)) : fallback;
+  };
   const done = params.get("done");
   const n = params.get("n") ?? "";
   const audience = s.audience;
@@ -147,7 +156,7 @@ export default function InvitationsAdmin() {
             <input type="hidden" name="campaignVersion" value={c.version} />
             <div className="field">
               <label htmlFor="start-seed">{t("admin.start.seed")}</label>
-              <input id="start-seed" name="seed" inputMode="numeric" aria-describedby={errFor("start", "seed") ? "start-seed-error" : undefined} />
+              <input id="start-seed" name="seed" inputMode="numeric" defaultValue={text("start", "seed")} aria-describedby={errFor("start", "seed") ? "start-seed-error" : undefined} />
               <ErrorText id="start-seed-error" message={errFor("start", "seed")} />
             </div>
             <button type="submit">{t("admin.start.submit")}</button>
@@ -229,18 +238,18 @@ export default function InvitationsAdmin() {
               <fieldset className="inv-checks">
                 <legend>{t("admin.rounds.channels")}</legend>
                 {CHANNELS.map((ch) => (
-                  <label key={ch}><input type="checkbox" name="channels" value={ch} defaultChecked={ch === "phone"} /> {t(`channels.${ch}`)}</label>
+                  <label key={ch}><input type="checkbox" name="channels" value={ch} defaultChecked={checked("open_round", "channels", ch, ch === "phone")} /> {t(`channels.${ch}`)}</label>
                 ))}
               </fieldset>
               <ErrorText message={errFor("open_round", "channels")} />
               <div className="field">
                 <label htmlFor="round-start">{t("admin.rounds.start")}</label>
-                <input id="round-start" name="startDate" type="date" />
+                <input id="round-start" name="startDate" type="date" defaultValue={text("open_round", "startDate")} />
                 <ErrorText message={errFor("open_round", "startDate")} />
               </div>
               <div className="field">
                 <label htmlFor="round-end">{t("admin.rounds.end")}</label>
-                <input id="round-end" name="endDate" type="date" />
+                <input id="round-end" name="endDate" type="date" defaultValue={text("open_round", "endDate")} />
                 <ErrorText message={errFor("open_round", "endDate")} />
               </div>
               <button type="submit">{t("admin.rounds.submit")}</button>
@@ -254,19 +263,19 @@ export default function InvitationsAdmin() {
               <input type="hidden" name="intent" value="assign" />
               <div className="field">
                 <label htmlFor="assign-round">{t("admin.assign.round")}</label>
-                <select id="assign-round" name="roundId" defaultValue={s.perRound[s.perRound.length - 1]?.round.id}>
+                <select id="assign-round" name="roundId" defaultValue={text("assign", "roundId") ?? s.perRound[s.perRound.length - 1]?.round.id}>
                   {s.perRound.map(({ round }) => <option key={round.id} value={round.id}>{t("filters.roundN", { n: round.number })}</option>)}
                 </select>
               </div>
               <fieldset className="inv-checks">
                 <legend>{t("admin.assign.staff")}</legend>
                 {data.inviters.map((u) => (
-                  <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={u.role === "staff"} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
+                  <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, u.role === "staff")} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
                 ))}
               </fieldset>
               <ErrorText message={errFor("assign", "staffIds")} />
-              <div className="field check"><input id="assign-balance" type="checkbox" name="balanceByGroup" /><label htmlFor="assign-balance">{t("admin.assign.balance")}</label></div>
-              <div className="field check"><input id="assign-all" type="checkbox" name="redistributeAll" /><label htmlFor="assign-all">{t("admin.assign.all")}</label></div>
+              <div className="field check"><input id="assign-balance" type="checkbox" name="balanceByGroup" defaultChecked={!!text("assign", "balanceByGroup")} /><label htmlFor="assign-balance">{t("admin.assign.balance")}</label></div>
+              <div className="field check"><input id="assign-all" type="checkbox" name="redistributeAll" defaultChecked={!!text("assign", "redistributeAll")} /><label htmlFor="assign-all">{t("admin.assign.all")}</label></div>
               <button type="submit">{t("admin.assign.submit")}</button>
             </Form>
           </section>
@@ -289,14 +298,14 @@ export default function InvitationsAdmin() {
                 <fieldset className="inv-checks">
                   <legend>{t("admin.assign.reassign")}</legend>
                   {data.cards.map((card) => (
-                    <label key={card.id}><input type="checkbox" name="invitationIds" value={card.id} aria-label={t("admin.assign.select", { name: card.name })} /> {card.name} · {t(`columns.${card.result}`)}</label>
+                    <label key={card.id}><input type="checkbox" name="invitationIds" value={card.id} defaultChecked={checked("reassign", "invitationIds", card.id, false)} aria-label={t("admin.assign.select", { name: card.name })} /> {card.name} · {t(`columns.${card.result}`)}</label>
                   ))}
                 </fieldset>
               ) : <p className="muted">{t("board.empty")}</p>}
               <ErrorText message={errFor("reassign", "invitationIds")} />
               <div className="field">
                 <label htmlFor="reassign-to">{t("admin.assign.reassignTo")}</label>
-                <select id="reassign-to" name="assigneeId">
+                <select id="reassign-to" name="assigneeId" defaultValue={text("reassign", "assigneeId")}>
                   {data.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
                 </select>
               </div>
@@ -334,12 +343,12 @@ export default function InvitationsAdmin() {
               <input type="hidden" name="intent" value="create_associated" />
               <div className="field">
                 <label htmlFor="assoc-name">{t("admin.associated.name")}</label>
-                <input id="assoc-name" name="name" maxLength={60} />
+                <input id="assoc-name" name="name" maxLength={60} defaultValue={text("create_associated", "name")} />
                 <ErrorText message={errFor("create_associated", "name")} />
               </div>
               <div className="field">
                 <label htmlFor="assoc-phone">{t("admin.associated.phone")}</label>
-                <input id="assoc-phone" name="phone" inputMode="tel" maxLength={11} />
+                <input id="assoc-phone" name="phone" inputMode="tel" maxLength={11} defaultValue={text("create_associated", "phone")} />
                 <ErrorText message={errFor("create_associated", "phone")} />
               </div>
               <button type="submit">{t("admin.associated.createSubmit")}</button>

@@ -13,7 +13,7 @@ import { amendPlan, CampaignNotFound, InvalidReferences, planFormValues, PlanNot
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { forbidden, notFound, IdParam } from "~/utils/http.server";
+import { forbidden, notFound, IdParam, storageFailure } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager, requireUser } from "~/utils/session.server";
 
@@ -63,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (e instanceof StaleVersion) return reply({ conflict: { name: e.current.updatedByName, at: e.current.updatedAt }, values }, 409);
     if (e instanceof InvalidReferences) return reply({ errors: e.errors, values }, 400);
     if (e instanceof PlanNotEditable) forbidden();
-    throw e;
+    return storageFailure(e, { values } satisfies ActionData);
   }
 }
 
@@ -94,6 +94,7 @@ export default function CampaignPlan() {
           defaultValues={actionData?.values ?? data.values}
           serverErrors={actionData?.errors}
           conflict={actionData?.conflict ?? null}
+          formError={actionData?.formError}
           segments={data.segments}
           users={data.users}
           audience={data.audience}

@@ -17,7 +17,7 @@ import { MIN_TRUSTED_HOLDOUT } from "~/models/review-math";
 import { closeCampaign, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
@@ -69,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
       return json<ActionData>({ intent, formError: e.messageKey, values: Object.fromEntries(fd) }, { status: e.status === 404 ? 400 : e.status });
     }
-    throw e;
+    return storageFailure(e, { intent, values: Object.fromEntries(fd) } satisfies ActionData);
   }
 }
 
@@ -125,7 +125,7 @@ export default function ReviewRoute() {
               <input type="hidden" name="intent" value={intent} />
               <div className="field">
                 <label htmlFor={`comment-${intent}`}>{t("review.commentOptional")}</label>
-                <input id={`comment-${intent}`} name="comment" maxLength={1000} />
+                <input id={`comment-${intent}`} name="comment" maxLength={1000} defaultValue={actionData?.intent === intent ? (actionData.values?.comment as string | undefined) : undefined} />
               </div>
               <div className="field"><button type="submit" disabled={busy} className={intent === "reopen" ? "secondary" : undefined}>{t(`review.actions.${intent}`)}</button></div>
             </Form>

@@ -11,6 +11,7 @@ import { createCampaign, InvalidReferences } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { todayIn } from "~/utils/format";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
+import { storageFailure } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { fixedT, pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
@@ -40,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/campaigns/${c.id}/plan?saved=new`);
   } catch (e) {
     if (e instanceof InvalidReferences) return json({ errors: e.errors as FieldErrors, values }, { status: 400 });
-    throw e;
+    return storageFailure(e, { errors: {} as FieldErrors, values });
   }
 }
 
@@ -84,6 +85,7 @@ export default function NewCampaign() {
         campaignId={null}
         defaultValues={actionData?.values ?? data.values}
         serverErrors={actionData?.errors}
+        formError={(actionData as { formError?: string } | undefined)?.formError}
         segments={data.segments}
         users={data.users}
         audience={null}

@@ -10,8 +10,8 @@ import { CustomerNotFound, getCustomerCard, maskPhone, updateCustomer } from "~/
 import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
-import { parseFormData, toHookFormErrors } from "~/utils/form";
-import { notFound, idParam } from "~/utils/http.server";
+import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
+import { notFound, idParam, storageFailure } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
@@ -35,14 +35,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = customerId(params.id);
-  const parsed = parseFormData(CustomerEditSchema, await request.formData());
-  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const values = formDataToObject(await request.formData());
+  const parsed = parseObject(CustomerEditSchema, values);
+  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
   try {
     const changed = await updateCustomer(getDb(), { storeId: ctx.store.id, customerId: id, userId: ctx.user.id, input: parsed.data });
     return redirect(`/customers/${id}?saved=${changed.length ? "1" : "0"}`);
   } catch (e) {
     if (e instanceof CustomerNotFound) notFound();
-    throw e;
+    return storageFailure(e, { errors: {}, values });
   }
 }
 
@@ -61,6 +62,7 @@ function EditForm({ customer, preferences }: { customer: { name: string; phone: 
   return (
     <section className="panel" aria-labelledby="edit-h">
       <h2 id="edit-h">{t("customers:edit.title")}</h2>
+      {actionData?.formError ? <p className="form-error" role="alert">{t(actionData.formError as "common:errors.invalid")}</p> : null}
       <Form method="post" noValidate onSubmit={form.handleSubmit((_, e) => submit(e!.target as HTMLFormElement))}>
         <TextField label={t("customers:name")} defaultValue={str("name", customer.name)} error={errors.name?.message} {...form.register("name")} />
         <TextField label={t("customers:phone")} inputMode="tel" defaultValue={str("phone", customer.phone)} error={errors.phone?.message} {...form.register("phone")} />

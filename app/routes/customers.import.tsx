@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ImportAlreadyRunning, readImportUpload, startImportJob } from "~/models/import-job.server";
 import { IMPORT_COLUMNS, IMPORT_FILES, MAX_UPLOAD_BYTES } from "~/models/import.schema";
 import { getDb } from "~/utils/db.server";
+import { storageFailure } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 
@@ -23,7 +24,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/customers/import/${id}`);
   } catch (e) {
     if (e instanceof ImportAlreadyRunning) return json({ formError: "alreadyRunning" as const }, { status: 409 });
-    throw e;
+    // The chosen files cannot be handed back (a browser never pre-fills a file input).
+    return storageFailure(e, {});
   }
 }
 
@@ -39,7 +41,9 @@ export default function CustomersImport() {
       <h1>{t("customers:import.title")}</h1>
       <p>{t("customers:import.intro")}</p>
       {actionData?.formError ? (
-        <p className="form-error" role="alert">{t(`customers:import.${actionData.formError}`, { mb: MAX_UPLOAD_BYTES / 1024 / 1024 })}</p>
+        <p className="form-error" role="alert">
+          {actionData.formError.includes(":") ? t(actionData.formError as "common:errors.invalid") : t(`customers:import.${actionData.formError}`, { mb: MAX_UPLOAD_BYTES / 1024 / 1024 })}
+        </p>
       ) : null}
       <Form method="post" encType="multipart/form-data" className="panel">
         {IMPORT_FILES.map((kind) => (

@@ -10,7 +10,7 @@ import { demoStoreExists, DEMO_PASSWORD, DEMO_USERS } from "~/models/demo.server
 import { LoginThrottled, verifyLogin } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, toHookFormErrors } from "~/utils/form";
-import { clientIp, safeRedirect } from "~/utils/http.server";
+import { clientIp, safeRedirect, storageFailure } from "~/utils/http.server";
 import { createUserSession, getSessionContext } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -32,7 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return createUserSession({ request, userId: user.id, redirectTo: safeRedirect(redirectTo, "/") });
   } catch (e) {
     if (e instanceof LoginThrottled) return json({ errors: {}, formError: "login.throttled", email }, { status: 429 });
-    throw e;
+    // The email is kept; the password never comes back.
+    return storageFailure(e, { errors: {}, email });
   }
 }
 

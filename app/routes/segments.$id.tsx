@@ -9,7 +9,7 @@ import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentSt
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { notFound, idParam } from "~/utils/http.server";
+import { notFound, idParam, storageFailure } from "~/utils/http.server";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -47,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (e) {
     if (e instanceof SegmentNotFound) notFound();
     if (e instanceof SegmentStaleVersion) return json({ errors: {}, values, formError: "customers:segments.errors.stale" }, { status: 409 });
-    throw e;
+    return storageFailure(e, { errors: {}, values });
   }
   return redirect(`/segments/${id}`);
 }

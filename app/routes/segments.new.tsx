@@ -9,6 +9,7 @@ import { createSegment, listVehicleModels, previewDraft } from "~/models/segment
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
+import { storageFailure } from "~/utils/http.server";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -29,10 +30,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!meta.ok || !definition.ok) {
     return json({ errors: { ...(meta.ok ? {} : meta.errors), ...(definition.ok ? {} : definition.errors) }, values, formError: definition.ok ? null : "customers:segments.builder.invalid" }, { status: 400 });
   }
-  const segment = await createSegment(getDb(), {
-    storeId: ctx.store.id, userId: ctx.user.id, name: meta.data.name, description: meta.data.description, definition: definition.data,
-  });
-  return redirect(`/segments/${segment.id}`);
+  try {
+    const segment = await createSegment(getDb(), {
+      storeId: ctx.store.id, userId: ctx.user.id, name: meta.data.name, description: meta.data.description, definition: definition.data,
+    });
+    return redirect(`/segments/${segment.id}`);
+  } catch (e) {
+    return storageFailure(e, { errors: {}, values });
+  }
 }
 
 export const meta = pageTitle("customers:segments.newTitle");

@@ -9,7 +9,8 @@ import { StoreSettingsSchema, type StoreSettings } from "~/models/settings.schem
 import { getStoreSettings, saveStoreSettings } from "~/models/settings.server";
 import { listStoreUsers } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
-import { parseFormData, toHookFormErrors } from "~/utils/form";
+import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
+import { storageFailure } from "~/utils/http.server";
 import { requireManager } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -22,9 +23,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
-  const parsed = parseFormData(StoreSettingsSchema, await request.formData());
-  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
-  await saveStoreSettings(getDb(), { storeId: ctx.store.id, userId: ctx.user.id, settings: parsed.data });
+  const values = formDataToObject(await request.formData());
+  const parsed = parseObject(StoreSettingsSchema, values);
+  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
+  try {
+    await saveStoreSettings(getDb(), { storeId: ctx.store.id, userId: ctx.user.id, settings: parsed.data });
+  } catch (e) {
+    return storageFailure(e, { errors: {}, values });
+  }
   return redirect("/settings?saved=1");
 }
 
@@ -47,6 +53,7 @@ function RulesForm({ settings }: { settings: StoreSettings }) {
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
   return (
     <Form method="post" noValidate onSubmit={form.handleSubmit((_, e) => submit(e!.target as HTMLFormElement))}>
+      {actionData?.formError ? <p className="form-error" role="alert">{t(actionData.formError as "common:errors.invalid")}</p> : null}
       {SECTIONS.map((section) => (
         <fieldset key={section.key}>
           <legend>{t(`customers:settings.${section.key}` as any)}</legend>
