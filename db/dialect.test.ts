@@ -6,7 +6,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isStorageFailure, storageFailureCode } from "./dialect";
+import { isStorageFailure, refreshStatistics, storageFailureCode } from "./dialect";
 
 /** The error a promise or a function fails with. */
 async function failure(fn: () => unknown): Promise<unknown> {
@@ -44,6 +44,18 @@ describe("isStorageFailure on SQLite (real better-sqlite3 errors)", () => {
       expect(isStorageFailure(inTransaction)).toBe(true);
       // Reading still works, and nothing was written.
       expect((await db.selectFrom("t").selectAll().execute()).length).toBe(0);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("refreshStatistics at start skips a read-only database (a server started with SQLITE_READONLY=1)", async () => {
+    const w = new SQLite(file);
+    w.exec("insert into t (v) values ('a'), ('b')");
+    w.close();
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file, { readonly: true, fileMustExist: true }) }) });
+    try {
+      await expect(refreshStatistics(db, { allTables: true })).resolves.toBeUndefined();
     } finally {
       await db.destroy();
     }

@@ -63,7 +63,13 @@ export async function refreshStatistics(db: Kysely<any>, { allTables = false }: 
     if (!allTables) await sql.raw("analyze").execute(db);
     return;
   }
-  await sql.raw(allTables ? "pragma optimize = 0x10002" : "pragma optimize").execute(db);
+  try {
+    await sql.raw(allTables ? "pragma optimize = 0x10002" : "pragma optimize").execute(db);
+  } catch (e) {
+    // At start, statistics only speed queries up: a database that cannot be written right now
+    // (opened read-only with SQLITE_READONLY=1, a read-only mount, a full disk) starts without them.
+    if (!allTables || !isStorageFailure(e)) throw e;
+  }
 }
 
 /** SQLite result codes (better-sqlite3's `.code`, extended codes included) of a database that cannot be written. */
