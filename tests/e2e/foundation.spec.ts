@@ -68,7 +68,7 @@ describe("shell", () => {
     await checkA11y(page);
     await page.click('button[name="lang"][value="en"]');
     await page.waitForFunction(() => document.documentElement.lang === "en");
-    expect(await page.textContent("h1")).toBe("Dashboard");
+    await expect.poll(() => page.textContent("h1"), { timeout: 8000 }).toBe("Dashboard");
     await page.goto(`${base}/customers`);
     expect(await page.textContent("h1")).toBe("Customers");
     await checkA11y(page);
