@@ -66,7 +66,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fd = await request.formData();
   const intent = String(fd.get("intent") ?? "");
   const parsed = parseFormData(ExecutionAction, fd);
-  if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  // the submitted fields by their own names (lines.0.actual …), as the forms read them back
+  if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors, values: submittedValues(fd) }, { status: 400 });
   const input = parsed.data;
   const base = { storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role } };
   const db = getDb();

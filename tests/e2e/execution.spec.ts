@@ -204,6 +204,19 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await hydrated(page);
     await checkA11y(page);
     const lines = all<{ id: number; amount_fen: number }>("select id, amount_fen from campaign_budget_lines where campaign_id = ? order by position", id);
+    // without JavaScript, a refused amount comes back next to its field with every typed value kept
+    const typed = await page.evaluate(async ({ url, ids }) => {
+      const body = new URLSearchParams({ intent: "actuals" });
+      ids.forEach((lineId, i) => { body.set(`lines.${i}.id`, String(lineId)); body.set(`lines.${i}.actual`, i === 0 ? "12abc" : `${70 + i}.25`); });
+      body.set("lines.0.note", "kept note 7");
+      const res = await fetch(url, { method: "POST", body });
+      return { status: res.status, html: await res.text() };
+    }, { url: `${base}/campaigns/${id}/execution`, ids: lines.map((l) => l.id) });
+    expect(typed.status).toBe(400);
+    expect(typed.html).toContain('value="12abc"');
+    expect(typed.html).toContain('value="kept note 7"');
+    if (lines.length > 1) expect(typed.html).toContain('value="71.25"');
+    expect(one("select count(*) as n from campaign_budget_lines where campaign_id = ? and actual_note = 'kept note 7'", id).n).toBe(0);
     for (const [i, l] of lines.entries()) await page.fill(`#actual-${l.id}`, (l.amount_fen / 100 + i).toFixed(2));
     await page.fill(`#note-${lines[0]!.id}`, "Invoice, quote \"A\", 2 pages");
     await Promise.all([page.waitForURL(/saved=actuals/), page.click('[data-testid="costs-form"] button[type="submit"]')]);
