@@ -62,8 +62,10 @@ describe("import jobs", () => {
     const user = await makeUser(db, store.id, "manager");
     const text = "customer_code,name,phone,gender,usage,preferences,do_not_contact\nK1,乙,,,,,\n";
     const id = await startImportJob(db, { storeId: store.id, userId: user.id, connection: connection(), files: { customers: upload("a.csv", text) } });
-    await expect(startImportJob(db, { storeId: store.id, userId: user.id, connection: connection(), files: { customers: upload("b.csv", text) } }))
+    const refused = upload("b.csv", text);
+    await expect(startImportJob(db, { storeId: store.id, userId: user.id, connection: connection(), files: { customers: refused } }))
       .rejects.toBeInstanceOf(ImportAlreadyRunning);
+    expect(fs.existsSync(refused.path)).toBe(false); // the refused upload is not left on disk
     expect(await getImportJob(db, { storeId: other.id, id })).toBeNull();
     await waitForImportJob(id);
     // once finished, the next one may start

@@ -89,15 +89,27 @@ export async function startImportJob(
     connection?: { work: DB; close: () => Promise<void> };
   },
 ): Promise<number> {
-  for (const job of live.values()) if (job.storeId === storeId) throw new ImportAlreadyRunning();
-  const names = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f!.name]));
-  const row = await db.insertInto("import_jobs")
-    .values({ store_id: storeId, user_id: userId, status: "running", files: JSON.stringify(names), created_at: new Date().toISOString() })
-    .returning("id").executeTakeFirstOrThrow();
+  let row: { id: number };
+  try {
+    for (const job of live.values()) if (job.storeId === storeId) throw new ImportAlreadyRunning();
+    const names = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f!.name]));
+    row = await db.insertInto("import_jobs")
+      .values({ store_id: storeId, user_id: userId, status: "running", files: JSON.stringify(names), created_at: new Date().toISOString() })
+      .returning("id").executeTakeFirstOrThrow();
+  } catch (e) {
+    // refused before it started (another import running, the database not writable): the
+    // uploaded files are not kept
+    await removeUploads(files);
+    throw e;
+  }
   const job: LiveJob = { storeId, progress: null, done: Promise.resolve() };
   live.set(row.id, job);
   job.done = runJob(db, row.id, job, files, connection ?? openWorkConnection(db));
   return row.id;
+}
+
+async function removeUploads(files: Partial<Record<ImportFile, UploadedFile>>) {
+  await Promise.all(Object.values(files).map((f) => fs.promises.rm(f!.path, { force: true }).catch(() => {})));
 }
 
 async function runJob(db: DB, id: number, job: LiveJob, files: Partial<Record<ImportFile, UploadedFile>>, connection: { work: DB; close: () => Promise<void> }) {
@@ -114,7 +126,7 @@ async function runJob(db: DB, id: number, job: LiveJob, files: Partial<Record<Im
     message = e instanceof Error ? e.message : String(e);
   } finally {
     await connection.close().catch(() => {});
-    await Promise.all(Object.values(files).map((f) => fs.promises.rm(f!.path, { force: true }).catch(() => {})));
+    await removeUploads(files);
   }
   try {
     await db.updateTable("import_jobs")
