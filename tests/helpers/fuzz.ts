@@ -168,3 +168,118 @@ export function prototypeIsClean(): string[] {
   );
 }
 const ORIGINAL_OBJECT_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+// ── JSON bodies and CSV files (action fuzzing: tests/integration/fuzz-actions.test.ts) ──
+
+/** JSON object text from entries in order: keys may repeat (the last one wins in JSON.parse) and may be `__proto__`. */
+export function jsonObjectText(entries: [string, unknown][]): string {
+  const parts: string[] = [];
+  for (const [k, v] of entries) {
+    const value = JSON.stringify(v);
+    if (value !== undefined) parts.push(`${JSON.stringify(k)}:${value}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * A JSON request body (as text) for an endpoint whose body has `fields` (each with an
+ * arbitrary of valid values, of any JSON type). The same mix as hostileForm — a valid body
+ * plus extra hostile keys; one field replaced with any hostile value (a string, number,
+ * nested object, array, null…), dropped or repeated; every field hostile or missing — plus
+ * bodies that are not an object at all (an array, a string, null, text that is not JSON,
+ * a truncated body) and prototype-pollution keys.
+ */
+export const hostileJsonBody = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<string> => {
+  const names = Object.keys(fields);
+  const validRecord = fc.record(fields);
+  const validEntries = validRecord.map((rec) => names.map((n): [string, unknown] => [n, rec[n]]));
+  const extras = fc.array(fc.tuple(hostileKey(), hostileValue()), { maxLength: 3 });
+  // extras first: a valid field named again by an extra keeps its valid value (the last key wins)
+  const valid = fc.tuple(validEntries, extras).map(([v, x]) => jsonObjectText([...x, ...v]));
+  const oneBad = fc
+    .tuple(validEntries, fc.constantFrom(...names), hostileValue(), fc.constantFrom("replace", "drop", "repeat"))
+    .map(([v, name, bad, how]) =>
+      jsonObjectText(
+        how === "drop" ? v.filter(([k]) => k !== name)
+          : how === "repeat" ? [...v, [name, bad]]
+            : v.map(([k, val]): [string, unknown] => [k, k === name ? bad : val]),
+      ),
+    );
+  const chaos = fc.tuple(
+    ...names.map((name) =>
+      fc.oneof(
+        fc.constant<[string, unknown][]>([]),
+        fc.oneof(fields[name]!, hostileValue()).map((v): [string, unknown][] => [[name, v]]),
+      ),
+    ),
+    extras,
+  ).map(([...parts]) => jsonObjectText((parts as [string, unknown][][]).flat()));
+  const polluting = validEntries.map((v) =>
+    `${jsonObjectText(v).slice(0, -1)}${v.length ? "," : ""}"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`);
+  const notAnObject = fc.oneof(
+    hostileValue().map((v) => JSON.stringify(v) ?? ""),
+    hostileString(),
+    fc.tuple(validEntries, fc.nat()).map(([v, n]) => { const t = jsonObjectText(v); return t.slice(0, n % t.length); }),
+    fc.constantFrom("", "{", "}", "[", "null", "true", "0", "\"\"", "[]", "{}", "{\"a\":}", "{'a':1}", "\u0000", "{\"to\":\"yes\"", "NaN"),
+  );
+  return fc.oneof(
+    { weight: 2, arbitrary: valid },
+    { weight: 2, arbitrary: oneBad },
+    { weight: 1, arbitrary: chaos },
+    { weight: 1, arbitrary: polluting },
+    { weight: 1, arbitrary: notAnObject },
+  );
+};
+
+/** A CSV field, always quoted (quotes doubled): it reads back as exactly `cell`. */
+export const csvCell = (cell: string): string => `"${cell.replace(/"/g, '""')}"`;
+/** CSV text of rows of cells, each quoted; `eol` between records. */
+export const csvText = (rows: string[][], eol = "\n"): string => rows.map((r) => r.map(csvCell).join(",")).join(eol) + eol;
+
+export interface HostileCsv {
+  text: string;
+  /** the records as written (header first) when the text is well-formed CSV, else null */
+  rows: string[][] | null;
+}
+
+/**
+ * A small CSV file with `header` and 1–3 rows of `cells` (each column with an arbitrary of
+ * valid values): valid files, files with one cell hostile (control characters, lone
+ * surrogates, 100 KB cut to 2 KB, formula injection, quotes, line breaks inside a cell…),
+ * a hostile or incomplete header, rows with the wrong number of cells, and text that is not
+ * well-formed CSV (a stray quote, CRLF mixed with LF, a BOM, NUL). Every string stays small.
+ */
+export const hostileCsv = (header: string[], cells: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<HostileCsv> => {
+  const small = hostileString().map((s) => s.slice(0, 2000));
+  const row = fc.tuple(...header.map((h) => cells[h] ?? fc.constant("")));
+  const rows = fc.array(row, { minLength: 1, maxLength: 3 });
+  const valid = fc.tuple(rows, fc.constantFrom("\n", "\r\n"), fc.boolean()).map(([rs, eol, bom]): HostileCsv => {
+    const all = [header, ...rs];
+    return { text: (bom ? "\ufeff" : "") + csvText(all, eol), rows: all };
+  });
+  const oneBadCell = fc.tuple(rows, fc.nat(), fc.nat(), small).map(([rs, r, c, bad]): HostileCsv => {
+    const copy = rs.map((x) => [...x]);
+    copy[r % copy.length]![c % header.length] = bad;
+    const all = [header, ...copy];
+    return { text: csvText(all), rows: all };
+  });
+  const badHeader = fc.tuple(
+    fc.array(fc.oneof(fc.constantFrom(...header), small, hostileKey()), { minLength: 0, maxLength: header.length + 2 }),
+    rows,
+  ).map(([h, rs]): HostileCsv => ({ text: csvText([h, ...rs]), rows: [h, ...rs] }));
+  const ragged = fc.tuple(rows, fc.nat()).map(([rs, n]): HostileCsv => {
+    const all = [header, ...rs.map((r, i) => (i === n % rs.length ? r.slice(0, Math.max(0, r.length - 1 - (n % 2))) : r))];
+    return { text: csvText(all), rows: null };
+  });
+  const broken = fc.tuple(rows, small, fc.constantFrom('"', '"a"b"', "\r", "\u0000", "\ufeff", "\n\n\n", ",,,,", '""')).map(([rs, junk, glitch]): HostileCsv => ({
+    text: `${header.join(",")}\n${rs.map((r) => r.join(",")).join("\n")}\n${glitch}${junk}${glitch}\n`,
+    rows: null,
+  }));
+  return fc.oneof(
+    { weight: 3, arbitrary: valid },
+    { weight: 3, arbitrary: oneBadCell },
+    { weight: 1, arbitrary: badHeader },
+    { weight: 1, arbitrary: ragged },
+    { weight: 1, arbitrary: broken },
+  );
+};
