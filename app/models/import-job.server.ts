@@ -29,7 +29,7 @@ const UPLOAD_DIR = path.join(os.tmpdir(), "campaign-planner-uploads");
  * The three file fields of an upload form, streamed to a temporary folder (each file is
  * removed when its import is over). "tooLarge" when a file exceeds MAX_UPLOAD_BYTES.
  */
-export async function readImportUpload(request: Request): Promise<Partial<Record<ImportFile, UploadedFile>> | "tooLarge"> {
+export async function readImportUpload(request: Request): Promise<Partial<Record<ImportFile, UploadedFile>> | "tooLarge" | "unreadable"> {
   if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) return {};
   const originalNames = new Map<string, string>(); // field → the name of the user's file
   const handler = unstable_composeUploadHandlers(
@@ -55,7 +55,12 @@ export async function readImportUpload(request: Request): Promise<Partial<Record
     return files;
   } catch (e) {
     if (e instanceof MaxPartSizeExceededError) return "tooLarge";
-    throw e;
+    // Remix's multipart parser cannot read the body: a part's name or file name holding ";"
+    // or "=", a part without a name, a body cut short. A refusal, not a server error.
+    // A system error (ENOSPC writing the upload, EACCES…) is the server's problem: rethrown.
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) throw e;
+    return "unreadable";
   }
 }
 

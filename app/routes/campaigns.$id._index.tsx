@@ -13,7 +13,7 @@ import { CampaignNotFound, cloneCampaign, PlanIncomplete, StaleVersion, transiti
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam, storageFailure } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
-  const fd = await request.formData();
+  const fd = await readForm(request);
   const intent = Intent.safeParse(Object.fromEntries(fd));
   if (!intent.success) return json<ActionData>({ for: "", formError: "errors.invalid" }, { status: 400 });
   const actor = { id: ctx.user.id, role: ctx.user.role };

@@ -13,7 +13,7 @@ import { GROUPS, TIERS } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
 import { actorOf, BoardFiltersSchema, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure } from "~/utils/http.server";
+import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { isManager, requireUser } from "~/utils/session.server";
 
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await request.formData());
+  const raw = formDataToObject(await readForm(request));
   const parsed = parseObject(BoardFormSchema, raw);
   const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "verify_loss" ? parsed.data.invitationId : 0) : parsed.values.invitationId) || null;
   if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });

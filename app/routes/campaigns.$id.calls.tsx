@@ -11,7 +11,7 @@ import { MIN_ATTEMPTS } from "~/models/invitation.constants";
 import { confirmScript, recordAttempt, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure } from "~/utils/http.server";
+import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { actorOf, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await request.formData());
+  const raw = formDataToObject(await readForm(request));
   const parsed = parseObject(BoardFormSchema, raw);
   const invitationId = Number(raw.invitationId) || null;
   if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });

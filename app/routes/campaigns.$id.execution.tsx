@@ -17,7 +17,7 @@ import {
 import { formatCode } from "~/models/invitation-code";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam, storageFailure, submittedValues } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure, submittedValues, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { fenToYuanText } from "~/utils/money";
 import { requireUser } from "~/utils/session.server";
@@ -63,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
-  const fd = await request.formData();
+  const fd = await readForm(request);
   const intent = String(fd.get("intent") ?? "");
   const parsed = parseFormData(ExecutionAction, fd);
   // the submitted fields by their own names (lines.0.actual …), as the forms read them back

@@ -12,7 +12,7 @@ import {
 } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure } from "~/utils/http.server";
+import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { actorOf, campaignIdParam, failure, InvitationsAdminSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await request.formData());
+  const raw = formDataToObject(await readForm(request));
   const parsed = parseObject(InvitationsAdminSchema, raw);
   if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: { ...raw, intent: raw.intent } });
   const db = getDb();

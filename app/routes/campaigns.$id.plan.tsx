@@ -13,7 +13,7 @@ import { amendPlan, CampaignNotFound, InvalidReferences, planFormValues, PlanNot
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { forbidden, notFound, IdParam, storageFailure } from "~/utils/http.server";
+import { forbidden, notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager, requireUser } from "~/utils/session.server";
 
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
-  const values = formDataToObject(await request.formData()) as PlanFormValues & { intent?: string; mode?: string };
+  const values = formDataToObject(await readForm(request)) as PlanFormValues & { intent?: string; mode?: string };
   const { intent, mode } = Post.parse(values);
   const actor = { id: ctx.user.id, role: ctx.user.role };
   const reply = (data: ActionData, status: number) => json<ActionData>(data, { status });

@@ -17,7 +17,7 @@ import { MIN_TRUSTED_HOLDOUT } from "~/models/review-math";
 import { closeCampaign, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam, storageFailure } from "~/utils/http.server";
+import { notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
-  const fd = await request.formData();
+  const fd = await readForm(request);
   const intent = String(fd.get("intent") ?? "");
   const parsed = parseFormData(ReviewAction, fd);
   if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors, values: parsed.values }, { status: 400 });

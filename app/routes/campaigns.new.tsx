@@ -11,7 +11,7 @@ import { createCampaign, InvalidReferences } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { todayIn } from "~/utils/format";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { storageFailure } from "~/utils/http.server";
+import { storageFailure, readForm } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { fixedT, pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
-  const values = formDataToObject(await request.formData()) as PlanFormValues;
+  const values = formDataToObject(await readForm(request)) as PlanFormValues;
   const parsed = parseObject(PlanSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values }, { status: 400 });
   try {

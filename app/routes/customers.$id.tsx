@@ -11,7 +11,7 @@ import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
-import { notFound, idParam, storageFailure } from "~/utils/http.server";
+import { notFound, idParam, storageFailure, readForm } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = customerId(params.id);
-  const values = formDataToObject(await request.formData());
+  const values = formDataToObject(await readForm(request));
   const parsed = parseObject(CustomerEditSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
   try {

@@ -18,6 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const files = await readImportUpload(request);
   if (files === "tooLarge") return json({ formError: "tooLarge" as const }, { status: 400 });
+  if (files === "unreadable") return json({ formError: "unreadable" as const }, { status: 400 });
   if (Object.keys(files).length === 0) return json({ formError: "noFile" as const }, { status: 400 });
   try {
     const id = await startImportJob(getDb(), { storeId: ctx.store.id, userId: ctx.user.id, files });

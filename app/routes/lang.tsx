@@ -2,12 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { isLocale } from "~/utils/i18n";
 import { langCookie } from "~/utils/i18n.server";
-import { safeRedirect } from "~/utils/http.server";
+import { safeRedirect, readForm } from "~/utils/http.server";
 
 export const loader = () => redirect("/");
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const lang = form.get("lang");
   const to = safeRedirect(form.get("redirectTo"), "/");
   if (!isLocale(lang)) return redirect(to);

@@ -10,7 +10,7 @@ import { demoStoreExists, DEMO_PASSWORD, DEMO_USERS } from "~/models/demo.server
 import { LoginThrottled, verifyLogin } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, toHookFormErrors } from "~/utils/form";
-import { clientIp, safeRedirect, storageFailure } from "~/utils/http.server";
+import { clientIp, safeRedirect, storageFailure, readForm } from "~/utils/http.server";
 import { createUserSession, getSessionContext } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseFormData(LoginSchema, await request.formData());
+  const parsed = parseFormData(LoginSchema, await readForm(request));
   if (!parsed.ok) {
     return json({ errors: parsed.errors, formError: null as string | null, email: String(parsed.values.email ?? "") }, { status: 400 });
   }

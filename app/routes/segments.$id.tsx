@@ -9,7 +9,7 @@ import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentSt
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { notFound, idParam, storageFailure } from "~/utils/http.server";
+import { notFound, idParam, storageFailure, readForm } from "~/utils/http.server";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = segmentId(params.id);
-  const values = formDataToObject(await request.formData()) as Record<string, string | string[]>;
+  const values = formDataToObject(await readForm(request)) as Record<string, string | string[]>;
   const meta = parseObject(SegmentMetaSchema, values);
   const definition = parseObject(SegmentDefinitionSchema, definitionFromFields(values));
   if (!meta.ok || !definition.ok) {

@@ -9,7 +9,7 @@ import { createSegment, listVehicleModels, previewDraft } from "~/models/segment
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { storageFailure } from "~/utils/http.server";
+import { storageFailure, readForm } from "~/utils/http.server";
 import { isManager, requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
-  const values = formDataToObject(await request.formData()) as Record<string, string | string[]>;
+  const values = formDataToObject(await readForm(request)) as Record<string, string | string[]>;
   const meta = parseObject(SegmentMetaSchema, values);
   const definition = parseObject(SegmentDefinitionSchema, definitionFromFields(values));
   if (!meta.ok || !definition.ok) {

@@ -10,7 +10,7 @@ import { getStoreSettings, saveStoreSettings } from "~/models/settings.server";
 import { listStoreUsers } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
-import { storageFailure } from "~/utils/http.server";
+import { storageFailure, readForm } from "~/utils/http.server";
 import { requireManager } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
-  const values = formDataToObject(await request.formData());
+  const values = formDataToObject(await readForm(request));
   const parsed = parseObject(StoreSettingsSchema, values);
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
   try {

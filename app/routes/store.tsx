@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { forbidden, safeRedirect, storageFailurePage } from "~/utils/http.server";
+import { forbidden, safeRedirect, storageFailurePage, readForm } from "~/utils/http.server";
 import { requireUser, setActiveStore } from "~/utils/session.server";
 
 export const loader = () => redirect("/");
@@ -10,7 +10,7 @@ const SwitchStore = z.object({ storeId: z.coerce.number().int().positive(), redi
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
-  const parsed = SwitchStore.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = SwitchStore.safeParse(Object.fromEntries(await readForm(request)));
   // No form to re-render (the switch sits in the header): a storage failure is the 503 error page.
   if (!parsed.success || !(await setActiveStore(ctx, parsed.data.storeId).catch(storageFailurePage))) forbidden();
   // Ids in the old path belong to the old store: land on the section's index.

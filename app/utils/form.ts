@@ -49,12 +49,17 @@ export function zodErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+/** A NUL, or half of a UTF-16 surrogate pair without its other half. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * The path of the first text holding a NUL character (U+0000), or null. No form has a use for
- * it, SQLite would store it and PostgreSQL refuses it: refused here, the same on both engines.
+ * The path of the first text no database stores as sent, or null: a NUL character (U+0000;
+ * SQLite would store it and PostgreSQL refuses it) or a lone surrogate (not text at all: SQLite
+ * writes invalid UTF-8, PostgreSQL's driver U+FFFD; a form post already turns it into U+FFFD,
+ * a JSON body does not). No form has a use for either: refused here, the same on both engines.
  */
 function nulPath(value: unknown, path: string[] = [], depth = 0): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "_form" : null;
+  if (typeof value === "string") return UNSTORABLE.test(value) ? path.join(".") || "_form" : null;
   if (value === null || typeof value !== "object" || depth > 20) return null;
   for (const [k, v] of Object.entries(value)) {
     const found = nulPath(v, [...path, k], depth + 1);

@@ -11,6 +11,11 @@ describe("safeRedirect", () => {
     ["/ok\r\nSet-Cookie: x", "/"],
     ["", "/"],
     [null, "/"],
+    // a Location header carries only visible ASCII: the rest is percent-encoded, once
+    ["/customers?q=王 五", "/customers?q=%E7%8E%8B%20%E4%BA%94"],
+    ["/customers?q=%E7%8E%8B", "/customers?q=%E7%8E%8B"],
+    ["/a\u0000b", "/"],
+    ["/a\ud800b", "/"],
   ])("%j → %s", (input, expected) => expect(safeRedirect(input as string | null)).toBe(expected));
 });
 

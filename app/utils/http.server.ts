@@ -12,12 +12,20 @@ export function badRequest<T>(data: T) {
   return json(data, { status: 400 });
 }
 
-/** Only same-site paths; anything else falls back. */
+/**
+ * Only same-site paths; anything else falls back. Characters a Location header cannot carry
+ * ("/customers?q=王") are percent-encoded; control characters and broken text fall back.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
   if (!to || typeof to !== "string") return fallback;
   if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\r\n\t]/.test(to)) return fallback;
-  return to;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(to)) return fallback;
+  try {
+    return to.replace(/[^\u0021-\u007e]+/g, (run) => encodeURIComponent(run));
+  } catch {
+    return fallback; // a lone surrogate: not a path anyone typed
+  }
 }
 
 export function clientIp(request: Request): string {
@@ -83,4 +91,17 @@ export function submittedValues(formData: FormData): Record<string, string | str
     out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return out;
+}
+
+/**
+ * The posted form, or a 415 when the body is not a form (a text/plain or JSON body, a
+ * multipart one without its boundary): request.formData() throws a TypeError on those, which
+ * would otherwise end in a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw json({ error: "unsupported_body" }, { status: 415 });
+  }
 }
