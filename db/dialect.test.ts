@@ -156,6 +156,21 @@ describe("isStorageFailure on PostgreSQL", () => {
     expect(isStorageFailure(Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" }))).toBe(true);
   });
 
+  it("a server that hangs up (pg's codeless \"Connection terminated unexpectedly\", for real)", async () => {
+    const server = net.createServer((socket) => socket.destroy());
+    const port = await new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ host: "127.0.0.1", port, user: "x", database: "x", max: 1 }) }) });
+    try {
+      const e = await failure(() => sql`select 1`.execute(db));
+      expect(storageFailureCode(e)).toBe("PG_CONNECTION_LOST");
+    } finally {
+      await db.destroy();
+      server.close();
+    }
+    expect(isStorageFailure(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    expect(isStorageFailure(new Error("Connection terminated unexpectedly, said someone"))).toBe(false);
+  });
+
   it("not: anything without such a code", () => {
     for (const e of [null, undefined, "SQLITE_READONLY", 53100, new Error("SQLITE_FULL"), { code: 53100 }, { code: "ENOENT" }, { code: "SQLITE_CONSTRAINT_UNIQUE" }]) {
       expect(isStorageFailure(e)).toBe(false);

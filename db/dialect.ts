@@ -80,6 +80,8 @@ const SQLITE_STORAGE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|BUSY)(_[A-Z_]+)?$/
  * connection exceptions, 57P01–57P03 admin/crash shutdown and cannot_connect_now, 58030 io_error.
  */
 const PG_STORAGE = /^(53[0-9A-Z]{3}|25006|08[0-9A-Z]{3}|57P0[123]|58030)$/;
+/** pg (client and pool) errors without a code: the connection ended, or none could be made in time. */
+const PG_CONNECTION_LOST = /^(Connection terminated unexpectedly|Connection terminated due to connection timeout|timeout exceeded when trying to connect)$/;
 /** Node's socket errors, as pg passes them on when the server cannot be reached. */
 const NODE_STORAGE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
 
@@ -101,6 +103,8 @@ export function storageFailureCode(e: unknown, depth = 0): string | null {
   if (e === null || typeof e !== "object" || depth > 5) return null;
   const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === "string" && (SQLITE_STORAGE.test(code) || PG_STORAGE.test(code) || NODE_STORAGE.has(code))) return code;
+  // pg's own errors of a lost or unreachable server carry no code, only these messages
+  if (code === undefined && e instanceof Error && PG_CONNECTION_LOST.test(e.message)) return "PG_CONNECTION_LOST";
   const fromCause = cause === undefined ? null : storageFailureCode(cause, depth + 1);
   if (fromCause) return fromCause;
   if (!Array.isArray(errors)) return null;
