@@ -464,7 +464,8 @@ export async function getCardHistory(db: DB, { storeId, campaignId, invitationId
     if (field === "round_id") return roundNumbers.get(String(v)) ?? null;
     return null;
   };
-  return events.map((e) => ({
+  // newest first by when it happened (a back-dated attempt sorts by its time), then by entry
+  return [...events].sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1)).map((e) => ({
     id: e.id, at: e.at, by: e.user_name, kind: e.kind, field: e.field, from: e.old_value, to: e.new_value,
     fromLabel: labelOf(e.field, e.old_value), toLabel: labelOf(e.field, e.new_value),
   }));

@@ -6,7 +6,7 @@ import { makeApprovedCampaign, makeCustomers } from "../../tests/helpers/invitat
 import { makeUser } from "../../tests/helpers/factories";
 import { parseObject } from "~/utils/form";
 import { CampaignNotFound } from "./campaign.server";
-import { getBoard, getNextCall, getRoundSummary } from "./invitation-board.server";
+import { getBoard, getCardHistory, getNextCall, getRoundSummary } from "./invitation-board.server";
 import { AttemptSchema, BOARD_PAGE, BoardFiltersSchema, MoveSchema, type AttemptInput } from "./invitation.schema";
 import {
   addAssociated, assignRound, confirmScript, distribute, drawHoldout, holdoutSize, InvitationNotFound, InvitationRefused,
@@ -361,6 +361,32 @@ describe("attempts", () => {
 });
 
 describe("board and workbench", () => {
+  it("gives a card's whole history, newest first, with the names of people and rounds", async () => {
+    const c = await makeApprovedCampaign(db, { customers: 3, start: true });
+    const round = await db.selectFrom("invitation_rounds").selectAll().where("campaign_id", "=", c.campaign.id).executeTakeFirstOrThrow();
+    await assignRound(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, roundId: round.id, staffIds: [c.staff[0]!.id] });
+    const inv = (await invitationsOf(c.campaign.id))[0]!;
+    const s = c.staffActors[0]!;
+    const t0 = new Date(Date.now() - 86_400_000); // attempts logged yesterday, the verification now
+    const first = await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, now: t0, input: move({ invitationId: inv.id, version: inv.version, to: "pending", outcome: "no_answer" }) });
+    const second = await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, now: new Date(t0.getTime() + 60_000), input: move({ invitationId: inv.id, version: first.invitation.version, to: "no", lossReason: "price" }) });
+    await verifyLoss(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, invitationId: inv.id, version: second.invitation.version });
+    const history = await getCardHistory(db, { storeId: c.store.id, campaignId: c.campaign.id, invitationId: inv.id });
+    expect(history).toHaveLength((await historyOf(inv.id)).length);
+    const ats = history.map((h) => h.at);
+    expect(ats).toEqual([...ats].sort().reverse());
+    expect(history[0]).toMatchObject({ field: "loss_verified_by", toLabel: c.manager.displayName ?? expect.any(String) });
+    const result = history.find((h) => h.field === "result")!;
+    expect(result).toMatchObject({ from: "pending", to: "no", by: expect.any(String) });
+    expect(history.find((h) => h.field === "assignee_id")).toMatchObject({ from: null, toLabel: expect.any(String) });
+    // round 2 covers the cards still to contact: their history names it
+    await openRound(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, channels: ["sms"], startDate: "2026-12-04", endDate: "2026-12-06" });
+    const other = (await invitationsOf(c.campaign.id)).find((r) => r.id !== inv.id && !r.holdout)!;
+    const otherHistory = await getCardHistory(db, { storeId: c.store.id, campaignId: c.campaign.id, invitationId: other.id });
+    expect(otherHistory.find((h) => h.field === "round_id")).toMatchObject({ fromLabel: "1", toLabel: "2" });
+    await expect(getCardHistory(db, { storeId: c.store.id, campaignId: c.campaign.id, invitationId: 999_999 })).rejects.toBeInstanceOf(InvitationNotFound);
+  });
+
   it("counts each column and reads its window in the column's order, for the whole campaign and for a filter, with show-more", async () => {
     const c = await makeApprovedCampaign(db, { customers: 60, holdoutPercent: 10, start: true });
     const round = await db.selectFrom("invitation_rounds").selectAll().where("campaign_id", "=", c.campaign.id).executeTakeFirstOrThrow();
