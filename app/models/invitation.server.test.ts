@@ -375,7 +375,7 @@ describe("board and workbench", () => {
     expect(history).toHaveLength((await historyOf(inv.id)).length);
     const ats = history.map((h) => h.at);
     expect(ats).toEqual([...ats].sort().reverse());
-    expect(history[0]).toMatchObject({ field: "loss_verified_by", toLabel: c.manager.displayName ?? expect.any(String) });
+    expect(history[0]).toMatchObject({ field: "loss_verified_by", toLabel: c.manager.display_name });
     const result = history.find((h) => h.field === "result")!;
     expect(result).toMatchObject({ from: "pending", to: "no", by: expect.any(String) });
     expect(history.find((h) => h.field === "assignee_id")).toMatchObject({ from: null, toLabel: expect.any(String) });
