@@ -451,7 +451,7 @@ export interface HistoryEntry {
  * of the users and the numbers of the rounds its values refer to.
  */
 export async function getCardHistory(db: DB, { storeId, campaignId, invitationId }: { storeId: number; campaignId: number; invitationId: number }): Promise<HistoryEntry[]> {
-  const [{ events }, users, rounds] = await Promise.all([
+  const [events, users, rounds] = await Promise.all([
     getInvitationHistory(db, { storeId, campaignId, invitationId }),
     db.selectFrom("users").select(["id", "display_name"]).where("store_id", "=", storeId).execute(),
     listRounds(db, { campaignId }),
@@ -464,8 +464,7 @@ export async function getCardHistory(db: DB, { storeId, campaignId, invitationId
     if (field === "round_id") return roundNumbers.get(String(v)) ?? null;
     return null;
   };
-  // newest first by when it happened (a back-dated attempt sorts by its time), then by entry
-  return [...events].sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1)).map((e) => ({
+  return events.map((e) => ({
     id: e.id, at: e.at, by: e.user_name, kind: e.kind, field: e.field, from: e.old_value, to: e.new_value,
     fromLabel: labelOf(e.field, e.old_value), toLabel: labelOf(e.field, e.new_value),
   }));

@@ -557,16 +557,13 @@ export async function verifyLoss(
   });
 }
 
-/** An invitation's attempts and full history, newest first (for the workbench and card view). */
+/**
+ * An invitation's full change history (invitation_events, with who), newest first by when it
+ * happened — an attempt logged with an earlier time sorts by that time — then by entry.
+ */
 export async function getInvitationHistory(db: DB, { storeId, campaignId, invitationId }: { storeId: number; campaignId: number; invitationId: number }) {
   await loadInvitation(db, storeId, campaignId, invitationId);
-  const [attempts, events] = await Promise.all([
-    db.selectFrom("invitation_attempts").leftJoin("users", "users.id", "invitation_attempts.user_id")
-      .selectAll("invitation_attempts").select("users.display_name as user_name")
-      .where("invitation_id", "=", invitationId).orderBy("invitation_attempts.id", "desc").execute(),
-    db.selectFrom("invitation_events").leftJoin("users", "users.id", "invitation_events.user_id")
-      .selectAll("invitation_events").select("users.display_name as user_name")
-      .where("invitation_id", "=", invitationId).orderBy("invitation_events.id", "desc").execute(),
-  ]);
-  return { attempts, events };
+  return db.selectFrom("invitation_events").leftJoin("users", "users.id", "invitation_events.user_id")
+    .selectAll("invitation_events").select("users.display_name as user_name")
+    .where("invitation_id", "=", invitationId).orderBy("invitation_events.at", "desc").orderBy("invitation_events.id", "desc").execute();
 }
