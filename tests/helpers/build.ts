@@ -10,12 +10,13 @@ import { inject } from "vitest";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-export async function ensureBuild(): Promise<string> {
-  const dir = inject("buildDir");
-  const done = path.join(dir, ".done");
-  const lock = `${dir}.lock`;
-  for (let waited = 0; waited < 180_000; waited += 200) {
-    if (fs.existsSync(done)) return dir;
+/**
+ * Makes `ready` exist once across vitest workers: the first to take the lock folder runs
+ * `make`, the others wait until `ready` exists.
+ */
+async function once(ready: string, lock: string, timeoutMs: number, what: string, make: () => Promise<void> | void): Promise<void> {
+  for (let waited = 0; waited < timeoutMs; waited += 200) {
+    if (fs.existsSync(ready)) return;
     try {
       fs.mkdirSync(lock);
     } catch {
@@ -23,18 +24,25 @@ export async function ensureBuild(): Promise<string> {
       continue;
     }
     try {
-      if (!fs.existsSync(done)) {
-        execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
-          cwd: ROOT, stdio: "pipe", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: dir },
-        });
-        fs.writeFileSync(done, "");
-      }
-      return dir;
+      if (!fs.existsSync(ready)) await make();
+      return;
     } finally {
       fs.rmSync(lock, { recursive: true, force: true });
     }
   }
-  throw new Error(`timed out waiting for the build in ${dir}`);
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function ensureBuild(): Promise<string> {
+  const dir = inject("buildDir");
+  const done = path.join(dir, ".done");
+  await once(done, `${dir}.lock`, 180_000, `the build in ${dir}`, () => {
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+      cwd: ROOT, stdio: "pipe", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: dir },
+    });
+    fs.writeFileSync(done, "");
+  });
+  return dir;
 }
 
 declare module "vitest" {
@@ -50,34 +58,19 @@ declare module "vitest" {
 export async function ensureDemoTemplate(): Promise<string> {
   const dir = path.dirname(inject("buildDir"));
   const file = path.join(dir, "demo-template.db");
-  const lock = path.join(dir, "demo-template.lock");
-  for (let waited = 0; waited < 300_000; waited += 200) {
-    if (fs.existsSync(file)) return file;
+  await once(file, path.join(dir, "demo-template.lock"), 300_000, `the demo template in ${dir}`, async () => {
+    const { createDb } = await import("#db/client");
+    const { migrateToLatest } = await import("#db/migrate");
+    const { seedDemo } = await import("~/models/demo.server");
+    const tmp = `${file}.tmp-${process.pid}`;
+    const db = createDb(`file:${tmp}`);
     try {
-      fs.mkdirSync(lock);
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-      continue;
-    }
-    try {
-      if (!fs.existsSync(file)) {
-        const { createDb } = await import("#db/client");
-        const { migrateToLatest } = await import("#db/migrate");
-        const { seedDemo } = await import("~/models/demo.server");
-        const tmp = `${file}.tmp-${process.pid}`;
-        const db = createDb(`file:${tmp}`);
-        try {
-          await migrateToLatest(db);
-          await seedDemo(db);
-        } finally {
-          await db.destroy(); // closes the file and folds the WAL into it
-        }
-        fs.renameSync(tmp, file);
-      }
-      return file;
+      await migrateToLatest(db);
+      await seedDemo(db);
     } finally {
-      fs.rmSync(lock, { recursive: true, force: true });
+      await db.destroy(); // closes the file and folds the WAL into it
     }
-  }
-  throw new Error(`timed out waiting for the demo template in ${dir}`);
+    fs.renameSync(tmp, file);
+  });
+  return file;
 }
