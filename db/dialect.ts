@@ -2,10 +2,21 @@
  * The only place where SQLite and PostgreSQL differ. Migrations and models call these
  * helpers instead of branching on the engine themselves.
  */
-import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely, type SelectQueryBuilder } from "kysely";
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * A read inside a transaction that holds its rows until the transaction ends (a check-and-write
+ * that parallel requests, or app servers sharing the database, cannot interleave). PostgreSQL:
+ * SELECT … FOR UPDATE (lock the rows in one order — ORDER BY the key — to avoid deadlocks).
+ * SQLite: as it is, because our transactions begin IMMEDIATE and so already hold the
+ * database's write lock.
+ */
+export function lockingRead<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: QB): QB {
+  return isPostgres(db) ? (query.forUpdate() as QB) : query;
 }
 
 /** An auto-incrementing integer primary key `id`. */
