@@ -19,6 +19,19 @@ export function lockingRead<QB extends SelectQueryBuilder<any, any, any>>(db: Ky
   return isPostgres(db) ? (query.forUpdate() as QB) : query;
 }
 
+/**
+ * Values per `IN (…)` list: a list fed by a request is queried in slices of this size, far
+ * below either engine's limit on bound parameters (SQLite 32,766, PostgreSQL 65,535).
+ */
+export const IN_LIST_CHUNK = 500;
+
+/** Runs `query` on each slice of `values` (at most IN_LIST_CHUNK) in turn and returns all rows. */
+export async function inChunks<T, R>(values: readonly T[], query: (chunk: T[]) => Promise<R[]>, size = IN_LIST_CHUNK): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(...(await query(values.slice(i, i + size))));
+  return out;
+}
+
 /** An auto-incrementing integer primary key `id`. */
 export function withId<T extends string>(db: Kysely<any>, tb: CreateTableBuilder<T, never>): CreateTableBuilder<T, "id"> {
   return isPostgres(db)
