@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
@@ -40,6 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return storageFailure(e, { errors: {}, email });
   }
 }
+
+/** The page answering a throttled sign-in says when to come back (Retry-After), as the action did. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retry = actionHeaders.get("Retry-After");
+  return retry ? { "Retry-After": retry } : new Headers();
+};
 
 export const meta = pageTitle("common:login.title");
 
