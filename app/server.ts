@@ -49,6 +49,11 @@ export async function serve({ port }: { port?: number } = {}) {
     const actual = typeof address === "object" && address ? address.port : listenPort;
     console.log(`Campaign planner listening on ${listeningUrl(env.HOST, actual)}`);
   });
+  // An idle keep-alive connection stays open longer than a reverse proxy's (60 s) or a client's
+  // idle timeout, so that it is never closed by the server just as a request is sent on it
+  // ("other side closed"); headersTimeout must exceed it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
