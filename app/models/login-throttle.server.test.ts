@@ -124,6 +124,10 @@ describe("sign-in throttling across app servers sharing a database", () => {
       expect(results.filter((r) => !throttled(r))).toHaveLength(LOGIN_LIMITS.pairFree);
       const pair = await a.selectFrom("login_throttle").select("failures").where("key", "=", throttleKeys("shared@x.test", "4.4.4.4").pair).executeTakeFirstOrThrow();
       expect(pair.failures).toBe(LOGIN_LIMITS.pairFree);
+      // accounts and addresses crossing each other in parallel: every attempt is taken or refused, none deadlocks
+      const mixed = await Promise.all(Array.from({ length: 90 }, (_, i) =>
+        (i % 3 ? succeed(i % 2 ? a : b, `m${i % 3}@x.test`, `9.9.9.${i % 5}`).then(() => "ok", (e) => e) : fail(i % 2 ? a : b, `m${i % 4}@x.test`, `9.9.9.${i % 5}`))));
+      expect(mixed.filter((r) => !(r === "ok" || throttled(r) || (r && typeof r === "object" && "keys" in r)))).toEqual([]);
     } finally {
       await a.destroy();
       await b.destroy();

@@ -102,12 +102,12 @@ export async function reserveLoginAttempt(db: DB, { email, ip, now = new Date() 
   const at = now.getTime();
   const nowIso = now.toISOString();
   await pruneLoginThrottle(db, now);
-  // Rows exist before the transaction locks them: inserted on their own, so that the
-  // transaction takes its locks in key order only (no deadlock between parallel attempts).
-  await db.insertInto("login_throttle")
-    .values(SCOPES.map((s) => ({ key: keys[s], failures: 0, window_start: nowIso, blocked_until: null, updated_at: nowIso })))
-    .onConflict((oc) => oc.column("key").doNothing()).execute();
   const outcome = await db.transaction().execute(async (trx) => {
+    // The rows exist first (inserted in key order, as they are then locked: parallel attempts on
+    // the same keys wait for each other in one order, never in a cycle).
+    await trx.insertInto("login_throttle")
+      .values(SCOPES.map((s) => ({ key: keys[s], failures: 0, window_start: nowIso, blocked_until: null, updated_at: nowIso })))
+      .onConflict((oc) => oc.column("key").doNothing()).execute();
     const rows = await lockingRead(trx, trx.selectFrom("login_throttle").selectAll()
       .where("key", "in", SCOPES.map((s) => keys[s])).orderBy("key")).execute();
     const byKey = new Map(rows.map((r) => [r.key, r]));
@@ -118,8 +118,7 @@ export async function reserveLoginAttempt(db: DB, { email, ip, now = new Date() 
     for (const s of SCOPES) {
       const failures = state[s].failures + 1;
       const row = { failures, window_start: state[s].window_start, blocked_until: blockedUntil(s, failures, state[s].window_start, at), updated_at: nowIso };
-      if (byKey.has(keys[s])) await trx.updateTable("login_throttle").set(row).where("key", "=", keys[s]).execute();
-      else await trx.insertInto("login_throttle").values({ key: keys[s], ...row }).execute(); // pruned in between
+      await trx.updateTable("login_throttle").set(row).where("key", "=", keys[s]).execute();
     }
     return { blocked: null, taken: { account: state.account.window_start, address: state.address.window_start } };
   });
@@ -130,13 +129,23 @@ export async function reserveLoginAttempt(db: DB, { email, ip, now = new Date() 
 /**
  * Settles a taken attempt. A failure stays counted. A success gives the attempt back: the
  * pair starts again from nothing, and the account's and address's counts (if still in the
- * same window) drop by the one it had added.
+ * same window) drop by the one it had added. `alsoWrite` (the attempt's log row) is written in
+ * the same transaction.
  */
-export async function settleLoginAttempt(db: DB, reservation: LoginReservation, { success, now = new Date() }: { success: boolean; now?: Date }) {
-  if (!success) return;
+export async function settleLoginAttempt(
+  db: DB,
+  reservation: LoginReservation,
+  { success, now = new Date(), alsoWrite }: { success: boolean; now?: Date; alsoWrite?: (q: DB) => Promise<unknown> },
+) {
+  if (!success) {
+    if (alsoWrite) await alsoWrite(db);
+    return;
+  }
   const { keys, windows } = reservation;
   const at = now.getTime();
+  // One short write transaction (on SQLite every write waits for the one lock).
   await db.transaction().execute(async (trx) => {
+    if (alsoWrite) await alsoWrite(trx);
     const rows = await lockingRead(trx, trx.selectFrom("login_throttle").selectAll()
       .where("key", "in", [keys.account, keys.address]).orderBy("key")).execute();
     for (const row of rows) {

@@ -53,10 +53,10 @@ export async function verifyLogin(
   const reservation = await reserveLoginAttempt(db, { email: normalized, ip, now });
   const user = await getUserByEmail(db, normalized);
   const ok = !!user && user.active === 1 && (await verifyPassword(password, user.password_hash));
-  await settleLoginAttempt(db, reservation, { success: ok, now });
-  await db
-    .insertInto("login_attempts")
-    .values({ email: normalized, ip, success: ok ? 1 : 0, at: now.toISOString() })
-    .execute();
+  await settleLoginAttempt(db, reservation, {
+    success: ok,
+    now,
+    alsoWrite: (trx) => trx.insertInto("login_attempts").values({ email: normalized, ip, success: ok ? 1 : 0, at: now.toISOString() }).execute(),
+  });
   return ok ? user! : null;
 }
