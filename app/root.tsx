@@ -146,7 +146,9 @@ export function ErrorPage() {
   const [title, body] =
     status === 404 ? ["errors.notFoundTitle", "errors.notFoundBody"] as const
       : status === 403 ? ["errors.forbiddenTitle", "errors.forbiddenBody"] as const
-        : ["errors.serverTitle", "errors.serverBody"] as const;
+        // a request refused for its shape (unreadable, wrong method, too large, not a form)
+        : status === 400 || status === 405 || status === 413 || status === 415 ? ["errors.requestTitle", `errors.request${status}`] as const
+          : ["errors.serverTitle", "errors.serverBody"] as const;
   return (
     <div className="panel" role="alert">
       <h1>{t(title)} <span className="muted">({status})</span></h1>

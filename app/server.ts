@@ -5,13 +5,14 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
-import { getEnv } from "./utils/env.server";
+import { clientOf, edge, edgeOptions, remixHandler } from "./utils/edge.server";
+import { getEnv, type Env } from "./utils/env.server";
 
 export async function prepareDatabase(log: (s: string) => void = console.log) {
   const env = getEnv();
@@ -28,20 +29,6 @@ export async function prepareDatabase(log: (s: string) => void = console.log) {
   }
 }
 
-/** Refuses state-changing requests whose Origin is another site (CSRF defence beside SameSite=Lax). */
-export function sameOriginOnly(req: express.Request, res: express.Response, next: express.NextFunction) {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const origin = req.get("origin");
-  if (origin && origin !== "null") {
-    let host: string | null = null;
-    try { host = new URL(origin).host; } catch { host = null; }
-    if (host !== req.get("host")) return res.status(403).type("text/plain").send("Cross-origin request refused");
-  } else if (origin === "null") {
-    return res.status(403).type("text/plain").send("Cross-origin request refused");
-  }
-  next();
-}
-
 export async function serve({ port }: { port?: number } = {}) {
   process.env.NODE_ENV ??= "production";
   const env = getEnv();
@@ -55,27 +42,55 @@ export async function serve({ port }: { port?: number } = {}) {
   const buildPath = path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js");
   const assetsDir = path.resolve(buildDir ? `${buildDir}/assets` : "public/build");
   const build = await import(pathToFileURL(buildPath).href);
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-  app.use(sameOriginOnly);
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: process.env.NODE_ENV,
-      getLoadContext: (req) => ({ ip: req.socket.remoteAddress ?? "unknown" }),
-    }),
-  );
+  const app = createApp({ build, assetsDir, env });
   const listenPort = port ?? env.PORT;
-  const server = app.listen(listenPort, () => {
+  const server = app.listen(listenPort, env.HOST, () => {
     const address = server.address();
     const actual = typeof address === "object" && address ? address.port : listenPort;
-    console.log(`Campaign planner listening on http://localhost:${actual}`);
+    console.log(`Campaign planner listening on ${listeningUrl(env.HOST, actual)}`);
   });
+  // An idle keep-alive connection stays open longer than a reverse proxy's (60 s) or a client's
+  // idle timeout, so that it is never closed by the server just as a request is sent on it
+  // ("other side closed"); headersTimeout must exceed it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   return server;
+}
+
+/**
+ * The Express app: static files, then the edge (CSRF, body limits, client address:
+ * app/utils/edge.server.ts), then Remix.
+ */
+export function createApp({ build, assetsDir, env }: { build: ServerBuild; assetsDir: string; env: Env }) {
+  const edgeOpts = edgeOptions(env);
+  const app = express();
+  app.disable("x-powered-by");
+  // req.protocol / req.hostname read X-Forwarded-Proto/-Host only from that many proxies.
+  app.set("trust proxy", edgeOpts.trustProxy);
+  // Remix reads the query from the URL itself; Express's own parse (qs) is not needed.
+  app.set("query parser", false);
+  app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.use(edge(edgeOpts));
+  app.all(
+    "*",
+    remixHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      trustProxy: edgeOpts.trustProxy,
+      getLoadContext: (req) => ({ ip: clientOf(req, edgeOpts) }),
+    }),
+  );
+  return app;
+}
+
+/** The address to print: "localhost" for loopback and every-interface hosts (the helpers and benches read this line). */
+function listeningUrl(host: string, port: number): string {
+  const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(host);
+  const shown = local ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  const note = host === "0.0.0.0" || host === "::" ? " (every interface)" : "";
+  return `http://${shown}:${port}${note}`;
 }

@@ -2,10 +2,34 @@
  * The only place where SQLite and PostgreSQL differ. Migrations and models call these
  * helpers instead of branching on the engine themselves.
  */
-import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely, type SelectQueryBuilder } from "kysely";
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * A read inside a transaction that holds its rows until the transaction ends (a check-and-write
+ * that parallel requests, or app servers sharing the database, cannot interleave). PostgreSQL:
+ * SELECT … FOR UPDATE (lock the rows in one order — ORDER BY the key — to avoid deadlocks).
+ * SQLite: as it is, because our transactions begin IMMEDIATE and so already hold the
+ * database's write lock.
+ */
+export function lockingRead<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: QB): QB {
+  return isPostgres(db) ? (query.forUpdate() as QB) : query;
+}
+
+/**
+ * Values per `IN (…)` list: a list fed by a request is queried in slices of this size, far
+ * below either engine's limit on bound parameters (SQLite 32,766, PostgreSQL 65,535).
+ */
+export const IN_LIST_CHUNK = 500;
+
+/** Runs `query` on each slice of `values` (at most IN_LIST_CHUNK) in turn and returns all rows. */
+export async function inChunks<T, R>(values: readonly T[], query: (chunk: T[]) => Promise<R[]>, size = IN_LIST_CHUNK): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(...(await query(values.slice(i, i + size))));
+  return out;
 }
 
 /** An auto-incrementing integer primary key `id`. */

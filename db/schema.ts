@@ -46,6 +46,17 @@ export interface LoginAttemptTable {
   at: string;
 }
 
+/** Sign-in throttling counters: key = "pair:<email>|<address>", "account:<email>" or "address:<address>". */
+export interface LoginThrottleTable {
+  key: string;
+  /** failed attempts counted in the current window (an attempt counts from the moment it is taken until it succeeds) */
+  failures: number;
+  window_start: string;
+  /** no attempt under this key is evaluated before this time */
+  blocked_until: string | null;
+  updated_at: string;
+}
+
 export interface CustomerTable {
   id: Generated<number>;
   store_id: number;
@@ -483,6 +494,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
+  login_throttle: LoginThrottleTable;
   customers: CustomerTable;
   customer_preferences: CustomerPreferenceTable;
   vehicles: VehicleTable;

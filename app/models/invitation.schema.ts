@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isRealDate } from "~/utils/format";
+import { MAX_IDS } from "~/utils/limits";
 import { yuanToFen } from "~/utils/money";
 import { CHANNELS } from "./campaign.schema";
 import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
@@ -246,7 +247,7 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
     roundId: id(),
     staffIds: z.union([z.string(), z.array(z.string())]).optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.staffRequired")),
+      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.staffRequired").max(MAX_IDS, "invitations:errors.tooManySelected")),
     balanceByGroup: checkbox,
     redistributeAll: checkbox,
   }),
@@ -254,7 +255,7 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
     intent: z.literal("reassign"),
     invitationIds: z.union([z.string(), z.array(z.string())]).optional()
       .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.selectionRequired")),
+      .pipe(z.array(z.string().regex(/^\d{1,12}$/, E.id).transform(Number)).min(1, "invitations:errors.selectionRequired").max(MAX_IDS, "invitations:errors.tooManySelected")),
     assigneeId: id("invitations:errors.assigneeRequired"),
   }),
   z.object({ intent: z.literal("add_associated"), customerId: id() }),

@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
-import { toInt } from "#db/dialect";
+import { inChunks, toInt } from "#db/dialect";
 import type { Campaign, Database, Invitation } from "#db/schema";
 import { getCampaignRow, transition, transitionRefusal, type Actor } from "./campaign.server";
 import { CHANNELS } from "./campaign.schema";
@@ -352,9 +352,10 @@ export async function listInviters(db: DB, { storeId }: { storeId: number }) {
 }
 
 async function checkInviters(db: Q, storeId: number, ids: number[], field: string) {
-  const found = await db.selectFrom("users").select("id").where("store_id", "=", storeId).where("active", "=", 1)
-    .where("role", "in", ["staff", "manager"]).where("id", "in", ids).execute();
-  if (found.length !== new Set(ids).size) throw new InvitationRefused("invitations:errors.staffUnknown", 400, field);
+  const unique = [...new Set(ids)];
+  const found = await inChunks(unique, (chunk) => db.selectFrom("users").select("id").where("store_id", "=", storeId).where("active", "=", 1)
+    .where("role", "in", ["staff", "manager"]).where("id", "in", chunk).execute());
+  if (found.length !== unique.length) throw new InvitationRefused("invitations:errors.staffUnknown", 400, field);
 }
 
 async function setAssignees(trx: Q, campaignId: number, actor: Actor, changes: { id: number; from: number | null; to: number }[], now: string, roundId: number | null) {
@@ -421,8 +422,8 @@ export async function reassign(
   return db.transaction().execute(async (trx) => {
     await checkInviters(trx, storeId, [assigneeId], "assigneeId");
     const ids = [...new Set(invitationIds)];
-    const rows = await trx.selectFrom("invitations").select(["id", "assignee_id", "holdout"])
-      .where("campaign_id", "=", campaignId).where("store_id", "=", storeId).where("id", "in", ids).execute();
+    const rows = await inChunks(ids, (chunk) => trx.selectFrom("invitations").select(["id", "assignee_id", "holdout"])
+      .where("campaign_id", "=", campaignId).where("store_id", "=", storeId).where("id", "in", chunk).execute());
     if (rows.length !== ids.length) throw new InvitationNotFound();
     if (rows.some((r) => r.holdout)) throw new InvitationRefused("invitations:errors.holdout", 400);
     await setAssignees(trx, campaignId, actor, rows.map((r) => ({ id: r.id, from: r.assignee_id, to: assigneeId })), nowIso(), null);

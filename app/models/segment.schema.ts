@@ -21,20 +21,26 @@ const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, "errors.invalid");
 const score = z.coerce.number().int().min(1).max(5);
+/**
+ * A condition's list of choices: repeats dropped, at most `max` (each value is a bound
+ * parameter of the segment's query: a hostile list must not reach an engine's limit).
+ */
+const choices = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess((v) => (Array.isArray(v) ? [...new Set(v)] : v), z.array(item).min(1).max(max, "errors.tooLong"));
 
 export const ConditionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("group"), values: z.array(z.coerce.number().int().min(1).max(8)).min(1) }),
-  z.object({ kind: z.literal("tier"), values: z.array(z.enum(TIERS)).min(1) }),
+  z.object({ kind: z.literal("group"), values: choices(z.coerce.number().int().min(1).max(8), 8) }),
+  z.object({ kind: z.literal("tier"), values: choices(z.enum(TIERS), TIERS.length) }),
   z.object({ kind: z.literal("rfm"), metric: z.enum(RFM_METRICS), min: score, max: score }),
-  z.object({ kind: z.literal("vehicleAge"), values: z.array(z.enum(VEHICLE_AGE_BUCKETS)).min(1) }),
-  z.object({ kind: z.literal("warranty"), values: z.array(z.enum(WARRANTY_STATUSES)).min(1) }),
+  z.object({ kind: z.literal("vehicleAge"), values: choices(z.enum(VEHICLE_AGE_BUCKETS), VEHICLE_AGE_BUCKETS.length) }),
+  z.object({ kind: z.literal("warranty"), values: choices(z.enum(WARRANTY_STATUSES), WARRANTY_STATUSES.length) }),
   /** due = true: a vehicle's insurance expires within the store's insuranceDueDays. */
   z.object({ kind: z.literal("insuranceDue"), due: z.boolean() }),
-  z.object({ kind: z.literal("usage"), values: z.array(z.enum(USAGES)).min(1) }),
+  z.object({ kind: z.literal("usage"), values: choices(z.enum(USAGES), USAGES.length) }),
   /** The customer has at least one of these preferences. */
-  z.object({ kind: z.literal("preference"), values: z.array(z.enum(PREFERENCES)).min(1) }),
+  z.object({ kind: z.literal("preference"), values: choices(z.enum(PREFERENCES), PREFERENCES.length) }),
   /** The customer has a vehicle of one of these models. */
-  z.object({ kind: z.literal("model"), values: z.array(z.string().trim().min(1).max(60)).min(1).max(50) }),
+  z.object({ kind: z.literal("model"), values: choices(z.string().trim().min(1).max(60), 50) }),
   /** Last visit (on or before the as-of date) strictly before / after a date; customers without a visit never match. */
   z.object({ kind: z.literal("lastVisit"), op: z.enum(["before", "after"]), date: isoDate }),
   /** Has (or has no) visit of a business line within the last N days (same window rule as the matrix). */

@@ -1,16 +1,9 @@
 import type { DB } from "#db/client";
 import type { Department, Role, User } from "#db/schema";
+import { reserveLoginAttempt, settleLoginAttempt } from "./login-throttle.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
-export const LOGIN_WINDOW_MINUTES = 15;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-export const MAX_FAILURES_PER_IP = 20;
-
-export class LoginThrottled extends Error {
-  constructor(public retryAfterMinutes: number) {
-    super("login throttled");
-  }
-}
+export { LoginThrottled } from "./login-throttle.server";
 
 export async function createUser(
   db: DB,
@@ -47,29 +40,23 @@ export function listStoreUsers(db: DB, { storeId }: { storeId: number }) {
 }
 
 /**
- * Checks a sign-in. Throws LoginThrottled when the account (from any address) or the
- * address (for any account) has too many recent failures; otherwise records the attempt.
+ * Checks a sign-in. The attempt is first taken from the throttling counters
+ * (login-throttle.server.ts: throws LoginThrottled when the account+address pair, the account
+ * or the address has had too many failures), then the password is checked, the attempt
+ * settled and logged in `login_attempts`.
  */
 export async function verifyLogin(
   db: DB,
   { email, password, ip, now = new Date() }: { email: string; password: string; ip: string; now?: Date },
 ): Promise<User | null> {
-  const normalized = email.trim().toLowerCase();
-  const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000).toISOString();
-  const [byAccount, byIp] = await Promise.all([
-    db.selectFrom("login_attempts").select((eb) => eb.fn.countAll().as("n"))
-      .where("email", "=", normalized).where("success", "=", 0).where("at", ">", since).executeTakeFirst(),
-    db.selectFrom("login_attempts").select((eb) => eb.fn.countAll().as("n"))
-      .where("ip", "=", ip).where("success", "=", 0).where("at", ">", since).executeTakeFirst(),
-  ]);
-  if (Number(byAccount?.n ?? 0) >= MAX_FAILURES_PER_ACCOUNT || Number(byIp?.n ?? 0) >= MAX_FAILURES_PER_IP) {
-    throw new LoginThrottled(LOGIN_WINDOW_MINUTES);
-  }
+  const normalized = email.trim().toLowerCase().slice(0, 320);
+  const reservation = await reserveLoginAttempt(db, { email: normalized, ip, now });
   const user = await getUserByEmail(db, normalized);
   const ok = !!user && user.active === 1 && (await verifyPassword(password, user.password_hash));
-  await db
-    .insertInto("login_attempts")
-    .values({ email: normalized.slice(0, 320), ip, success: ok ? 1 : 0, at: now.toISOString() })
-    .execute();
+  await settleLoginAttempt(db, reservation, {
+    success: ok,
+    now,
+    alsoWrite: (trx) => trx.insertInto("login_attempts").values({ email: normalized, ip, success: ok ? 1 : 0, at: now.toISOString() }).execute(),
+  });
   return ok ? user! : null;
 }

@@ -1,7 +1,7 @@
 /**
  * The board's drag-and-drop move (JSON, JavaScript only): one attempt with the target
  * column's follow-up. Answers { ok, card } — or the refusal with 400/403/404/409; a stale
- * version (409) carries the card's current state.
+ * version (409) carries the card's current state. GET (or any method but POST) is a 405.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -10,15 +10,24 @@ import { InvitationNotFound, recordAttempt, StaleInvitation } from "~/models/inv
 import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure } from "~/utils/http.server";
+import { isStorageFailure, readJson, storageFailure } from "~/utils/http.server";
 import { actorOf, campaignIdParam, failure, MoveSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { requireUser } from "~/utils/session.server";
+
+/** Only POST moves a card: any other method is a 405 (before, a GET ended in Remix's "no loader" error and a logged stack trace). */
+const methodNotAllowed = () =>
+  json({ ok: false, error: "method_not_allowed", formError: "common:errors.request405" }, { status: 405, headers: { Allow: "POST" } });
+
+export function loader() {
+  return methodNotAllowed();
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
-  if (request.method !== "POST") return json({ ok: false, formError: "invitations:errors.intent" }, { status: 405 });
-  const body = await request.json().catch(() => null);
+  if (request.method !== "POST") return methodNotAllowed();
+  // application/json only (415), within the size limit (413); not JSON, or nested too deep: null → 400 below
+  const body = await readJson(request);
   const parsed = parseObject(MoveSchema, body);
   const values = (body ?? {}) as Record<string, unknown>;
   const invitationId = Number(values.invitationId) || null;

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
@@ -25,17 +25,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ errors: parsed.errors, formError: null as string | null, email: String(parsed.values.email ?? "") }, { status: 400 });
   }
   const { email, password, redirectTo } = parsed.data;
-  const ip = (context as { ip?: string } | undefined)?.ip ?? clientIp(request);
+  const ip = clientIp(request, context);
   try {
     const user = await verifyLogin(getDb(), { email, password, ip });
     if (!user) return json({ errors: {}, formError: "login.invalid", email }, { status: 400 });
     return createUserSession({ request, userId: user.id, redirectTo: safeRedirect(redirectTo, "/") });
   } catch (e) {
-    if (e instanceof LoginThrottled) return json({ errors: {}, formError: "login.throttled", email }, { status: 429 });
+    if (e instanceof LoginThrottled) {
+      return json({ errors: {}, formError: "login.throttled", retryAfterMinutes: e.retryAfterMinutes, email }, {
+        status: 429, headers: { "Retry-After": String(e.retryAfterMinutes * 60) },
+      });
+    }
     // The email is kept; the password never comes back.
     return storageFailure(e, { errors: {}, email });
   }
 }
+
+/** The page answering a throttled sign-in says when to come back (Retry-After), as the action did. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retry = actionHeaders.get("Retry-After");
+  return retry ? { "Retry-After": retry } : new Headers();
+};
 
 export const meta = pageTitle("common:login.title");
 
@@ -57,7 +67,7 @@ export default function Login() {
     <div className="login-box panel">
       <h1>{t("login.title")}</h1>
       {actionData?.formError ? (
-        <p className="form-error" role="alert">{t(actionData.formError as "login.invalid", { minutes: 15 })}</p>
+        <p className="form-error" role="alert">{t(actionData.formError as "login.invalid", { count: "retryAfterMinutes" in actionData ? actionData.retryAfterMinutes : 1 })}</p>
       ) : null}
       <Form method="post" noValidate onSubmit={form.handleSubmit((_, e) => submit(e!.target as HTMLFormElement))}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />

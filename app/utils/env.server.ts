@@ -1,24 +1,40 @@
 import { z } from "zod";
 
+/** A whole number from the environment, within bounds ("" counts as unset). */
+const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1).default("file:./data/app.db"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: whole(0, 65535).default(3000),
+  /** the interface `serve` listens on: loopback by default; 0.0.0.0 (or the machine's LAN address) to serve a LAN */
+  HOST: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:_-]+$/, "a host name or an IP address").default("127.0.0.1"),
   SESSION_SECRET: z.string().min(16).optional(),
   DEMO: z.enum(["0", "1"]).default("1"),
+  /**
+   * The address users open (scheme, host, port), e.g. https://campaigns.dealer.example: when set,
+   * a state-changing request must come from that origin and carry that Host.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL such as https://campaigns.example.com" })
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  /** how many reverse proxies in front of the server to trust for X-Forwarded-For/-Proto/-Host (0: none) */
+  TRUST_PROXY: whole(0, 10).default(0),
+  /** largest form or JSON body, in KiB (default 1 MiB) */
+  MAX_BODY_KB: whole(1, 100 * 1024).default(1024),
+  /** largest upload (a CSV import, all files of one request), in MiB; default: every import file at its largest */
+  MAX_UPLOAD_MB: whole(1, 100 * 1024).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
+const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB"] as const;
+
 export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse({
-    ...source,
-    SESSION_SECRET: source.SESSION_SECRET || undefined,
-    DEMO: source.DEMO || undefined,
-    PORT: source.PORT || undefined,
-    DATABASE_URL: source.DATABASE_URL || undefined,
-    NODE_ENV: source.NODE_ENV || undefined,
-  });
+  const input: Record<string, unknown> = { ...source };
+  // An empty variable counts as unset.
+  for (const key of OPTIONAL) input[key] = source[key] || undefined;
+  const parsed = EnvSchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${issues}`);

@@ -4,6 +4,7 @@
  * ("errors.required"); the component translates them.
  */
 import type { z } from "zod";
+import { MAX_DEPTH, MAX_REPEATS } from "./limits";
 
 export type FieldErrors = Record<string, string>;
 
@@ -11,24 +12,32 @@ export type ParseResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
 
-const MAX_FORM_INDEX = 1000;
+/** Arrays take small indexes only (`a.99999999` would make a huge sparse array). */
+const MAX_FORM_INDEX = MAX_REPEATS;
 
-/** FormData → plain object; `a.0.b` names become nested arrays/objects; repeated names become arrays. */
+/**
+ * FormData → plain object; `a.0.b` names become nested arrays/objects; repeated names become
+ * arrays. Linear in the number of fields: a repeated name appends in place (copying the array
+ * on every repeat made 20,000 repeats of one name cost 13 s). Beyond the limits of `limits.ts`
+ * — more than MAX_REPEATS values of one name, names nested deeper than MAX_DEPTH — the rest is
+ * left out (`readForm` has already refused such a form with a 413).
+ */
 export function formDataToObject(formData: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, raw] of formData.entries()) {
     if (typeof raw !== "string") continue;
-    const parts = key.split(".");
+    const parts = key.split(".", MAX_DEPTH + 1);
+    if (parts.length > MAX_DEPTH) continue;
     // `__proto__.x` or `constructor.prototype.x` would write onto Object.prototype.
     if (parts.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) continue;
     let node: any = out;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
-      // Arrays take small indexes only (`a.99999999` would make a huge sparse array).
       if (Array.isArray(node) && !(/^\d+$/.test(part) && Number(part) < MAX_FORM_INDEX)) break;
       if (i === parts.length - 1) {
-        if (Object.hasOwn(node, part)) node[part] = Array.isArray(node[part]) ? [...node[part], raw] : [node[part], raw];
-        else node[part] = raw;
+        if (!Object.hasOwn(node, part)) node[part] = raw;
+        else if (!Array.isArray(node[part])) node[part] = [node[part], raw];
+        else if (node[part].length < MAX_REPEATS) node[part].push(raw);
       } else {
         if (!Object.hasOwn(node, part)) node[part] = /^\d+$/.test(parts[i + 1]!) ? [] : {};
         // `a` and `a.0` both sent: the path cannot go through a text value; keep what came first.
@@ -60,7 +69,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  */
 function nulPath(value: unknown, path: string[] = [], depth = 0): string | null {
   if (typeof value === "string") return UNSTORABLE.test(value) ? path.join(".") || "_form" : null;
-  if (value === null || typeof value !== "object" || depth > 20) return null;
+  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return null;
   for (const [k, v] of Object.entries(value)) {
     const found = nulPath(v, [...path, k], depth + 1);
     if (found !== null) return found;

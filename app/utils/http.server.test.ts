@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { safeRedirect, STORAGE_UNAVAILABLE, storageFailure, storageFailurePage, submittedValues } from "./http.server";
+import { clientIp, readForm, readJson, safeRedirect, STORAGE_UNAVAILABLE, storageFailure, storageFailurePage, submittedValues } from "./http.server";
+import { DEFAULT_BODY_BYTES, MAX_FIELDS, MAX_REPEATS } from "./limits";
 
 describe("safeRedirect", () => {
   it.each([
@@ -57,5 +58,82 @@ describe("storage failures", () => {
     fd.append("indicators", "y");
     fd.append("lines.0.actual", "12.50");
     expect(submittedValues(fd)).toEqual({ email: "a@b.test", indicators: ["x", "y"], "lines.0.actual": "12.50" });
+  });
+});
+
+describe("request bodies within the limits", () => {
+  const post = (body: BodyInit | null, type?: string, headers: Record<string, string> = {}) =>
+    new Request("http://localhost/x", { method: "POST", body, headers: { ...(type ? { "Content-Type": type } : {}), ...headers }, duplex: "half" } as RequestInit);
+  const FORM = "application/x-www-form-urlencoded";
+  async function refusal(p: Promise<unknown>) {
+    try {
+      await p;
+    } catch (e) {
+      if (e instanceof Response) return { status: e.status, body: await e.json() };
+      throw e;
+    }
+    throw new Error("not refused");
+  }
+  /** A body with no Content-Length: a stream of `n` chunks of `size` bytes. */
+  const stream = (n: number, size: number) => new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let i = 0; i < n; i++) c.enqueue(new Uint8Array(size).fill(0x61));
+      c.close();
+    },
+  });
+
+  it("readForm reads an urlencoded or multipart form", async () => {
+    const form = await readForm(post("a=1&b=%E7%8E%8B&b=2", FORM));
+    expect([...form.entries()]).toEqual([["a", "1"], ["b", "王"], ["b", "2"]]);
+    const fd = new FormData();
+    fd.append("name", "x");
+    expect((await readForm(new Request("http://localhost/x", { method: "POST", body: fd }))).get("name")).toBe("x");
+  });
+
+  it("readForm: not a form is a 415", async () => {
+    expect((await refusal(readForm(post("a=1", "text/plain")))).status).toBe(415);
+    expect((await refusal(readForm(post("{}", "application/json")))).status).toBe(415);
+    expect((await refusal(readForm(post("x", "multipart/form-data")))).status).toBe(415);
+    expect((await refusal(readForm(post(null)))).status).toBe(415);
+  });
+
+  it("readForm: over the size limit is a 413, declared or streamed", async () => {
+    const big = `a=${"x".repeat(DEFAULT_BODY_BYTES)}`;
+    const declared = await refusal(readForm(post(big, FORM)));
+    expect(declared).toMatchObject({ status: 413, body: { error: "payload_too_large", formError: "common:errors.request413" } });
+    expect(declared.body.message).toContain("1 MB");
+    expect((await refusal(readForm(post(stream(50, 64 * 1024), FORM)))).status).toBe(413);
+  });
+
+  it("readForm: 20,000 repeated fields, or too many values of one name, are a 413 before any field is decoded", async () => {
+    expect(await refusal(readForm(post(Array(20_000).fill("z=1").join("&"), FORM)))).toMatchObject({ status: 413, body: { error: "too_many_fields" } });
+    expect(await refusal(readForm(post(Array(MAX_REPEATS + 1).fill("z=1").join("&"), FORM)))).toMatchObject({ status: 413, body: { error: "too_many_repeats" } });
+    const many = new FormData();
+    for (let i = 0; i <= MAX_FIELDS; i++) many.append(`f${i}`, "1");
+    expect((await refusal(readForm(new Request("http://localhost/x", { method: "POST", body: many })))).status).toBe(413);
+  });
+
+  it("readJson: application/json only (415), within the size limit (413); not JSON or nested too deep is null", async () => {
+    expect(await readJson(post(`{"a":[1,2]}`, "application/json; charset=utf-8"))).toEqual({ a: [1, 2] });
+    expect((await refusal(readJson(post(`{"a":1}`, "text/plain")))).status).toBe(415);
+    expect((await refusal(readJson(post(`{"a":1}`, FORM)))).status).toBe(415);
+    expect((await refusal(readJson(post(`"${"x".repeat(DEFAULT_BODY_BYTES)}"`, "application/json")))).status).toBe(413);
+    expect(await readJson(post("{not json", "application/json"))).toBeNull();
+    expect(await readJson(post("[".repeat(20_000) + "]".repeat(20_000), "application/json"))).toBeNull();
+  });
+
+  it("clientIp believes X-Forwarded-For only behind TRUST_PROXY; the server's context wins", () => {
+    const req = post(null, undefined, { "X-Forwarded-For": "6.6.6.6" });
+    const before = process.env.TRUST_PROXY;
+    try {
+      delete process.env.TRUST_PROXY;
+      expect(clientIp(req)).toBe("local");
+      process.env.TRUST_PROXY = "1";
+      expect(clientIp(req)).toBe("6.6.6.6");
+      expect(clientIp(req, { ip: "10.0.0.9" })).toBe("10.0.0.9");
+    } finally {
+      if (before === undefined) delete process.env.TRUST_PROXY;
+      else process.env.TRUST_PROXY = before;
+    }
   });
 });

@@ -116,7 +116,7 @@ async function startServer({ dbFile, env }: { dbFile: string; env: Record<string
 async function signIn(url: string, email: string) {
   const res = await fetch(`${url}/login`, {
     method: "POST", redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email, password: PASSWORD, redirectTo: "/" }),
   });
   const cookie = res.headers.get("set-cookie")?.split(";")[0];
@@ -197,7 +197,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       if (!versions.has(id)) versions.set(id, 1);
       const t = performance.now();
       const res = await fetch(`${server.url}/campaigns/${campaignId}/board/move`, {
-        method: "POST", headers: { cookie, "Content-Type": "application/json" },
+        method: "POST", headers: { cookie, Origin: server.url, "Content-Type": "application/json" },
         body: JSON.stringify({ invitationId: id, version: versions.get(id), ...targets[k % targets.length] }),
       });
       const body = await res.json() as { ok: boolean; card?: { version: number } };

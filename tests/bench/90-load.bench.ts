@@ -90,7 +90,7 @@ async function startServer(buildDir: string, databaseUrl: string) {
 async function signIn(url: string, email: string): Promise<string> {
   const res = await fetch(`${url}/login`, {
     method: "POST", redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email, password: "demo1234" }),
   });
   await res.arrayBuffer();

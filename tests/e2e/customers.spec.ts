@@ -86,7 +86,7 @@ describe("customers", () => {
     expect(await page.locator("#edit-h").count()).toBe(0);
     await checkA11y(page);
     // A staff POST to the card is refused server-side.
-    const res = await context.request.post(`${base}/customers/${c.id}`, { form: { name: "x" } });
+    const res = await context.request.post(`${base}/customers/${c.id}`, { form: { name: "x" }, headers: { Origin: base } });
     expect(res.status()).toBe(403);
     expect(errors).toEqual([]);
     await context.close();
@@ -175,7 +175,7 @@ describe("segments", () => {
     await page.check('input[name="groups"][value="8"]');
     await Promise.all([page.waitForURL(/groups=8/), page.click('button[name="intent"][value="preview"]')]);
     await expect.poll(() => count(page)).toBeLessThan(before);
-    const res = await context.request.post(`${base}/segments/new`, { form: { name: "nope", groups: "1" } });
+    const res = await context.request.post(`${base}/segments/new`, { form: { name: "nope", groups: "1" }, headers: { Origin: base } });
     expect(res.status()).toBe(403);
     await context.close();
   });

@@ -86,7 +86,7 @@ export async function signInHttp(url: string, email: string, password = "demo123
   const res = await fetch(`${url}/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email, password, redirectTo: "/" }),
   });
   const setCookie = res.headers.get("set-cookie");

@@ -101,7 +101,7 @@ function session(url: string, email: string): Promise<string> {
     const res = await fetch(`${url}/login`, {
       method: "POST",
       redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ email, password: "demo1234" }),
     });
     await res.arrayBuffer();
@@ -160,7 +160,7 @@ async function callerSession(url: string, email: string, campaignId: number): Pr
     const res = await fetch(`${url}/campaigns/${campaignId}/board`, {
       method: "POST",
       redirect: "manual",
-      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ intent: "confirm_script" }),
     });
     await res.arrayBuffer();
@@ -259,7 +259,7 @@ export const ACK_WRITES: AckWrite[] = [
       const res = await fetch(`${url}/login`, {
         method: "POST",
         redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ email: DEMO_USERS[seq % DEMO_USERS.length]!, password: "demo1234" }),
       });
       await res.arrayBuffer();
@@ -289,7 +289,7 @@ export const ACK_WRITES: AckWrite[] = [
       const res = await fetch(`${url}/campaigns/${t.inviting}/board/move`, {
         method: "POST",
         redirect: "manual",
-        headers: { Cookie: cookie, "Content-Type": "application/json" },
+        headers: { Origin: url, Cookie: cookie, "Content-Type": "application/json" },
         body: JSON.stringify({ invitationId, version, note, ...move }),
       });
       const body = (await res.json().catch(() => null)) as { ok?: boolean; stale?: boolean; card?: { id: number; version: number } } | null;
@@ -325,7 +325,7 @@ export const ACK_WRITES: AckWrite[] = [
       const res = await fetch(`${url}/campaigns/${t.inviting}/calls`, {
         method: "POST",
         redirect: "manual",
-        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({
           intent: "attempt", invitationId: String(invitationId), version: String(version),
           outcome: n % 3 === 2 ? "wrong_number" : "no_answer", channel: "phone", note,
@@ -359,7 +359,7 @@ export const ACK_WRITES: AckWrite[] = [
       const res = await fetch(`${url}/campaigns/${t.eventDay}/execution`, {
         method: "POST",
         redirect: "manual",
-        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ intent: "walkin", name: `压测来宾 ${seq} ${token("w")}`, override: "on" }),
       });
       const text = await res.text();
@@ -400,7 +400,7 @@ export const ACK_WRITES: AckWrite[] = [
       const res = await fetch(`${url}/campaigns/${campaignId}/plan?_data=routes%2Fcampaigns.%24id.plan`, {
         method: "POST",
         redirect: "manual",
-        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
         body: amendForm(values, yesCount),
       });
       const body = (await res.json().catch(() => null)) as { ok?: boolean; version?: number; conflict?: { at: string } } | null;

@@ -99,7 +99,7 @@ describe("board moves over HTTP", () => {
       const { cookie } = await signInHttp(url, email);
       const res = await fetch(`${url}/campaigns/${campaign.id}/board`, {
         method: "POST", redirect: "manual",
-        headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ intent: "confirm_script" }),
       });
       await res.arrayBuffer();
@@ -126,7 +126,7 @@ describe("board moves over HTTP", () => {
         const note = `bm-${SEED}-${n}`;
         const res = await fetch(`${url}/campaigns/${campaign.id}/board/move`, {
           method: "POST", redirect: "manual",
-          headers: { Cookie: c.cookie, "Content-Type": "application/json" },
+          headers: { Origin: url, Cookie: c.cookie, "Content-Type": "application/json" },
           body: JSON.stringify({ invitationId, version: sent, note, ...kind.body }),
         });
         const body = (await res.json().catch(() => null)) as Move["body"];

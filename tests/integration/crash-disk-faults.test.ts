@@ -39,7 +39,7 @@ async function postLogin(url: string, password = "demo1234") {
   const res = await fetch(`${url}/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email: "manager@demo.test", password }),
   });
   return { status: res.status, html: await res.text() };
@@ -50,7 +50,7 @@ async function postForm(url: string, cookie: string, fields: Record<string, stri
   const res = await fetch(url, {
     method: "POST",
     redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+    headers: { Origin: new URL(url).origin, "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
     body: new URLSearchParams(fields),
   });
   return { status: res.status, html: await res.text() };
@@ -128,7 +128,7 @@ describe("health and faults", () => {
     const name = `只读 O'Neil & <王>`;
     const edit = await fetch(`${app.url}/customers/${customer.id}`, {
       method: "POST", redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Accept-Language": "en" },
+      headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Accept-Language": "en" },
       body: new URLSearchParams([["name", name], ["phone", "13912340077"], ["gender", "F"], ["usage", "private"], ["preferences", "golf"], ["preferences", "art"]]),
     }).then(async (r) => ({ status: r.status, html: await r.text() }));
     expectStorageRefusal(edit, en.errors.storageUnavailable);

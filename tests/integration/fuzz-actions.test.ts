@@ -249,7 +249,8 @@ const TARGETS: Target[] = [
       password: fc.constantFrom("password123", "wrong"),
       redirectTo: fc.constantFrom("/", "/customers", "//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)"),
     }),
-    writesOnRefusal: ["login_attempts"],
+    // a refused sign-in is logged and counted by the throttle
+    writesOnRefusal: ["login_attempts", "login_throttle"],
   },
   {
     name: "language switch (lang)",

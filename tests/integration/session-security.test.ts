@@ -28,7 +28,7 @@ async function login(headers: Record<string, string> = {}, email = "manager@demo
   return fetch(`${app.url}/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    headers: { Origin: app.url, "Content-Type": "application/x-www-form-urlencoded", ...headers },
     body: form({ email, password: "demo1234", redirectTo: "/" }),
   });
 }
@@ -110,7 +110,7 @@ describe.skipIf(skipOnPg)("sign-out and expiry", () => {
   it("sign-out deletes the session on the server: replaying the old cookie leads to /login", async () => {
     const { cookie, sessionId } = await signInHttp(app.url, "manager@demo.test");
     expect((await get("/customers", cookie)).status).toBe(200);
-    const out = await fetch(`${app.url}/logout`, { method: "POST", redirect: "manual", headers: { Cookie: cookie } });
+    const out = await fetch(`${app.url}/logout`, { method: "POST", redirect: "manual", headers: { Cookie: cookie, Origin: app.url } });
     expect(out.status).toBe(302);
     expect(out.headers.get("location")).toBe("/login");
     expect(out.headers.get("set-cookie")).toMatch(/__session=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i);
