@@ -2,7 +2,7 @@
  * The only place where SQLite and PostgreSQL differ. Migrations and models call these
  * helpers instead of branching on the engine themselves.
  */
-import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely, type SelectQueryBuilder } from "kysely";
 
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -13,6 +13,33 @@ export function withId<T extends string>(db: Kysely<any>, tb: CreateTableBuilder
   return isPostgres(db)
     ? tb.addColumn("id", "serial", (c) => c.primaryKey())
     : tb.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
+}
+
+/**
+ * A table stored in primary-key order: SQLite's WITHOUT ROWID (no second b-tree for the key;
+ * range reads and deletes by key touch neighbouring pages). PostgreSQL: an ordinary table.
+ */
+export function withoutRowid<T extends string, C extends string>(db: Kysely<any>, tb: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {
+  return isPostgres(db) ? tb : tb.modifyEnd(sql`without rowid`);
+}
+
+/**
+ * After rows were copied into a table with their ids: PostgreSQL's serial sequence moves past
+ * the largest id (SQLite's AUTOINCREMENT follows explicit ids by itself).
+ */
+export async function resetIdSequence(db: Kysely<any>, table: string, column = "id"): Promise<void> {
+  if (!isPostgres(db)) return;
+  const col = sql.id(column);
+  await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${col}) from ${sql.table(table)}), 1), (select count(*) > 0 from ${sql.table(table)}))`.execute(db);
+}
+
+/**
+ * Locks the selected rows until the transaction ends (PostgreSQL's FOR UPDATE), so a
+ * read-then-write in a transaction cannot lose a concurrent update. SQLite needs nothing:
+ * its transactions begin IMMEDIATE (db/client.ts), one writer at a time.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(db: Kysely<any>, qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return isPostgres(db) ? qb.forUpdate() : qb;
 }
 
 /** count()/sum() come back as strings on PostgreSQL and numbers on SQLite. */

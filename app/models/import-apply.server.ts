@@ -1,0 +1,589 @@
+/**
+ * Writing an import without holding the write lock for long (issue 17, docs/decisions/013):
+ *
+ * 1. staging: the checked rows go into import_staged_* in short transactions while the files
+ *    are read (the main tables are not touched; a kill here leaves them as they were);
+ * 2. the commit point: one short transaction creates the store when new and marks the job
+ *    `applying` — from here on the import will be completed;
+ * 3. apply: the staged rows are upserted into customers, vehicles and service_visits in short
+ *    transactions (each advances the job's apply position in the same transaction, so a chunk
+ *    is applied exactly once), with a pause between them in which other writers get the lock;
+ * 4. finish: one short transaction invalidates the store's segment snapshot and marks the job
+ *    done with its counts; the staged rows are then deleted in short transactions.
+ * A process killed during 3 or 4 leaves a stale `applying` job, which recoverImports finishes
+ * (server start, `cli migrate`, the next import of the store, the server's watchdog).
+ *
+ * Consent is sticky (issue 10): an import never clears do-not-contact (a file can set it,
+ * only a manager in the app clears it) and adds preferences to those on file, never removes
+ * one. Every customer field an import changes is appended to customer_changes with the job as
+ * its source.
+ */
+import { CompiledQuery, sql, type Insertable, type Kysely, type Transaction } from "kysely";
+import type { DB } from "#db/client";
+import { forUpdate, isPostgres, isStorageFailure, toInt } from "#db/dialect";
+import type { CustomerTable, Database } from "#db/schema";
+import type { CustomerRow, VehicleRow, VisitRow } from "./import-csv.server";
+import {
+  ACTIVE_STATUSES, claimStaleJob, ImportLeaseLost, markInterrupted, nobodyRuns, OWNER, runningHere,
+} from "./import-lease.server";
+import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportOutcome } from "./import.schema";
+import { invalidateSegments } from "./segmentation.server";
+
+type Trx = Transaction<Database>;
+
+// ── pacing: short transactions with room for other writers between them ────────────────
+
+/**
+ * How long one transaction of an import may hold the write lock, and the pause after it.
+ * SQLite's busy handler (a waiting writer in another process) retries after 1, 3, 8, 18, 33,
+ * 53, 78, 103 ms…: a hold of ≤ ~80 ms followed by a ≥ 25 ms pause lets a writer that started
+ * waiting at any moment in the hold in at the next retry (its wait ≤ hold + 25 ms). Within the
+ * server process a chunk runs without yielding to the event loop, so requests never wait on it.
+ */
+export const DEFAULT_PACE = { holdMs: 60, gapMs: 25 };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface PaceStats {
+  transactions: number;
+  /** the longest time one of the import's transactions held the write lock (BEGIN acquired → COMMIT done) */
+  maxHoldMs: number;
+  totalHoldMs: number;
+}
+
+/**
+ * Runs the import's transactions one after another, at least `gapMs` apart, and sizes chunks
+ * of rows so that each transaction holds the lock about `holdMs` (measured, per kind of chunk).
+ */
+export class WritePacer implements PaceStats {
+  transactions = 0;
+  maxHoldMs = 0;
+  totalHoldMs = 0;
+  private lastCommit = -Infinity;
+  private readonly sizes = new Map<string, number>();
+  constructor(readonly pace: { holdMs: number; gapMs: number; fixedChunk?: number } = DEFAULT_PACE) {}
+
+  /** Rows for the next chunk of this kind. */
+  size(kind: string, initial: number): number {
+    return this.pace.fixedChunk ?? this.sizes.get(kind) ?? initial;
+  }
+
+  async tx<T>(db: DB, fn: (trx: Trx) => Promise<T>, sizing?: { kind: string; rows: number }): Promise<T> {
+    const wait = this.lastCommit + this.pace.gapMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    else await yieldToEventLoop();
+    let started = 0;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        started = performance.now();
+        return fn(trx);
+      });
+    } finally {
+      const end = performance.now();
+      this.lastCommit = end;
+      if (started) {
+        const held = end - started;
+        this.transactions += 1;
+        this.totalHoldMs += held;
+        this.maxHoldMs = Math.max(this.maxHoldMs, held);
+        if (sizing && sizing.rows > 0 && !this.pace.fixedChunk) {
+          // toward the row count that would have taken holdMs; halfway, to damp noise
+          const ideal = (sizing.rows * this.pace.holdMs) / Math.max(1, held);
+          const next = Math.round((this.size(sizing.kind, sizing.rows) + ideal) / 2);
+          this.sizes.set(sizing.kind, Math.max(50, Math.min(20_000, next)));
+        }
+      }
+    }
+  }
+
+  stats(): PaceStats {
+    return { transactions: this.transactions, maxHoldMs: this.maxHoldMs, totalHoldMs: this.totalHoldMs };
+  }
+}
+
+// ── multi-row inserts, compiled once per table and size ────────────────────────────────
+
+const compiledInserts = new Map<string, string>();
+
+/**
+ * Inserts rows (arrays of values in `columns` order) with multi-row statements of at most
+ * ~30,000 parameters (SQLite and PostgreSQL limits). Every full statement compiles to the same
+ * SQL, so it is compiled once (checked against Kysely's own parameters) and re-run with new values.
+ */
+async function insertValues(trx: Kysely<Database>, table: keyof Database, columns: readonly string[], rows: unknown[][]): Promise<void> {
+  const per = Math.max(1, Math.min(500, Math.floor(30_000 / columns.length)));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params = chunk.flat();
+    const key = `${isPostgres(trx) ? "pg" : "sqlite"}|${table}|${columns.join(",")}|${chunk.length}`;
+    const known = chunk.length === per ? compiledInserts.get(key) : undefined;
+    if (known) {
+      await trx.executeQuery(CompiledQuery.raw(known, params));
+      continue;
+    }
+    const query = (trx as Kysely<any>).insertInto(table)
+      .values(chunk.map((r) => Object.fromEntries(columns.map((c, k) => [c, r[k]])))).compile();
+    if (chunk.length === per && query.parameters.length === params.length && query.parameters.every((v, k) => v === params[k])) {
+      compiledInserts.set(key, query.sql);
+    }
+    await trx.executeQuery(query);
+  }
+}
+
+// ── staging ─────────────────────────────────────────────────────────────────────────
+
+const STAGE = {
+  customers: {
+    table: "import_staged_customers",
+    columns: ["job_id", "seq", "customer_code", "name", "phone", "gender", "usage", "do_not_contact", "preferences"],
+    values: (r: CustomerRow) => [r.code, r.name, r.phone, r.gender, r.usage, r.dnc, r.prefs.length ? r.prefs.join(";") : null],
+  },
+  vehicles: {
+    table: "import_staged_vehicles",
+    columns: ["job_id", "seq", "vin", "customer_code", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"],
+    values: (r: VehicleRow) => [r.vin, r.code, r.plate, r.model, r.purchase, r.warranty, r.insurance, r.km],
+  },
+  visits: {
+    table: "import_staged_visits",
+    columns: ["job_id", "seq", "ro_number", "vin", "visit_date", "type", "amount_fen"],
+    values: (r: VisitRow) => [r.ro, r.vin, r.date, r.type, r.fen],
+  },
+} as const;
+
+export type StagedRow<F extends ImportFile> = F extends "customers" ? CustomerRow : F extends "vehicles" ? VehicleRow : VisitRow;
+
+/** Checks, inside a transaction, that the job is still this process's and running; renews its lease and progress. */
+async function holdLease(trx: Kysely<Database>, jobId: number, status: "running" | "applying", progress?: { phase: "reading" | "writing"; done: number; total: number }) {
+  const r = await trx.updateTable("import_jobs")
+    .set({
+      heartbeat_at: new Date().toISOString(),
+      ...(progress ? { phase: progress.phase, progress_done: Math.round(progress.done), progress_total: Math.round(progress.total) } : {}),
+    })
+    .where("id", "=", jobId).where("owner", "=", OWNER).where("status", "=", status)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new ImportLeaseLost(jobId);
+}
+
+/** Stages rows of a file (positions firstSeq, firstSeq + 1, …) in one short transaction. */
+export async function stageRows<F extends ImportFile>(
+  db: DB,
+  pacer: WritePacer,
+  { jobId, file, firstSeq, rows, progress }: { jobId: number; file: F; firstSeq: number; rows: StagedRow<F>[]; progress?: { phase: "reading"; done: number; total: number } },
+): Promise<void> {
+  if (!rows.length) return;
+  const spec = STAGE[file];
+  const values = (rows as StagedRow<F>[]).map((r, i) => [jobId, firstSeq + i, ...(spec.values as (r: StagedRow<F>) => unknown[])(r)]);
+  await pacer.tx(db, async (trx) => {
+    await holdLease(trx, jobId, "running", progress);
+    await trx.updateTable("import_jobs").set({ cleanup_pending: 1 }).where("id", "=", jobId).where("cleanup_pending", "=", 0).execute();
+    await insertValues(trx, spec.table, spec.columns, values);
+  });
+}
+
+// ── the commit point ────────────────────────────────────────────────────────────────
+
+/** What a job past its commit point needs to be finished by any process (import_jobs.apply_state). */
+export interface ApplyState {
+  /** staged rows per file present, in apply order */
+  staged: Partial<Record<ImportFile, number>>;
+  fileNames: Partial<Record<ImportFile, string>>;
+  counts: Partial<Record<ImportFile, ImportFileCounts>>;
+  storeCreated: boolean;
+}
+
+/**
+ * The commit point: creates the store when new and marks the job applying, in one short
+ * transaction. Returns the store id.
+ */
+export async function commitImport(
+  db: DB,
+  pacer: WritePacer,
+  { jobId, store, staged, fileNames }: {
+    jobId: number;
+    store: { id: number } | { code: string; name?: string };
+    staged: Partial<Record<ImportFile, number>>;
+    fileNames: Partial<Record<ImportFile, string>>;
+  },
+): Promise<number> {
+  const files = IMPORT_FILES.filter((f) => staged[f] !== undefined);
+  const total = files.reduce((n, f) => n + staged[f]!, 0);
+  return pacer.tx(db, async (trx) => {
+    await holdLease(trx, jobId, "running");
+    let storeId: number;
+    let storeCreated = false;
+    if ("id" in store) storeId = store.id;
+    else {
+      const existing = await trx.selectFrom("stores").select("id").where("code", "=", store.code).executeTakeFirst();
+      if (existing) storeId = existing.id;
+      else {
+        storeId = (await trx.insertInto("stores")
+          .values({ code: store.code, name: store.name ?? store.code, timezone: "Asia/Shanghai", created_at: new Date().toISOString() })
+          .returning("id").executeTakeFirstOrThrow()).id;
+        storeCreated = true;
+      }
+    }
+    const state: ApplyState = { staged, fileNames, counts: {}, storeCreated };
+    await trx.updateTable("import_jobs").set({
+      status: "applying", store_id: storeId, apply_file: files[0] ?? "finish", apply_seq: 0,
+      apply_state: JSON.stringify(state), applied_at: new Date().toISOString(),
+      phase: "writing", progress_done: 0, progress_total: total,
+    }).where("id", "=", jobId).execute();
+    return storeId;
+  });
+}
+
+// ── apply ───────────────────────────────────────────────────────────────────────────
+
+interface ApplyContext {
+  jobId: number;
+  storeId: number;
+  userId: number | null;
+  /** the import's timestamp (the same after a roll-forward) */
+  at: string;
+}
+type Delta = { inserted: number; updated: number; unchanged: number };
+
+const CUSTOMER_FIELDS = ["name", "phone", "gender", "usage", "do_not_contact", "preferences"] as const;
+
+/**
+ * Customers of staged rows (from, to]: new ones inserted; existing ones take the file's name,
+ * phone, gender and usage, keep do-not-contact once set and gain the file's preferences; each
+ * changed field is appended to customer_changes with the job as its source.
+ */
+async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
+  const staged = await trx.selectFrom("import_staged_customers").selectAll()
+    .where("job_id", "=", ctx.jobId).where("seq", ">", from).where("seq", "<=", to).orderBy("seq").execute();
+  if (!staged.length) return { inserted: 0, updated: 0, unchanged: 0 };
+  const current = new Map((await forUpdate(trx, trx.selectFrom("customers")
+    .select(["id", "customer_code", "name", "phone", "gender", "usage", "do_not_contact"])
+    .where("store_id", "=", ctx.storeId).where("customer_code", "in", staged.map((s) => s.customer_code))).execute())
+    .map((c) => [c.customer_code, c]));
+  const currentPrefs = new Map<number, string[]>();
+  if (current.size) {
+    for (const p of await trx.selectFrom("customer_preferences").select(["customer_id", "preference"])
+      .where("customer_id", "in", [...current.values()].map((c) => c.id)).execute()) {
+      const list = currentPrefs.get(p.customer_id);
+      if (list) list.push(p.preference);
+      else currentPrefs.set(p.customer_id, [p.preference]);
+    }
+  }
+
+  type NewCustomer = Insertable<CustomerTable>;
+  const upserts: NewCustomer[] = [];
+  const newPrefs: { code: string; prefs: string[] }[] = [];
+  const changes: { code: string; field: string; old: string | null; new: string | null }[] = [];
+  const delta: Delta = { inserted: 0, updated: 0, unchanged: 0 };
+  for (const s of staged) {
+    const filePrefs = s.preferences ? s.preferences.split(";") : [];
+    const old = current.get(s.customer_code);
+    if (!old) {
+      delta.inserted++;
+      upserts.push({
+        store_id: ctx.storeId, customer_code: s.customer_code, name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
+        do_not_contact: s.do_not_contact, created_at: ctx.at, updated_at: ctx.at,
+      });
+      if (filePrefs.length) newPrefs.push({ code: s.customer_code, prefs: filePrefs });
+      continue;
+    }
+    const oldPrefs = (currentPrefs.get(old.id) ?? []).sort();
+    const added = filePrefs.filter((p) => !oldPrefs.includes(p));
+    // sticky consent: set by a file or the app, cleared only by a manager in the app
+    const dnc = toInt(old.do_not_contact) === 1 || s.do_not_contact === 1 ? 1 : 0;
+    const before: Record<(typeof CUSTOMER_FIELDS)[number], string | null> = {
+      name: old.name, phone: old.phone, gender: old.gender, usage: old.usage,
+      do_not_contact: String(toInt(old.do_not_contact)), preferences: oldPrefs.join(";") || null,
+    };
+    const after: typeof before = {
+      name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
+      do_not_contact: String(dnc), preferences: [...oldPrefs, ...added].sort().join(";") || null,
+    };
+    const changed = CUSTOMER_FIELDS.filter((f) => before[f] !== after[f]);
+    if (!changed.length) { delta.unchanged++; continue; }
+    delta.updated++;
+    for (const f of changed) changes.push({ code: s.customer_code, field: f, old: before[f], new: after[f] });
+    if (changed.some((f) => f !== "preferences")) {
+      upserts.push({
+        store_id: ctx.storeId, customer_code: s.customer_code, name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
+        do_not_contact: dnc, created_at: ctx.at, updated_at: ctx.at,
+      });
+    }
+    if (added.length) newPrefs.push({ code: s.customer_code, prefs: added });
+  }
+
+  const ids = new Map([...current.values()].map((c) => [c.customer_code, c.id]));
+  if (upserts.length) {
+    const per = 500;
+    for (let i = 0; i < upserts.length; i += per) {
+      const rows = await trx.insertInto("customers")
+        .values(upserts.slice(i, i + per))
+        .onConflict((oc) => oc.columns(["store_id", "customer_code"]).doUpdateSet((eb) => ({
+          name: eb.ref("excluded.name"), phone: eb.ref("excluded.phone"), gender: eb.ref("excluded.gender"),
+          usage: eb.ref("excluded.usage"), do_not_contact: eb.ref("excluded.do_not_contact"), updated_at: eb.ref("excluded.updated_at"),
+        })))
+        .returning(["id", "customer_code"]).execute();
+      for (const r of rows) ids.set(r.customer_code, r.id);
+    }
+  }
+  // a preference-only change still marks the customer as changed (the snapshot's data stamp reads updated_at)
+  const prefOnly = changes.filter((c) => c.field === "preferences").map((c) => c.code)
+    .filter((code) => !changes.some((c) => c.code === code && c.field !== "preferences"));
+  if (prefOnly.length) {
+    await trx.updateTable("customers").set({ updated_at: ctx.at })
+      .where("store_id", "=", ctx.storeId).where("customer_code", "in", prefOnly).execute();
+  }
+  const prefRows = newPrefs.flatMap((n) => n.prefs.map((p) => [ids.get(n.code)!, p]));
+  if (prefRows.length) await insertValues(trx, "customer_preferences", ["customer_id", "preference"], prefRows);
+  if (changes.length) {
+    await insertValues(trx, "customer_changes",
+      ["store_id", "customer_id", "user_id", "field", "old_value", "new_value", "changed_at", "import_job_id"],
+      changes.map((c) => [ctx.storeId, ids.get(c.code)!, ctx.userId, c.field, c.old, c.new, ctx.at, ctx.jobId]));
+  }
+  return delta;
+}
+
+/**
+ * Runs an INSERT … SELECT upsert of staged rows (from, to] and derives the counts: rows whose
+ * key was on file before (`existing`) and rows the statement changed (`affected`, the upsert
+ * only updates a row when a value differs).
+ */
+function countsOf(
+  { rows, existing, resolved, affected }: { rows: number; existing: number; resolved: number; affected: number },
+  what: string,
+): Delta {
+  if (resolved !== rows) throw new Error(`${rows - resolved} staged ${what} refer to rows no longer on file`);
+  const inserted = rows - existing;
+  const updated = affected - inserted;
+  return { inserted, updated, unchanged: existing - updated };
+}
+
+async function applyVehicles(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
+  const inRange = sql<boolean>`s.job_id = ${ctx.jobId} and s.seq > ${from} and s.seq <= ${to}`;
+  const stats = await trx.selectFrom("import_staged_vehicles as s")
+    .leftJoin("customers as c", (j) => j.on("c.store_id", "=", ctx.storeId).onRef("c.customer_code", "=", "s.customer_code"))
+    .where(inRange)
+    .select([
+      sql<number>`count(*)`.as("n"),
+      sql<number>`count(c.id)`.as("resolved"),
+      sql<number>`coalesce(sum(case when exists (select 1 from vehicles t where t.store_id = ${ctx.storeId} and t.vin = s.vin) then 1 else 0 end), 0)`.as("existing"),
+    ])
+    .executeTakeFirstOrThrow();
+  const result = await trx.insertInto("vehicles")
+    .columns(["store_id", "customer_id", "vin", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"])
+    .expression(
+      trx.selectFrom("import_staged_vehicles as s")
+        .innerJoin("customers as c", (j) => j.on("c.store_id", "=", ctx.storeId).onRef("c.customer_code", "=", "s.customer_code"))
+        .where(inRange)
+        .select([
+          sql.lit(ctx.storeId).as("store_id"), "c.id", "s.vin", "s.plate", "s.model", "s.purchase_date", "s.warranty_end", "s.insurance_expiry", "s.mileage_km",
+        ])
+        .orderBy("s.seq"),
+    )
+    .onConflict((oc) => oc.columns(["store_id", "vin"])
+      .doUpdateSet((eb) => ({
+        customer_id: eb.ref("excluded.customer_id"), plate: eb.ref("excluded.plate"), model: eb.ref("excluded.model"),
+        purchase_date: eb.ref("excluded.purchase_date"), warranty_end: eb.ref("excluded.warranty_end"),
+        insurance_expiry: eb.ref("excluded.insurance_expiry"), mileage_km: eb.ref("excluded.mileage_km"),
+      }))
+      .where((eb) => eb.or([
+        eb("vehicles.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
+        eb("vehicles.plate", "is distinct from", eb.ref("excluded.plate")),
+        eb("vehicles.model", "is distinct from", eb.ref("excluded.model")),
+        eb("vehicles.purchase_date", "is distinct from", eb.ref("excluded.purchase_date")),
+        eb("vehicles.warranty_end", "is distinct from", eb.ref("excluded.warranty_end")),
+        eb("vehicles.insurance_expiry", "is distinct from", eb.ref("excluded.insurance_expiry")),
+        eb("vehicles.mileage_km", "is distinct from", eb.ref("excluded.mileage_km")),
+      ])))
+    .executeTakeFirst();
+  return countsOf({
+    rows: toInt(stats.n), resolved: toInt(stats.resolved), existing: toInt(stats.existing), affected: Number(result.numInsertedOrUpdatedRows ?? 0n),
+  }, "vehicles");
+}
+
+async function applyVisits(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
+  const inRange = sql<boolean>`s.job_id = ${ctx.jobId} and s.seq > ${from} and s.seq <= ${to}`;
+  const stats = await trx.selectFrom("import_staged_visits as s")
+    .leftJoin("vehicles as v", (j) => j.on("v.store_id", "=", ctx.storeId).onRef("v.vin", "=", "s.vin"))
+    .where(inRange)
+    .select([
+      sql<number>`count(*)`.as("n"),
+      sql<number>`count(v.id)`.as("resolved"),
+      sql<number>`coalesce(sum(case when exists (select 1 from service_visits t where t.store_id = ${ctx.storeId} and t.ro_number = s.ro_number) then 1 else 0 end), 0)`.as("existing"),
+    ])
+    .executeTakeFirstOrThrow();
+  // a visit's customer is its vehicle's (a vehicle that moved to another customer takes the file's visits with it)
+  const result = await trx.insertInto("service_visits")
+    .columns(["store_id", "vehicle_id", "customer_id", "ro_number", "visit_date", "type", "amount_fen"])
+    .expression(
+      trx.selectFrom("import_staged_visits as s")
+        .innerJoin("vehicles as v", (j) => j.on("v.store_id", "=", ctx.storeId).onRef("v.vin", "=", "s.vin"))
+        .where(inRange)
+        .select([sql.lit(ctx.storeId).as("store_id"), "v.id", "v.customer_id", "s.ro_number", "s.visit_date", "s.type", "s.amount_fen"])
+        .orderBy("s.seq"),
+    )
+    .onConflict((oc) => oc.columns(["store_id", "ro_number"])
+      .doUpdateSet((eb) => ({
+        vehicle_id: eb.ref("excluded.vehicle_id"), customer_id: eb.ref("excluded.customer_id"),
+        visit_date: eb.ref("excluded.visit_date"), type: eb.ref("excluded.type"), amount_fen: eb.ref("excluded.amount_fen"),
+      }))
+      .where((eb) => eb.or([
+        eb("service_visits.vehicle_id", "is distinct from", eb.ref("excluded.vehicle_id")),
+        eb("service_visits.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
+        eb("service_visits.visit_date", "is distinct from", eb.ref("excluded.visit_date")),
+        eb("service_visits.type", "is distinct from", eb.ref("excluded.type")),
+        eb("service_visits.amount_fen", "is distinct from", eb.ref("excluded.amount_fen")),
+      ])))
+    .executeTakeFirst();
+  return countsOf({
+    rows: toInt(stats.n), resolved: toInt(stats.resolved), existing: toInt(stats.existing), affected: Number(result.numInsertedOrUpdatedRows ?? 0n),
+  }, "visits");
+}
+
+const APPLY: Record<ImportFile, { apply: (trx: Trx, ctx: ApplyContext, from: number, to: number) => Promise<Delta>; initial: number }> = {
+  customers: { apply: applyCustomers, initial: 500 },
+  vehicles: { apply: applyVehicles, initial: 2000 },
+  visits: { apply: applyVisits, initial: 2000 },
+};
+
+/** A storage failure while applying (busy past the timeout, disk full…) is retried this many times, a second apart. */
+const APPLY_RETRIES = 5;
+
+/**
+ * Applies a job past its commit point, from its recorded position to the end, then finishes
+ * it. The job must be owned by this process. Returns the outcome (the counts of every file).
+ */
+export async function applyImport(
+  db: DB,
+  pacer: WritePacer,
+  jobId: number,
+  onProgress?: (p: { phase: "writing"; done: number; total: number }) => void,
+): Promise<Extract<ImportOutcome, { ok: true }>> {
+  return runningHere(jobId, async () => {
+    const job = await db.selectFrom("import_jobs").selectAll().where("id", "=", jobId).executeTakeFirstOrThrow();
+    if (job.status !== "applying" || job.owner !== OWNER || job.store_id === null || !job.apply_state || !job.applied_at) {
+      throw new ImportLeaseLost(jobId);
+    }
+    const state = JSON.parse(job.apply_state) as ApplyState;
+    const ctx: ApplyContext = { jobId, storeId: job.store_id, userId: job.user_id, at: job.applied_at };
+    const files = IMPORT_FILES.filter((f) => state.staged[f] !== undefined);
+    const total = files.reduce((n, f) => n + state.staged[f]!, 0);
+    let file = job.apply_file ?? "finish";
+    let seq = toInt(job.apply_seq);
+    const doneBefore = (f: ImportFile | "finish") => files.slice(0, f === "finish" ? files.length : files.indexOf(f)).reduce((n, x) => n + state.staged[x]!, 0);
+    onProgress?.({ phase: "writing", done: doneBefore(file) + seq, total });
+
+    let failures = 0;
+    while (file !== "finish") {
+      const rows = state.staged[file] ?? 0;
+      const f: ImportFile = file;
+      const nextFile = files[files.indexOf(f) + 1] ?? "finish";
+      const n = pacer.size(`apply:${f}`, APPLY[f].initial);
+      const to = Math.min(rows, seq + n);
+      try {
+        await pacer.tx(db, async (trx) => {
+          // this process still owns the job, at this position (a chunk is applied exactly once)
+          const claimed = await trx.updateTable("import_jobs").set({ heartbeat_at: new Date().toISOString() })
+            .where("id", "=", jobId).where("owner", "=", OWNER).where("status", "=", "applying")
+            .where("apply_file", "=", f).where("apply_seq", "=", seq).executeTakeFirst();
+          if (Number(claimed.numUpdatedRows) !== 1) throw new ImportLeaseLost(jobId);
+          const delta = to > seq ? await APPLY[f].apply(trx, ctx, seq, to) : { inserted: 0, updated: 0, unchanged: 0 };
+          const c = state.counts[f] ?? { fileName: state.fileNames[f] ?? `${f}.csv`, rows, inserted: 0, updated: 0, unchanged: 0 };
+          const counts = { ...state.counts, [f]: { ...c, inserted: c.inserted + delta.inserted, updated: c.updated + delta.updated, unchanged: c.unchanged + delta.unchanged } };
+          const last = to >= rows;
+          await trx.updateTable("import_jobs").set({
+            apply_file: last ? nextFile : f, apply_seq: last ? 0 : to,
+            apply_state: JSON.stringify({ ...state, counts }), progress_done: doneBefore(f) + to, progress_total: total, phase: "writing",
+          }).where("id", "=", jobId).execute();
+          state.counts = counts;
+        }, { kind: `apply:${f}`, rows: to - seq });
+      } catch (e) {
+        if (isStorageFailure(e) && ++failures <= APPLY_RETRIES) { await sleep(1000); continue; }
+        throw e;
+      }
+      failures = 0;
+      if (to >= rows) { file = nextFile; seq = 0; } else seq = to;
+      onProgress?.({ phase: "writing", done: doneBefore(file) + seq, total });
+    }
+
+    const outcome = { ok: true as const, storeCreated: state.storeCreated, storeId: ctx.storeId, counts: state.counts };
+    await pacer.tx(db, async (trx) => {
+      await holdLease(trx, jobId, "applying");
+      // the segmentation snapshot notices inserts, not every update (an insurance date, consent): always rebuilt
+      await invalidateSegments(trx, { storeId: ctx.storeId });
+      await trx.updateTable("import_jobs").set({
+        status: "done", outcome: JSON.stringify(outcome), finished_at: new Date().toISOString(), owner: null, phase: null,
+        message: null, apply_file: "finish", apply_seq: 0, progress_done: total,
+      }).where("id", "=", jobId).execute();
+    });
+    return outcome;
+  });
+}
+
+/** Releases a job this process could not finish (another process, or the next start, finishes it). */
+export async function releaseImport(db: DB, jobId: number, message: string): Promise<void> {
+  await db.updateTable("import_jobs").set({ owner: null, message: message.slice(0, 2000) })
+    .where("id", "=", jobId).where("owner", "=", OWNER).execute();
+}
+
+// ── cleanup ─────────────────────────────────────────────────────────────────────────
+
+/** Deletes the staged rows of a job that is no longer running or applying, in short transactions. */
+export async function cleanupStaged(db: DB, pacer: WritePacer, jobId: number): Promise<void> {
+  for (const file of IMPORT_FILES) {
+    const table = STAGE[file].table;
+    for (;;) {
+      const last = await db.selectFrom(table).select("seq").where("job_id", "=", jobId).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      if (!last) break;
+      let first = toInt(last.seq);
+      const n = pacer.size(`cleanup:${file}`, 5000);
+      await pacer.tx(db, async (trx) => {
+        first = Math.max(0, toInt(last.seq) - n);
+        await trx.deleteFrom(table).where("job_id", "=", jobId).where("seq", ">", first).execute();
+      }, { kind: `cleanup:${file}`, rows: n });
+      if (first === 0) break;
+    }
+  }
+  await db.updateTable("import_jobs").set({ cleanup_pending: 0 })
+    .where("id", "=", jobId).where("status", "not in", ACTIVE_STATUSES).execute();
+}
+
+// ── recovery ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Finishes what dead processes left: an import past its commit point whose owner is gone is
+ * applied to its end (roll-forward); one before it is marked interrupted (nothing of it is in
+ * the main tables); staged rows of finished jobs are deleted. Imports run by a live process
+ * (this one or another server) are left alone. `storeCode` limits it to one store.
+ * Returns the ids of the jobs it finished.
+ */
+export async function recoverImports(
+  db: DB,
+  { storeCode, log = () => {}, pace }: { storeCode?: string; log?: (line: string) => void; pace?: WritePacer["pace"] } = {},
+): Promise<number[]> {
+  const pacer = new WritePacer(pace);
+  const finished: number[] = [];
+  let q = db.selectFrom("import_jobs").selectAll().where("status", "in", ACTIVE_STATUSES);
+  if (storeCode !== undefined) q = q.where("store_code", "=", storeCode);
+  for (const job of await q.orderBy("id").execute()) {
+    if (!nobodyRuns(job)) continue;
+    if (job.status === "running") {
+      if (await markInterrupted(db, job)) log(`import #${job.id} (${job.store_code}) was interrupted before its commit point: nothing of it was written`);
+      continue;
+    }
+    if (!(await claimStaleJob(db, job))) continue; // another process got there first
+    log(`finishing import #${job.id} (${job.store_code}), interrupted while writing (${job.apply_file} after row ${job.apply_seq})…`);
+    try {
+      await applyImport(db, pacer, job.id);
+      finished.push(job.id);
+      log(`import #${job.id} finished`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await releaseImport(db, job.id, message).catch(() => {});
+      log(`import #${job.id} could not be finished yet: ${message}`);
+    }
+  }
+  let leftovers = db.selectFrom("import_jobs").select("id").where("cleanup_pending", "=", 1).where("status", "not in", ACTIVE_STATUSES);
+  if (storeCode !== undefined) leftovers = leftovers.where("store_code", "=", storeCode);
+  for (const { id } of await leftovers.execute()) await cleanupStaged(db, pacer, id);
+  return finished;
+}
