@@ -11,6 +11,8 @@ import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
+import { recoverImports } from "./models/import-apply.server";
+import { startImportWatchdog } from "./models/import-job.server";
 import { getEnv } from "./utils/env.server";
 
 export async function prepareDatabase(log: (s: string) => void = console.log) {
@@ -18,6 +20,7 @@ export async function prepareDatabase(log: (s: string) => void = console.log) {
   const db = createDb(env.DATABASE_URL);
   try {
     await migrateToLatest(db);
+    await recoverImports(db, { log }); // finish an import cut short by a crash (docs/decisions/013)
     if (env.DEMO === "1" && (await isDatabaseEmpty(db))) {
       log("seeding the demo dealership…");
       await seedDemo(db);
@@ -74,6 +77,7 @@ export async function serve({ port }: { port?: number } = {}) {
     const actual = typeof address === "object" && address ? address.port : listenPort;
     console.log(`Campaign planner listening on http://localhost:${actual}`);
   });
+  startImportWatchdog();
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

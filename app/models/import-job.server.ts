@@ -15,7 +15,9 @@ import {
 } from "@remix-run/node";
 import { createDb, parseDatabaseUrl, type DB } from "#db/client";
 import { getEnv } from "~/utils/env.server";
-import { ACTIVE_STATUSES, nobodyRuns, runningHere } from "./import-lease.server";
+import { ACTIVE_STATUSES, activeImportOf, nobodyRuns, runningHere } from "./import-lease.server";
+import { getDb } from "~/utils/db.server";
+import { recoverImports } from "./import-apply.server";
 import { importCustomerBase, recordImportJob, type ImportProgress } from "./import.server";
 import { IMPORT_FILES, MAX_UPLOAD_BYTES, type ImportFile, type ImportOutcome } from "./import.schema";
 
@@ -165,6 +167,50 @@ export async function getImportJob(db: DB, { storeId, id }: { storeId: number; i
     message: row.message,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * Every `everyMs`, looks for imports whose process is gone (another app server, a killed
+ * command) and finishes them (past their commit point) or marks them interrupted — so that a
+ * dead process never keeps a store "importing" until the next restart. Returns a stop function.
+ */
+export function startImportWatchdog(
+  { everyMs = 15_000, db = getDb, connect = openWorkConnection }:
+    { everyMs?: number; db?: () => DB; connect?: (app: DB) => { work: DB; close: () => Promise<void> } } = {},
+): () => void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const app = db();
+      const active = await app.selectFrom("import_jobs").selectAll().where("status", "in", ACTIVE_STATUSES).execute();
+      if (!active.some((j) => nobodyRuns(j))) return;
+      const { work, close } = connect(app);
+      try {
+        await recoverImports(work, { log: (line) => console.log(line) });
+      } finally {
+        await close();
+      }
+    } catch (e) {
+      console.error(`import watchdog: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      busy = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * What readers of the store are told while an import is written into it (docs/decisions/013):
+ * the job, how far it is, and whether its process stopped (it is then completed by recovery).
+ */
+export async function importBeingApplied(db: DB, { storeId }: { storeId: number }): Promise<{ id: number; percent: number; stalled: boolean } | null> {
+  const job = await activeImportOf(db, { storeId });
+  if (!job || job.status !== "applying") return null;
+  const total = Number(job.progress_total);
+  return { id: job.id, percent: total > 0 ? Number(job.progress_done) / total : 0, stalled: nobodyRuns(job) };
 }
 
 /** Waits for a background job of this process to finish (tests). */
