@@ -43,12 +43,16 @@ export function forUpdate<DB, TB extends keyof DB, O>(db: Kysely<any>, qb: Selec
 }
 
 /**
- * A connection that writes a bulk import gets a larger page cache (SQLite: 64 MiB instead of
- * 16; a store's indexes then stay in memory while rows are added in key-less order).
- * PostgreSQL's cache is the server's: nothing to do.
+ * A connection that writes a bulk import (SQLite): a larger page cache (64 MiB instead of 16;
+ * a store's indexes stay in memory while rows are added in key-less order), and a bounded
+ * ANALYZE for its statistics refresh (analysis_limit: the refresh holds the write lock while it
+ * samples, and a full ANALYZE of a million-row table takes seconds). PostgreSQL: nothing to do
+ * (its cache is the server's; ANALYZE samples and takes no lock that blocks writes).
  */
-export async function useBulkWriteCache(db: Kysely<any>): Promise<void> {
-  if (!isPostgres(db)) await sql.raw("pragma cache_size = -65536").execute(db);
+export async function tuneForBulkWrites(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) return;
+  await sql.raw("pragma cache_size = -65536").execute(db);
+  await sql.raw("pragma analysis_limit = 1000").execute(db);
 }
 
 /** count()/sum() come back as strings on PostgreSQL and numbers on SQLite. */

@@ -13,7 +13,7 @@
  * No transaction holds the write lock for more than about DEFAULT_PACE.holdMs (docs/decisions/013).
  */
 import type { DB } from "#db/client";
-import { refreshStatistics, useBulkWriteCache } from "#db/dialect";
+import { refreshStatistics, tuneForBulkWrites } from "#db/dialect";
 import { readImportFiles, sourceName, type ImportSource } from "./import-csv.server";
 import {
   applyImport, cleanupStaged, commitImport, DEFAULT_PACE, recoverImports, releaseImport, stageRows, WritePacer, type PaceStats, type StagedRow,
@@ -109,7 +109,7 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
   const jobId = opts.jobId ?? (await newJob(db, {
     storeId: existingStore?.id ?? null, storeCode, userId: opts.userId ?? null, source: opts.source ?? "cli", files: fileNames,
   })).id;
-  await useBulkWriteCache(db);
+  await tuneForBulkWrites(db);
   const pacer = new WritePacer({ ...(opts.pace ?? DEFAULT_PACE), fixedChunk: opts.chunkSize });
   const progress = new ProgressWriter(db, jobId);
   const report = (p: ImportProgress) => {

@@ -108,7 +108,7 @@ describe("killing an import midway", () => {
     // data already there: a store the big import will add to
     const first = spawnSync(process.execPath, [...cli, "import", "--store", "BIG", "--customers", `${FIX}/good/customers.csv`, "--vehicles", `${FIX}/good/vehicles.csv`, "--visits", `${FIX}/good/visits.csv`], { cwd: ROOT, env: envFor(dbFile), encoding: "utf8" });
     expect(first.status, first.stderr).toBe(0);
-    const set = generateImportSet(path.join(dir, "csv"), { customers: 30_000, vehicles: 36_000, visits: 200_000, seed: 7 });
+    const set = generateImportSet(path.join(dir, "csv"), { customers: 20_000, vehicles: 24_000, visits: 150_000, seed: 7 });
     const before = digest(dbFile);
     expect(before.customers!.rows).toBe(4);
 
@@ -117,7 +117,7 @@ describe("killing an import midway", () => {
     const ref = spawnSync(process.execPath, [...cli, "import", "--store", "BIG", "--customers", set.files.customers, "--vehicles", set.files.vehicles, "--visits", set.files.visits], { cwd: ROOT, env: envFor(refFile), encoding: "utf8" });
     expect(ref.status, ref.stderr).toBe(0);
     const after = digest(refFile);
-    expect(after.service_visits!.rows).toBe(200_005);
+    expect(after.service_visits!.rows).toBe(150_005);
 
     // 1. killed while reading and staging the rows: the main tables were never touched
     expect(await importKilled(set.files, /reading ([5-9]\d)%/)).toMatch(/^reading \d+%$/);
