@@ -16,14 +16,6 @@ export function withId<T extends string>(db: Kysely<any>, tb: CreateTableBuilder
 }
 
 /**
- * A table stored in primary-key order: SQLite's WITHOUT ROWID (no second b-tree for the key;
- * range reads and deletes by key touch neighbouring pages). PostgreSQL: an ordinary table.
- */
-export function withoutRowid<T extends string, C extends string>(db: Kysely<any>, tb: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {
-  return isPostgres(db) ? tb : tb.modifyEnd(sql`without rowid`);
-}
-
-/**
  * After rows were copied into a table with their ids: PostgreSQL's serial sequence moves past
  * the largest id (SQLite's AUTOINCREMENT follows explicit ids by itself).
  */

@@ -422,39 +422,14 @@ export interface ImportJobTable {
   cleanup_pending: Generated<number>;
 }
 
-/** Checked rows of an import, by job and position in the file (seq from 1). */
-export interface ImportStagedCustomerTable {
+/** Checked rows of an import in batches: a JSON array of row tuples (import-apply.server.ts). */
+export interface ImportStagedBatchTable {
   job_id: number;
+  file: "customers" | "vehicles" | "visits";
+  /** the batch's position in its file, from 1 */
   seq: number;
-  customer_code: string;
-  name: string;
-  phone: string | null;
-  gender: "M" | "F" | null;
-  usage: "private" | "official" | "commercial" | null;
-  do_not_contact: number;
-  /** preference keys joined with ";", null for none */
-  preferences: string | null;
-}
-export interface ImportStagedVehicleTable {
-  job_id: number;
-  seq: number;
-  vin: string;
-  customer_code: string;
-  plate: string | null;
-  model: string | null;
-  purchase_date: string | null;
-  warranty_end: string | null;
-  insurance_expiry: string | null;
-  mileage_km: number | null;
-}
-export interface ImportStagedVisitTable {
-  job_id: number;
-  seq: number;
-  ro_number: string;
-  vin: string;
-  visit_date: string;
-  type: string;
-  amount_fen: number;
+  row_count: number;
+  payload: string;
 }
 
 // ── Event day and review (issue 6, app/models/execution.server.ts, checkin.server.ts, review.server.ts) ──
@@ -538,9 +513,7 @@ export interface CampaignReviewTable {
 
 export interface Database {
   import_jobs: ImportJobTable;
-  import_staged_customers: ImportStagedCustomerTable;
-  import_staged_vehicles: ImportStagedVehicleTable;
-  import_staged_visits: ImportStagedVisitTable;
+  import_staged_batches: ImportStagedBatchTable;
   stores: StoreTable;
   users: UserTable;
   sessions: SessionTable;

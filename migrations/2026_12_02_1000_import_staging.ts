@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { resetIdSequence, withId, withoutRowid } from "../db/dialect";
+import { resetIdSequence, withId } from "../db/dialect";
 
 /**
  * Imports that stay off the write lock's critical path (issue 17, docs/decisions/013):
@@ -9,8 +9,9 @@ import { resetIdSequence, withId, withoutRowid } from "../db/dialect";
  *   import into a new store creates the store there), so the table is rebuilt (SQLite cannot
  *   drop a NOT NULL); at most one import per store is running or applying (a partial unique
  *   index on store_code).
- * - import_staged_*: the checked rows of a job, written in short transactions while the files
- *   are read, applied to the main tables in short transactions after the commit point.
+ * - import_staged_batches: the checked rows of a job in batches, written in short transactions
+ *   while the files are read, applied to the main tables in short transactions after the
+ *   commit point.
  * - customer_changes.import_job_id: a change made by an import (issue 10: history with the
  *   import as its source).
  */
@@ -67,41 +68,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     await trx.schema.alterTable("customer_changes").addColumn("import_job_id", "integer", (c) => c.references("import_jobs.id")).execute();
 
-    await withoutRowid(trx, trx.schema.createTable("import_staged_customers")
+    // Checked rows in batches (a JSON array of row tuples each): one row per batch keeps the
+    // staging cheap (no b-tree entry per row) and the apply reads whole batches back.
+    await trx.schema.createTable("import_staged_batches")
       .addColumn("job_id", "integer", (c) => c.notNull().references("import_jobs.id"))
+      /** customers | vehicles | visits */
+      .addColumn("file", "text", (c) => c.notNull())
+      /** the batch's position in its file, from 1 */
       .addColumn("seq", "integer", (c) => c.notNull())
-      .addColumn("customer_code", "text", (c) => c.notNull())
-      .addColumn("name", "text", (c) => c.notNull())
-      .addColumn("phone", "text")
-      .addColumn("gender", "text")
-      .addColumn("usage", "text")
-      .addColumn("do_not_contact", "integer", (c) => c.notNull())
-      /** preference keys joined with ";" (null: none) */
-      .addColumn("preferences", "text")
-      .addPrimaryKeyConstraint("import_staged_customers_pk", ["job_id", "seq"]))
-      .execute();
-    await withoutRowid(trx, trx.schema.createTable("import_staged_vehicles")
-      .addColumn("job_id", "integer", (c) => c.notNull().references("import_jobs.id"))
-      .addColumn("seq", "integer", (c) => c.notNull())
-      .addColumn("vin", "text", (c) => c.notNull())
-      .addColumn("customer_code", "text", (c) => c.notNull())
-      .addColumn("plate", "text")
-      .addColumn("model", "text")
-      .addColumn("purchase_date", "text")
-      .addColumn("warranty_end", "text")
-      .addColumn("insurance_expiry", "text")
-      .addColumn("mileage_km", "integer")
-      .addPrimaryKeyConstraint("import_staged_vehicles_pk", ["job_id", "seq"]))
-      .execute();
-    await withoutRowid(trx, trx.schema.createTable("import_staged_visits")
-      .addColumn("job_id", "integer", (c) => c.notNull().references("import_jobs.id"))
-      .addColumn("seq", "integer", (c) => c.notNull())
-      .addColumn("ro_number", "text", (c) => c.notNull())
-      .addColumn("vin", "text", (c) => c.notNull())
-      .addColumn("visit_date", "text", (c) => c.notNull())
-      .addColumn("type", "text", (c) => c.notNull())
-      .addColumn("amount_fen", "integer", (c) => c.notNull())
-      .addPrimaryKeyConstraint("import_staged_visits_pk", ["job_id", "seq"]))
+      .addColumn("row_count", "integer", (c) => c.notNull())
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("import_staged_batches_pk", ["job_id", "file", "seq"])
       .execute();
   };
   // one transaction (SQLite's DDL is transactional too): a crash cannot leave import_jobs dropped
@@ -110,8 +87,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable("import_staged_visits").execute();
-  await db.schema.dropTable("import_staged_vehicles").execute();
-  await db.schema.dropTable("import_staged_customers").execute();
+  await db.schema.dropTable("import_staged_batches").execute();
   await db.schema.alterTable("customer_changes").dropColumn("import_job_id").execute();
 }

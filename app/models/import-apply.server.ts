@@ -1,13 +1,15 @@
 /**
  * Writing an import without holding the write lock for long (issue 17, docs/decisions/013):
  *
- * 1. staging: the checked rows go into import_staged_* in short transactions while the files
- *    are read (the main tables are not touched; a kill here leaves them as they were);
+ * 1. staging: the checked rows go into import_staged_batches (a JSON array of row tuples per
+ *    batch) in short transactions while the files are read (the main tables are not touched;
+ *    a kill here leaves them as they were);
  * 2. the commit point: one short transaction creates the store when new and marks the job
  *    `applying` — from here on the import will be completed;
- * 3. apply: the staged rows are upserted into customers, vehicles and service_visits in short
- *    transactions (each advances the job's apply position in the same transaction, so a chunk
- *    is applied exactly once), with a pause between them in which other writers get the lock;
+ * 3. apply: the staged batches are upserted into customers, vehicles and service_visits in
+ *    short transactions (each advances the job's apply position — the last batch applied — in
+ *    the same transaction, so a batch is applied exactly once), with a pause between them in
+ *    which other writers get the lock;
  * 4. finish: one short transaction invalidates the store's segment snapshot and marks the job
  *    done with its counts; the staged rows are then deleted in short transactions.
  * A process killed during 3 or 4 leaves a stale `applying` job, which recoverImports finishes
@@ -18,7 +20,7 @@
  * one. Every customer field an import changes is appended to customer_changes with the job as
  * its source.
  */
-import { CompiledQuery, sql, type Insertable, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, type Compilable, type Insertable, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { forUpdate, isPostgres, isStorageFailure, toInt } from "#db/dialect";
 import type { CustomerTable, Database } from "#db/schema";
@@ -64,6 +66,8 @@ export class WritePacer implements PaceStats {
   totalHoldMs = 0;
   private lastCommit = -Infinity;
   private readonly sizes = new Map<string, number>();
+  /** per kind of chunk: transactions, rows, time held, CPU time (for tuning: IMPORT_DEBUG_HOLDS) */
+  readonly byKind = new Map<string, { n: number; rows: number; heldMs: number; cpuMs: number }>();
   constructor(readonly pace: { holdMs: number; gapMs: number; fixedChunk?: number } = DEFAULT_PACE) {}
 
   /** Rows for the next chunk of this kind. */
@@ -96,6 +100,8 @@ export class WritePacer implements PaceStats {
         this.transactions += 1;
         this.totalHoldMs += held;
         this.maxHoldMs = Math.max(this.maxHoldMs, held);
+        const k = this.byKind.get(sizing?.kind ?? "other") ?? { n: 0, rows: 0, heldMs: 0, cpuMs: 0 };
+        this.byKind.set(sizing?.kind ?? "other", { n: k.n + 1, rows: k.rows + (sizing?.rows ?? 0), heldMs: k.heldMs + held, cpuMs: k.cpuMs + work });
         if (process.env.IMPORT_DEBUG_HOLDS && held > Number(process.env.IMPORT_DEBUG_HOLDS)) {
           console.error(`[import] held ${held.toFixed(0)} ms (cpu ${work.toFixed(0)} ms): ${sizing?.kind ?? "commit/finish"} ${sizing?.rows ?? ""}`);
         }
@@ -146,23 +152,18 @@ async function insertValues(trx: Kysely<Database>, table: keyof Database, column
 
 // ── staging ─────────────────────────────────────────────────────────────────────────
 
-const STAGE = {
-  customers: {
-    table: "import_staged_customers",
-    columns: ["job_id", "seq", "customer_code", "name", "phone", "gender", "usage", "do_not_contact", "preferences"],
-    values: (r: CustomerRow) => [r.code, r.name, r.phone, r.gender, r.usage, r.dnc, r.prefs.length ? r.prefs.join(";") : null],
-  },
-  vehicles: {
-    table: "import_staged_vehicles",
-    columns: ["job_id", "seq", "vin", "customer_code", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"],
-    values: (r: VehicleRow) => [r.vin, r.code, r.plate, r.model, r.purchase, r.warranty, r.insurance, r.km],
-  },
-  visits: {
-    table: "import_staged_visits",
-    columns: ["job_id", "seq", "ro_number", "vin", "visit_date", "type", "amount_fen"],
-    values: (r: VisitRow) => [r.ro, r.vin, r.date, r.type, r.fen],
-  },
+/** Rows per staged batch: the unit of the apply (a transaction applies one batch or more). */
+export const STAGE_BATCH: Record<ImportFile, number> = { customers: 250, vehicles: 500, visits: 1000 };
+
+/** A checked row as a tuple (its batch is a JSON array of these). */
+const TUPLE = {
+  customers: (r: CustomerRow) => [r.code, r.name, r.phone, r.gender, r.usage, r.dnc, r.prefs.join(";")],
+  vehicles: (r: VehicleRow) => [r.vin, r.code, r.plate, r.model, r.purchase, r.warranty, r.insurance, r.km],
+  visits: (r: VisitRow) => [r.ro, r.vin, r.date, r.type, r.fen],
 } as const;
+type CustomerTuple = [string, string, string | null, "M" | "F" | null, CustomerRow["usage"], 0 | 1, string];
+type VehicleTuple = [string, string, string | null, string | null, string | null, string | null, string | null, number | null];
+type VisitTuple = [string, string, string, string, number];
 
 export type StagedRow<F extends ImportFile> = F extends "customers" ? CustomerRow : F extends "vehicles" ? VehicleRow : VisitRow;
 
@@ -178,28 +179,47 @@ async function holdLease(trx: Kysely<Database>, jobId: number, status: "running"
   if (Number(r.numUpdatedRows) !== 1) throw new ImportLeaseLost(jobId);
 }
 
-/** Stages rows of a file (positions firstSeq, firstSeq + 1, …) in one short transaction. */
+/**
+ * Stages rows of a file as batches of `batchSize` rows (the last one may be shorter),
+ * numbered from `firstBatch`, in one short transaction. Returns the number of batches written.
+ */
 export async function stageRows<F extends ImportFile>(
   db: DB,
   pacer: WritePacer,
-  { jobId, file, firstSeq, rows, progress }: { jobId: number; file: F; firstSeq: number; rows: StagedRow<F>[]; progress?: { phase: "reading"; done: number; total: number } },
-): Promise<void> {
-  if (!rows.length) return;
-  const spec = STAGE[file];
-  const values = (rows as StagedRow<F>[]).map((r, i) => [jobId, firstSeq + i, ...(spec.values as (r: StagedRow<F>) => unknown[])(r)]);
+  { jobId, file, firstBatch, rows, batchSize = STAGE_BATCH[file], progress }: {
+    jobId: number; file: F; firstBatch: number; rows: StagedRow<F>[]; batchSize?: number; progress?: { phase: "reading"; done: number; total: number };
+  },
+): Promise<number> {
+  if (!rows.length) return 0;
+  const tuple = TUPLE[file] as (r: StagedRow<F>) => unknown[];
+  const size = batchSize;
+  const batches: unknown[][] = [];
+  for (let i = 0; i < rows.length; i += size) {
+    const slice = rows.slice(i, i + size);
+    batches.push([jobId, file, firstBatch + batches.length, slice.length, JSON.stringify(slice.map(tuple))]);
+  }
   await pacer.tx(db, async (trx) => {
     await holdLease(trx, jobId, "running", progress);
     await trx.updateTable("import_jobs").set({ cleanup_pending: 1 }).where("id", "=", jobId).where("cleanup_pending", "=", 0).execute();
-    await insertValues(trx, spec.table, spec.columns, values);
-  }, { kind: `stage:${file}`, rows: rows.length });
+    await insertValues(trx, "import_staged_batches", ["job_id", "file", "seq", "row_count", "payload"], batches);
+  }, { kind: "stage", rows: rows.length });
+  return batches.length;
+}
+
+async function stagedBatches<T>(trx: Trx, jobId: number, file: ImportFile, from: number, to: number): Promise<T[]> {
+  const batches = await trx.selectFrom("import_staged_batches").select(["seq", "payload"])
+    .where("job_id", "=", jobId).where("file", "=", file).where("seq", ">", from).where("seq", "<=", to)
+    .orderBy("seq").execute();
+  if (batches.length !== to - from) throw new Error(`staged ${file} batches ${from + 1}–${to} of import #${jobId} are missing`);
+  return batches.flatMap((b) => JSON.parse(b.payload) as T[]);
 }
 
 // ── the commit point ────────────────────────────────────────────────────────────────
 
 /** What a job past its commit point needs to be finished by any process (import_jobs.apply_state). */
 export interface ApplyState {
-  /** staged rows per file present, in apply order */
-  staged: Partial<Record<ImportFile, number>>;
+  /** staged rows and batches (of batchSize rows) per file present */
+  staged: Partial<Record<ImportFile, { rows: number; batches: number; batchSize: number }>>;
   fileNames: Partial<Record<ImportFile, string>>;
   counts: Partial<Record<ImportFile, ImportFileCounts>>;
   storeCreated: boolean;
@@ -215,12 +235,12 @@ export async function commitImport(
   { jobId, store, staged, fileNames }: {
     jobId: number;
     store: { id: number } | { code: string; name?: string };
-    staged: Partial<Record<ImportFile, number>>;
+    staged: Partial<Record<ImportFile, { rows: number; batches: number; batchSize: number }>>;
     fileNames: Partial<Record<ImportFile, string>>;
   },
 ): Promise<number> {
   const files = IMPORT_FILES.filter((f) => staged[f] !== undefined);
-  const total = files.reduce((n, f) => n + staged[f]!, 0);
+  const total = files.reduce((n, f) => n + staged[f]!.rows, 0);
   return pacer.tx(db, async (trx) => {
     await holdLease(trx, jobId, "running");
     let storeId: number;
@@ -254,23 +274,29 @@ interface ApplyContext {
   userId: number | null;
   /** the import's timestamp (the same after a roll-forward) */
   at: string;
+  /**
+   * The store's customers by code (read before the vehicles are applied) and vehicles by VIN
+   * (before the visits): read once, outside any transaction, rather than per chunk inside one.
+   * Only this import writes them meanwhile (one import per store; the app edits neither key).
+   */
+  customerIds?: Map<string, number>;
+  vehicles?: Map<string, { id: number; customer_id: number }>;
 }
 type Delta = { inserted: number; updated: number; unchanged: number };
 
 const CUSTOMER_FIELDS = ["name", "phone", "gender", "usage", "do_not_contact", "preferences"] as const;
 
 /**
- * Customers of staged rows (from, to]: new ones inserted; existing ones take the file's name,
- * phone, gender and usage, keep do-not-contact once set and gain the file's preferences; each
- * changed field is appended to customer_changes with the job as its source.
+ * Customers of staged batches (from, to]: new ones inserted; existing ones take the file's
+ * name, phone, gender and usage, keep do-not-contact once set and gain the file's preferences;
+ * each changed field is appended to customer_changes with the job as its source.
  */
 async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
-  const staged = await trx.selectFrom("import_staged_customers").selectAll()
-    .where("job_id", "=", ctx.jobId).where("seq", ">", from).where("seq", "<=", to).orderBy("seq").execute();
+  const staged = await stagedBatches<CustomerTuple>(trx, ctx.jobId, "customers", from, to);
   if (!staged.length) return { inserted: 0, updated: 0, unchanged: 0 };
   const current = new Map((await forUpdate(trx, trx.selectFrom("customers")
     .select(["id", "customer_code", "name", "phone", "gender", "usage", "do_not_contact"])
-    .where("store_id", "=", ctx.storeId).where("customer_code", "in", staged.map((s) => s.customer_code))).execute())
+    .where("store_id", "=", ctx.storeId).where("customer_code", "in", staged.map((s) => s[0]))).execute())
     .map((c) => [c.customer_code, c]));
   const currentPrefs = new Map<number, string[]>();
   if (current.size) {
@@ -282,69 +308,51 @@ async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: num
     }
   }
 
-  type NewCustomer = Insertable<CustomerTable>;
-  const upserts: NewCustomer[] = [];
+  const upserts: unknown[][] = [];
   const newPrefs: { code: string; prefs: string[] }[] = [];
   const changes: { code: string; field: string; old: string | null; new: string | null }[] = [];
   const delta: Delta = { inserted: 0, updated: 0, unchanged: 0 };
-  for (const s of staged) {
-    const filePrefs = s.preferences ? s.preferences.split(";") : [];
-    const old = current.get(s.customer_code);
+  for (const [code, name, phone, gender, usage, fileDnc, prefText] of staged) {
+    const filePrefs = prefText ? prefText.split(";") : [];
+    const old = current.get(code);
     if (!old) {
       delta.inserted++;
-      upserts.push({
-        store_id: ctx.storeId, customer_code: s.customer_code, name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
-        do_not_contact: s.do_not_contact, created_at: ctx.at, updated_at: ctx.at,
-      });
-      if (filePrefs.length) newPrefs.push({ code: s.customer_code, prefs: filePrefs });
+      upserts.push([ctx.storeId, code, name, phone, gender, usage, fileDnc, ctx.at, ctx.at]);
+      if (filePrefs.length) newPrefs.push({ code, prefs: filePrefs });
       continue;
     }
     const oldPrefs = (currentPrefs.get(old.id) ?? []).sort();
     const added = filePrefs.filter((p) => !oldPrefs.includes(p));
     // sticky consent: set by a file or the app, cleared only by a manager in the app
-    const dnc = toInt(old.do_not_contact) === 1 || s.do_not_contact === 1 ? 1 : 0;
+    const dnc = toInt(old.do_not_contact) === 1 || fileDnc === 1 ? 1 : 0;
     const before: Record<(typeof CUSTOMER_FIELDS)[number], string | null> = {
       name: old.name, phone: old.phone, gender: old.gender, usage: old.usage,
       do_not_contact: String(toInt(old.do_not_contact)), preferences: oldPrefs.join(";") || null,
     };
     const after: typeof before = {
-      name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
-      do_not_contact: String(dnc), preferences: [...oldPrefs, ...added].sort().join(";") || null,
+      name, phone, gender, usage, do_not_contact: String(dnc), preferences: [...oldPrefs, ...added].sort().join(";") || null,
     };
     const changed = CUSTOMER_FIELDS.filter((f) => before[f] !== after[f]);
     if (!changed.length) { delta.unchanged++; continue; }
     delta.updated++;
-    for (const f of changed) changes.push({ code: s.customer_code, field: f, old: before[f], new: after[f] });
-    if (changed.some((f) => f !== "preferences")) {
-      upserts.push({
-        store_id: ctx.storeId, customer_code: s.customer_code, name: s.name, phone: s.phone, gender: s.gender, usage: s.usage,
-        do_not_contact: dnc, created_at: ctx.at, updated_at: ctx.at,
-      });
-    }
-    if (added.length) newPrefs.push({ code: s.customer_code, prefs: added });
+    for (const f of changed) changes.push({ code, field: f, old: before[f], new: after[f] });
+    // a preference-only change still touches updated_at (the segment snapshot's data stamp reads it)
+    upserts.push([ctx.storeId, code, name, phone, gender, usage, dnc, ctx.at, ctx.at]);
+    if (added.length) newPrefs.push({ code, prefs: added });
   }
 
   const ids = new Map([...current.values()].map((c) => [c.customer_code, c.id]));
-  if (upserts.length) {
-    const per = 500;
-    for (let i = 0; i < upserts.length; i += per) {
-      const rows = await trx.insertInto("customers")
-        .values(upserts.slice(i, i + per))
-        .onConflict((oc) => oc.columns(["store_id", "customer_code"]).doUpdateSet((eb) => ({
-          name: eb.ref("excluded.name"), phone: eb.ref("excluded.phone"), gender: eb.ref("excluded.gender"),
-          usage: eb.ref("excluded.usage"), do_not_contact: eb.ref("excluded.do_not_contact"), updated_at: eb.ref("excluded.updated_at"),
-        })))
-        .returning(["id", "customer_code"]).execute();
-      for (const r of rows) ids.set(r.customer_code, r.id);
-    }
-  }
-  // a preference-only change still marks the customer as changed (the snapshot's data stamp reads updated_at)
-  const prefOnly = changes.filter((c) => c.field === "preferences").map((c) => c.code)
-    .filter((code) => !changes.some((c) => c.code === code && c.field !== "preferences"));
-  if (prefOnly.length) {
-    await trx.updateTable("customers").set({ updated_at: ctx.at })
-      .where("store_id", "=", ctx.storeId).where("customer_code", "in", prefOnly).execute();
-  }
+  await upsertValues(trx, "customers", upserts, (chunk) =>
+    trx.insertInto("customers")
+      .values(chunk.map(([store_id, customer_code, name, phone, gender, usage, do_not_contact, created_at, updated_at]) => ({
+        store_id, customer_code, name, phone, gender, usage, do_not_contact, created_at, updated_at,
+      }) as Insertable<CustomerTable>))
+      .onConflict((oc) => oc.columns(["store_id", "customer_code"]).doUpdateSet((eb) => ({
+        name: eb.ref("excluded.name"), phone: eb.ref("excluded.phone"), gender: eb.ref("excluded.gender"),
+        usage: eb.ref("excluded.usage"), do_not_contact: eb.ref("excluded.do_not_contact"), updated_at: eb.ref("excluded.updated_at"),
+      })))
+      .returning(["id", "customer_code"]),
+  (rows) => { for (const r of rows as { id: number; customer_code: string }[]) ids.set(r.customer_code, r.id); });
   const prefRows = newPrefs.flatMap((n) => n.prefs.map((p) => [ids.get(n.code)!, p]));
   if (prefRows.length) await insertValues(trx, "customer_preferences", ["customer_id", "preference"], prefRows);
   if (changes.length) {
@@ -356,108 +364,135 @@ async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: num
 }
 
 /**
- * Runs an INSERT … SELECT upsert of staged rows (from, to] and derives the counts: rows whose
- * key was on file before (`existing`) and rows the statement changed (`affected`, the upsert
- * only updates a row when a value differs).
+ * Runs a multi-row upsert (built with Kysely) for each slice of rows; every full slice compiles
+ * to the same SQL, so it is compiled once and re-run with the next slice's values (checked
+ * against Kysely's own parameters). Returns the rows the statements changed; `returned` gets
+ * the rows of a RETURNING clause.
  */
-function countsOf(
-  { rows, existing, resolved, affected }: { rows: number; existing: number; resolved: number; affected: number },
-  what: string,
-): Delta {
-  if (resolved !== rows) throw new Error(`${rows - resolved} staged ${what} refer to rows no longer on file`);
+async function upsertValues(
+  trx: Trx,
+  name: string,
+  rows: unknown[][],
+  build: (chunk: unknown[][]) => Compilable,
+  returned?: (rows: unknown[]) => void,
+): Promise<number> {
+  if (!rows.length) return 0;
+  const per = Math.max(1, Math.min(500, Math.floor(30_000 / rows[0]!.length)));
+  let affected = 0;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params = chunk.flat();
+    const key = `${isPostgres(trx) ? "pg" : "sqlite"}|upsert:${name}|${chunk.length}`;
+    const known = chunk.length === per ? compiledInserts.get(key) : undefined;
+    let query: CompiledQuery;
+    if (known) query = CompiledQuery.raw(known, params);
+    else {
+      query = build(chunk).compile();
+      if (chunk.length === per && query.parameters.length === params.length && query.parameters.every((v, k) => v === params[k])) {
+        compiledInserts.set(key, query.sql);
+      }
+    }
+    const result = await trx.executeQuery(query);
+    affected += Number(result.numAffectedRows ?? 0n);
+    returned?.(result.rows as unknown[]);
+  }
+  return affected;
+}
+
+/** Counts from an upsert: rows whose key was on file before, and rows the statements changed (only differing rows are updated). */
+function countsOf({ rows, existing, affected }: { rows: number; existing: number; affected: number }): Delta {
   const inserted = rows - existing;
   const updated = affected - inserted;
   return { inserted, updated, unchanged: existing - updated };
 }
 
+/** Keys already on file in the store, among the given ones. */
+async function countExisting(trx: Trx, table: "vehicles" | "service_visits", column: "vin" | "ro_number", storeId: number, keys: string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < keys.length; i += 5000) {
+    const r = await trx.selectFrom(table).select((eb) => eb.fn.countAll().as("n"))
+      .where("store_id", "=", storeId).where(column, "in", keys.slice(i, i + 5000)).executeTakeFirstOrThrow();
+    n += toInt(r.n);
+  }
+  return n;
+}
+
 async function applyVehicles(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
-  const inRange = sql<boolean>`s.job_id = ${ctx.jobId} and s.seq > ${from} and s.seq <= ${to}`;
-  const stats = await trx.selectFrom("import_staged_vehicles as s")
-    .leftJoin("customers as c", (j) => j.on("c.store_id", "=", ctx.storeId).onRef("c.customer_code", "=", "s.customer_code"))
-    .where(inRange)
-    .select([
-      sql<number>`count(*)`.as("n"),
-      sql<number>`count(c.id)`.as("resolved"),
-      sql<number>`coalesce(sum(case when exists (select 1 from vehicles t where t.store_id = ${ctx.storeId} and t.vin = s.vin) then 1 else 0 end), 0)`.as("existing"),
-    ])
-    .executeTakeFirstOrThrow();
-  const result = await trx.insertInto("vehicles")
-    .columns(["store_id", "customer_id", "vin", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"])
-    .expression(
-      // CROSS JOIN: SQLite keeps the staged rows as the outer loop (with statistics taken when the
-      // store was small it would otherwise scan the store's customers for every staged row)
-      trx.selectFrom("import_staged_vehicles as s")
-        .crossJoin("customers as c")
-        .where(inRange).where("c.store_id", "=", ctx.storeId).whereRef("c.customer_code", "=", "s.customer_code")
-        .select([
-          sql.lit(ctx.storeId).as("store_id"), "c.id", "s.vin", "s.plate", "s.model", "s.purchase_date", "s.warranty_end", "s.insurance_expiry", "s.mileage_km",
-        ])
-        .orderBy("s.seq"),
-    )
-    .onConflict((oc) => oc.columns(["store_id", "vin"])
-      .doUpdateSet((eb) => ({
-        customer_id: eb.ref("excluded.customer_id"), plate: eb.ref("excluded.plate"), model: eb.ref("excluded.model"),
-        purchase_date: eb.ref("excluded.purchase_date"), warranty_end: eb.ref("excluded.warranty_end"),
-        insurance_expiry: eb.ref("excluded.insurance_expiry"), mileage_km: eb.ref("excluded.mileage_km"),
-      }))
-      .where((eb) => eb.or([
-        eb("vehicles.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
-        eb("vehicles.plate", "is distinct from", eb.ref("excluded.plate")),
-        eb("vehicles.model", "is distinct from", eb.ref("excluded.model")),
-        eb("vehicles.purchase_date", "is distinct from", eb.ref("excluded.purchase_date")),
-        eb("vehicles.warranty_end", "is distinct from", eb.ref("excluded.warranty_end")),
-        eb("vehicles.insurance_expiry", "is distinct from", eb.ref("excluded.insurance_expiry")),
-        eb("vehicles.mileage_km", "is distinct from", eb.ref("excluded.mileage_km")),
-      ])))
-    .executeTakeFirst();
-  return countsOf({
-    rows: toInt(stats.n), resolved: toInt(stats.resolved), existing: toInt(stats.existing), affected: Number(result.numInsertedOrUpdatedRows ?? 0n),
-  }, "vehicles");
+  const staged = await stagedBatches<VehicleTuple>(trx, ctx.jobId, "vehicles", from, to);
+  const owners = ctx.customerIds ?? new Map<string, number>();
+  const missing = [...new Set(staged.map((v) => v[1]).filter((code) => !owners.has(code)))];
+  for (let i = 0; i < missing.length; i += 5000) {
+    for (const c of await trx.selectFrom("customers").select(["id", "customer_code"])
+      .where("store_id", "=", ctx.storeId).where("customer_code", "in", missing.slice(i, i + 5000)).execute()) owners.set(c.customer_code, c.id);
+  }
+  const existing = await countExisting(trx, "vehicles", "vin", ctx.storeId, staged.map((v) => v[0]));
+  const rows = staged.map(([vin, code, plate, model, purchase, warranty, insurance, km]) => {
+    const owner = owners.get(code);
+    if (owner === undefined) throw new Error(`customer ${code} of vehicle ${vin} is no longer on file`);
+    return [ctx.storeId, owner, vin, plate, model, purchase, warranty, insurance, km];
+  });
+  const affected = await upsertValues(trx, "vehicles", rows, (chunk) =>
+    trx.insertInto("vehicles")
+      .values(chunk.map(([store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km]) => ({
+        store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km,
+      }) as Insertable<Database["vehicles"]>))
+      .onConflict((oc) => oc.columns(["store_id", "vin"])
+        .doUpdateSet((eb) => ({
+          customer_id: eb.ref("excluded.customer_id"), plate: eb.ref("excluded.plate"), model: eb.ref("excluded.model"),
+          purchase_date: eb.ref("excluded.purchase_date"), warranty_end: eb.ref("excluded.warranty_end"),
+          insurance_expiry: eb.ref("excluded.insurance_expiry"), mileage_km: eb.ref("excluded.mileage_km"),
+        }))
+        .where((eb) => eb.or([
+          eb("vehicles.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
+          eb("vehicles.plate", "is distinct from", eb.ref("excluded.plate")),
+          eb("vehicles.model", "is distinct from", eb.ref("excluded.model")),
+          eb("vehicles.purchase_date", "is distinct from", eb.ref("excluded.purchase_date")),
+          eb("vehicles.warranty_end", "is distinct from", eb.ref("excluded.warranty_end")),
+          eb("vehicles.insurance_expiry", "is distinct from", eb.ref("excluded.insurance_expiry")),
+          eb("vehicles.mileage_km", "is distinct from", eb.ref("excluded.mileage_km")),
+        ]))));
+  return countsOf({ rows: staged.length, existing, affected });
 }
 
 async function applyVisits(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
-  const inRange = sql<boolean>`s.job_id = ${ctx.jobId} and s.seq > ${from} and s.seq <= ${to}`;
-  const stats = await trx.selectFrom("import_staged_visits as s")
-    .leftJoin("vehicles as v", (j) => j.on("v.store_id", "=", ctx.storeId).onRef("v.vin", "=", "s.vin"))
-    .where(inRange)
-    .select([
-      sql<number>`count(*)`.as("n"),
-      sql<number>`count(v.id)`.as("resolved"),
-      sql<number>`coalesce(sum(case when exists (select 1 from service_visits t where t.store_id = ${ctx.storeId} and t.ro_number = s.ro_number) then 1 else 0 end), 0)`.as("existing"),
-    ])
-    .executeTakeFirstOrThrow();
+  const staged = await stagedBatches<VisitTuple>(trx, ctx.jobId, "visits", from, to);
+  const vehicles = ctx.vehicles ?? new Map<string, { id: number; customer_id: number }>();
+  const missing = [...new Set(staged.map((s) => s[1]).filter((vin) => !vehicles.has(vin)))];
+  for (let i = 0; i < missing.length; i += 5000) {
+    for (const v of await trx.selectFrom("vehicles").select(["id", "vin", "customer_id"])
+      .where("store_id", "=", ctx.storeId).where("vin", "in", missing.slice(i, i + 5000)).execute()) vehicles.set(v.vin, v);
+  }
+  const existing = await countExisting(trx, "service_visits", "ro_number", ctx.storeId, staged.map((s) => s[0]));
   // a visit's customer is its vehicle's (a vehicle that moved to another customer takes the file's visits with it)
-  const result = await trx.insertInto("service_visits")
-    .columns(["store_id", "vehicle_id", "customer_id", "ro_number", "visit_date", "type", "amount_fen"])
-    .expression(
-      trx.selectFrom("import_staged_visits as s")
-        .crossJoin("vehicles as v") // the staged rows as the outer loop, as above
-        .where(inRange).where("v.store_id", "=", ctx.storeId).whereRef("v.vin", "=", "s.vin")
-        .select([sql.lit(ctx.storeId).as("store_id"), "v.id", "v.customer_id", "s.ro_number", "s.visit_date", "s.type", "s.amount_fen"])
-        .orderBy("s.seq"),
-    )
-    .onConflict((oc) => oc.columns(["store_id", "ro_number"])
-      .doUpdateSet((eb) => ({
-        vehicle_id: eb.ref("excluded.vehicle_id"), customer_id: eb.ref("excluded.customer_id"),
-        visit_date: eb.ref("excluded.visit_date"), type: eb.ref("excluded.type"), amount_fen: eb.ref("excluded.amount_fen"),
-      }))
-      .where((eb) => eb.or([
-        eb("service_visits.vehicle_id", "is distinct from", eb.ref("excluded.vehicle_id")),
-        eb("service_visits.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
-        eb("service_visits.visit_date", "is distinct from", eb.ref("excluded.visit_date")),
-        eb("service_visits.type", "is distinct from", eb.ref("excluded.type")),
-        eb("service_visits.amount_fen", "is distinct from", eb.ref("excluded.amount_fen")),
-      ])))
-    .executeTakeFirst();
-  return countsOf({
-    rows: toInt(stats.n), resolved: toInt(stats.resolved), existing: toInt(stats.existing), affected: Number(result.numInsertedOrUpdatedRows ?? 0n),
-  }, "visits");
+  const rows = staged.map(([ro, vin, date, type, fen]) => {
+    const v = vehicles.get(vin);
+    if (!v) throw new Error(`vehicle ${vin} of visit ${ro} is no longer on file`);
+    return [ctx.storeId, v.id, v.customer_id, ro, date, type, fen];
+  });
+  const affected = await upsertValues(trx, "service_visits", rows, (chunk) =>
+    trx.insertInto("service_visits")
+      .values(chunk.map(([store_id, vehicle_id, customer_id, ro_number, visit_date, type, amount_fen]) => ({
+        store_id, vehicle_id, customer_id, ro_number, visit_date, type, amount_fen,
+      }) as Insertable<Database["service_visits"]>))
+      .onConflict((oc) => oc.columns(["store_id", "ro_number"])
+        .doUpdateSet((eb) => ({
+          vehicle_id: eb.ref("excluded.vehicle_id"), customer_id: eb.ref("excluded.customer_id"),
+          visit_date: eb.ref("excluded.visit_date"), type: eb.ref("excluded.type"), amount_fen: eb.ref("excluded.amount_fen"),
+        }))
+        .where((eb) => eb.or([
+          eb("service_visits.vehicle_id", "is distinct from", eb.ref("excluded.vehicle_id")),
+          eb("service_visits.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
+          eb("service_visits.visit_date", "is distinct from", eb.ref("excluded.visit_date")),
+          eb("service_visits.type", "is distinct from", eb.ref("excluded.type")),
+          eb("service_visits.amount_fen", "is distinct from", eb.ref("excluded.amount_fen")),
+        ]))));
+  return countsOf({ rows: staged.length, existing, affected });
 }
 
-const APPLY: Record<ImportFile, { apply: (trx: Trx, ctx: ApplyContext, from: number, to: number) => Promise<Delta>; initial: number }> = {
-  customers: { apply: applyCustomers, initial: 500 },
-  vehicles: { apply: applyVehicles, initial: 2000 },
-  visits: { apply: applyVisits, initial: 2000 },
+const APPLY: Record<ImportFile, (trx: Trx, ctx: ApplyContext, from: number, to: number) => Promise<Delta>> = {
+  customers: applyCustomers,
+  vehicles: applyVehicles,
+  visits: applyVisits,
 };
 
 /** A storage failure while applying (busy past the timeout, disk full…) is retried this many times, a second apart. */
@@ -481,43 +516,55 @@ export async function applyImport(
     const state = JSON.parse(job.apply_state) as ApplyState;
     const ctx: ApplyContext = { jobId, storeId: job.store_id, userId: job.user_id, at: job.applied_at };
     const files = IMPORT_FILES.filter((f) => state.staged[f] !== undefined);
-    const total = files.reduce((n, f) => n + state.staged[f]!, 0);
+    const total = files.reduce((n, f) => n + state.staged[f]!.rows, 0);
     let file = job.apply_file ?? "finish";
     let seq = toInt(job.apply_seq);
-    const doneBefore = (f: ImportFile | "finish") => files.slice(0, f === "finish" ? files.length : files.indexOf(f)).reduce((n, x) => n + state.staged[x]!, 0);
-    onProgress?.({ phase: "writing", done: doneBefore(file) + seq, total });
+    let done = toInt(job.progress_done);
+    onProgress?.({ phase: "writing", done, total });
 
     let failures = 0;
     while (file !== "finish") {
-      const rows = state.staged[file] ?? 0;
       const f: ImportFile = file;
+      if (f === "vehicles" && !ctx.customerIds) {
+        ctx.customerIds = new Map((await db.selectFrom("customers").select(["id", "customer_code"]).where("store_id", "=", ctx.storeId).execute())
+          .map((c) => [c.customer_code, c.id]));
+      }
+      if (f === "visits" && !ctx.vehicles) {
+        ctx.vehicles = new Map((await db.selectFrom("vehicles").select(["id", "vin", "customer_id"]).where("store_id", "=", ctx.storeId).execute())
+          .map((v) => [v.vin, { id: v.id, customer_id: v.customer_id }]));
+      }
+      const { batches, batchSize } = state.staged[f]!;
       const nextFile = files[files.indexOf(f) + 1] ?? "finish";
-      const n = pacer.size(`apply:${f}`, APPLY[f].initial);
-      const to = Math.min(rows, seq + n);
+      // batches per transaction, sized on the rows they hold
+      const rowsWanted = pacer.size(`apply:${f}`, batchSize * (f === "customers" ? 1 : 2));
+      const to = Math.min(batches, seq + Math.max(1, Math.round(rowsWanted / batchSize)));
+      let applied = 0;
       try {
         await pacer.tx(db, async (trx) => {
-          // this process still owns the job, at this position (a chunk is applied exactly once)
+          // this process still owns the job, at this position (a batch is applied exactly once)
           const claimed = await trx.updateTable("import_jobs").set({ heartbeat_at: new Date().toISOString() })
             .where("id", "=", jobId).where("owner", "=", OWNER).where("status", "=", "applying")
             .where("apply_file", "=", f).where("apply_seq", "=", seq).executeTakeFirst();
           if (Number(claimed.numUpdatedRows) !== 1) throw new ImportLeaseLost(jobId);
-          const delta = to > seq ? await APPLY[f].apply(trx, ctx, seq, to) : { inserted: 0, updated: 0, unchanged: 0 };
-          const c = state.counts[f] ?? { fileName: state.fileNames[f] ?? `${f}.csv`, rows, inserted: 0, updated: 0, unchanged: 0 };
+          const delta = to > seq ? await APPLY[f](trx, ctx, seq, to) : { inserted: 0, updated: 0, unchanged: 0 };
+          applied = delta.inserted + delta.updated + delta.unchanged;
+          const c = state.counts[f] ?? { fileName: state.fileNames[f] ?? `${f}.csv`, rows: state.staged[f]!.rows, inserted: 0, updated: 0, unchanged: 0 };
           const counts = { ...state.counts, [f]: { ...c, inserted: c.inserted + delta.inserted, updated: c.updated + delta.updated, unchanged: c.unchanged + delta.unchanged } };
-          const last = to >= rows;
+          const last = to >= batches;
           await trx.updateTable("import_jobs").set({
             apply_file: last ? nextFile : f, apply_seq: last ? 0 : to,
-            apply_state: JSON.stringify({ ...state, counts }), progress_done: doneBefore(f) + to, progress_total: total, phase: "writing",
+            apply_state: JSON.stringify({ ...state, counts }), progress_done: done + applied, progress_total: total, phase: "writing",
           }).where("id", "=", jobId).execute();
           state.counts = counts;
-        }, { kind: `apply:${f}`, rows: to - seq });
+        }, { kind: `apply:${f}`, rows: Math.max(1, (to - seq) * batchSize) });
       } catch (e) {
         if (isStorageFailure(e) && ++failures <= APPLY_RETRIES) { await sleep(1000); continue; }
         throw e;
       }
       failures = 0;
-      if (to >= rows) { file = nextFile; seq = 0; } else seq = to;
-      onProgress?.({ phase: "writing", done: doneBefore(file) + seq, total });
+      done += applied;
+      if (to >= batches) { file = nextFile; seq = 0; } else seq = to;
+      onProgress?.({ phase: "writing", done, total });
     }
 
     const outcome = { ok: true as const, storeCreated: state.storeCreated, storeId: ctx.storeId, counts: state.counts };
@@ -544,19 +591,15 @@ export async function releaseImport(db: DB, jobId: number, message: string): Pro
 
 /** Deletes the staged rows of a job that is no longer running or applying, in short transactions. */
 export async function cleanupStaged(db: DB, pacer: WritePacer, jobId: number): Promise<void> {
-  for (const file of IMPORT_FILES) {
-    const table = STAGE[file].table;
-    for (;;) {
-      const last = await db.selectFrom(table).select("seq").where("job_id", "=", jobId).orderBy("seq", "desc").limit(1).executeTakeFirst();
-      if (!last) break;
-      let first = toInt(last.seq);
-      const n = pacer.size(`cleanup:${file}`, 5000);
-      await pacer.tx(db, async (trx) => {
-        first = Math.max(0, toInt(last.seq) - n);
-        await trx.deleteFrom(table).where("job_id", "=", jobId).where("seq", ">", first).execute();
-      }, { kind: `cleanup:${file}`, rows: n });
-      if (first === 0) break;
-    }
+  for (;;) {
+    const batches = await db.selectFrom("import_staged_batches").select(["file", "seq"]).where("job_id", "=", jobId).limit(200).execute();
+    if (!batches.length) break;
+    await pacer.tx(db, async (trx) => {
+      for (const file of IMPORT_FILES) {
+        const seqs = batches.filter((b) => b.file === file).map((b) => b.seq);
+        if (seqs.length) await trx.deleteFrom("import_staged_batches").where("job_id", "=", jobId).where("file", "=", file).where("seq", "in", seqs).execute();
+      }
+    }, { kind: "cleanup", rows: batches.length });
   }
   await db.updateTable("import_jobs").set({ cleanup_pending: 0 })
     .where("id", "=", jobId).where("status", "not in", ACTIVE_STATUSES).execute();

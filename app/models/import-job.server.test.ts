@@ -118,14 +118,13 @@ describe("import jobs", () => {
     await waitForImportJob(id);
     // as a process killed right after the commit point would leave it: applying, nothing applied, its owner gone
     await db.deleteFrom("customers").where("store_id", "=", store.id).execute();
-    await db.insertInto("import_staged_customers").values([
-      { job_id: id, seq: 1, customer_code: "W1", name: "甲", phone: null, gender: null, usage: null, do_not_contact: 1, preferences: null },
-      { job_id: id, seq: 2, customer_code: "W2", name: "乙", phone: null, gender: null, usage: null, do_not_contact: 0, preferences: null },
-    ]).execute();
+    await db.insertInto("import_staged_batches").values({
+      job_id: id, file: "customers", seq: 1, row_count: 2, payload: JSON.stringify([["W1", "甲", null, null, null, 1, ""], ["W2", "乙", null, null, null, 0, ""]]),
+    }).execute();
     await db.updateTable("import_jobs").set({
       status: "applying", owner: "other-host:1:dead", heartbeat_at: new Date(Date.now() - LEASE_MS - 1000).toISOString(), outcome: null,
-      apply_file: "customers", apply_seq: 0, cleanup_pending: 1, finished_at: null,
-      apply_state: JSON.stringify({ staged: { customers: 2 }, fileNames: { customers: "c.csv" }, counts: {}, storeCreated: false }),
+      apply_file: "customers", apply_seq: 0, cleanup_pending: 1, finished_at: null, progress_done: 0, progress_total: 2,
+      apply_state: JSON.stringify({ staged: { customers: { rows: 2, batches: 1, batchSize: 250 } }, fileNames: { customers: "c.csv" }, counts: {}, storeCreated: false }),
     }).where("id", "=", id).execute();
     expect((await getImportJob(db, { storeId: store.id, id }))?.status).toBe("stalled");
     const stop = startImportWatchdog({ everyMs: 50, db: () => db, connect: connection });
@@ -137,7 +136,7 @@ describe("import jobs", () => {
     expect(await db.selectFrom("customers").select(["customer_code", "do_not_contact"]).where("store_id", "=", store.id).orderBy("customer_code").execute())
       .toEqual([{ customer_code: "W1", do_not_contact: 1 }, { customer_code: "W2", do_not_contact: 0 }]);
     expect((await getImportJob(db, { storeId: store.id, id }))?.outcome).toMatchObject({ ok: true, counts: { customers: { inserted: 2 } } });
-    expect(await db.selectFrom("import_staged_customers").select("seq").execute()).toEqual([]);
+    expect(await db.selectFrom("import_staged_batches").select("seq").execute()).toEqual([]);
   });
 
   sqliteOnly("two app servers on one database file see the same live progress, and the second refuses another import of the store", async () => {

@@ -34,13 +34,9 @@ function expectRefused(outcome: ImportOutcome): Extract<ImportOutcome, { ok: fal
   if (outcome.ok) throw new Error("expected the import to be refused");
   return outcome;
 }
-/** Rows left in the staging tables (none once an import has ended). */
+/** Batches of rows left in the staging table (none once an import has ended). */
 async function stagedRows() {
-  let n = 0;
-  for (const t of ["import_staged_customers", "import_staged_vehicles", "import_staged_visits"] as const) {
-    n += Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  }
-  return n;
+  return Number((await db.selectFrom("import_staged_batches").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 }
 /** [file, line, column, reason] of each issue, for compact assertions */
 const brief = (issues: ImportIssue[]) => issues.map((i) => [i.file, i.line, i.column, i.reason]);
@@ -383,8 +379,8 @@ describe("all or nothing: the bad-row report", () => {
     const c = await makeCustomer(db, store.id, { code: "K1" });
     const v = await makeVehicle(db, store.id, c.id, { vin: "LFVKEEP0000000001" });
     await makeVisit(db, store.id, v, { date: "2025-01-01", type: "repair", ro: "KEEP1" });
-    // a trigger makes the database refuse one staged visit late in the file
-    await sql.raw("create trigger boom before insert on import_staged_visits when new.ro_number = 'R250' begin select raise(abort, 'boom'); end").execute(db);
+    // a trigger makes the database refuse to stage the third batch of visits
+    await sql.raw("create trigger boom before insert on import_staged_batches when new.file = 'visits' and new.seq = 3 begin select raise(abort, 'boom'); end").execute(db);
     const before = await snapshot();
     const lines = [VISITS_HEADER];
     for (let i = 0; i < 300; i++) lines.push(`R${i},LFVNEW00000000001,2025-02-01,care,10`);
@@ -437,7 +433,7 @@ describe("all or nothing: the bad-row report", () => {
     expect(error).toBeInstanceOf(ImportNotFinished);
     expect((error as Error).message).toMatch(/boom.*completed automatically/);
     const job = await db.selectFrom("import_jobs").selectAll().executeTakeFirstOrThrow();
-    expect(job).toMatchObject({ status: "applying", apply_file: "visits", apply_seq: 250, owner: null });
+    expect(job).toMatchObject({ status: "applying", apply_file: "visits", apply_seq: 5, owner: null }); // 5 batches of 50 visits applied
     // readers are told, and the segment snapshot is not rebuilt from half the import
     expect(await importApplyingTo(db, { storeId: store.id })).toBe(true);
     expect(await ensureSegments(db, { storeId: store.id })).toBeTruthy();

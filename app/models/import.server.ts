@@ -16,7 +16,7 @@ import type { DB } from "#db/client";
 import { refreshStatistics, tuneForBulkWrites } from "#db/dialect";
 import { readImportFiles, sourceName, type ImportSource } from "./import-csv.server";
 import {
-  applyImport, cleanupStaged, commitImport, DEFAULT_PACE, recoverImports, releaseImport, stageRows, WritePacer, type PaceStats, type StagedRow,
+  applyImport, cleanupStaged, commitImport, DEFAULT_PACE, recoverImports, releaseImport, STAGE_BATCH, stageRows, WritePacer, type PaceStats, type StagedRow,
 } from "./import-apply.server";
 import {
   createImportJob, ImportAlreadyRunning, ImportLeaseLost, ImportNeedsRecovery, OWNER, ProgressWriter, runningHere, type ImportJobRow,
@@ -121,6 +121,9 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
     let committed = false;
     try {
       let reading = { phase: "reading" as const, done: 0, total: 0 };
+      const batches: Record<ImportFile, number> = { customers: 0, vehicles: 0, visits: 0 };
+      // rows per staged batch (the unit of the apply); a test's fixed chunk size is one batch
+      const batchSize = Object.fromEntries(IMPORT_FILES.map((f) => [f, Math.min(STAGE_BATCH[f], opts.chunkSize ?? Infinity)])) as Record<ImportFile, number>;
       const storeId = existingStore?.id;
       const { parsed, issues } = await readImportFiles(opts.files, {
         existingCodes: async () =>
@@ -128,10 +131,13 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
         existingVins: async () =>
           new Set(storeId === undefined ? [] : (await db.selectFrom("vehicles").select("vin").where("store_id", "=", storeId).execute()).map((r) => r.vin)),
         onProgress: (done, total) => report((reading = { phase: "reading", done, total })),
-        batchRows: (file) => pacer.size(`stage:${file}`, 2000),
-        onRows: async (file, rows, firstSeq) => {
+        // whole batches at a time, as many as a short transaction takes
+        batchRows: (file) => batchSize[file] * Math.max(1, Math.round(pacer.size("stage", 10_000) / batchSize[file])),
+        onRows: async (file, rows) => {
           await progress.check();
-          await stageRows(db, pacer, { jobId, file, firstSeq, rows: rows as StagedRow<typeof file>[], progress: reading });
+          batches[file] += await stageRows(db, pacer, {
+            jobId, file, firstBatch: batches[file] + 1, batchSize: batchSize[file], rows: rows as StagedRow<typeof file>[], progress: reading,
+          });
           progress.written();
         },
       });
@@ -142,13 +148,20 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
         await cleanupStaged(db, pacer, jobId);
         return outcome;
       }
-      await commitImport(db, pacer, { jobId, store: existingStore ? { id: existingStore.id } : opts.store, staged: parsed.rowCounts, fileNames: parsed.fileNames });
+      const staged = Object.fromEntries(IMPORT_FILES.filter((f) => parsed.rowCounts[f] !== undefined)
+        .map((f) => [f, { rows: parsed.rowCounts[f]!, batches: batches[f], batchSize: batchSize[f] }]));
+      await commitImport(db, pacer, { jobId, store: existingStore ? { id: existingStore.id } : opts.store, staged, fileNames: parsed.fileNames });
       committed = true;
       const outcome = await applyImport(db, pacer, jobId, report);
       await cleanupStaged(db, pacer, jobId);
       const t = performance.now();
       await refreshStatistics(db);
       opts.onStats?.({ ...pacer.stats(), optimizeMs: performance.now() - t, jobId });
+      if (process.env.IMPORT_DEBUG_HOLDS) {
+        for (const [kind, k] of pacer.byKind) {
+          console.error(`[import] ${kind}: ${k.n} transactions, ${k.rows} rows, held ${k.heldMs.toFixed(0)} ms, cpu ${k.cpuMs.toFixed(0)} ms`);
+        }
+      }
       return outcome;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

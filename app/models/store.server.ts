@@ -40,10 +40,8 @@ export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)
   ),
   // customer-base imports (issue 3); an admin of this store may have imported into another store.
   // Their staged rows and the customer history that names them go first.
-  ...(["import_staged_customers", "import_staged_vehicles", "import_staged_visits"] as const).map(
-    (table) => (db: DB, id: number) =>
-      db.deleteFrom(table).where("job_id", "in", db.selectFrom("import_jobs").select("id").where("store_id", "=", id)).execute(),
-  ),
+  (db, id) => db.deleteFrom("import_staged_batches")
+    .where("job_id", "in", db.selectFrom("import_jobs").select("id").where("store_id", "=", id)).execute(),
   (db, id) => db.deleteFrom("customer_changes").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("import_jobs").where("store_id", "=", id).execute(),
   (db, id) => db.updateTable("import_jobs").set({ user_id: null })

@@ -64,8 +64,7 @@ function intact(file: string) {
 function jobs(file: string) {
   const db = new SQLite(file, { readonly: true });
   try {
-    const staged = ["import_staged_customers", "import_staged_vehicles", "import_staged_visits"]
-      .reduce((n, t) => n + (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n, 0);
+    const staged = (db.prepare("select count(*) as n from import_staged_batches").get() as { n: number }).n;
     return { rows: db.prepare("select id, status, apply_file from import_jobs order by id").all() as { id: number; status: string; apply_file: string | null }[], staged };
   } finally {
     db.close();
