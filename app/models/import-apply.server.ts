@@ -206,7 +206,7 @@ export async function stageRows<F extends ImportFile>(
   return batches.length;
 }
 
-async function stagedBatches<T>(trx: Trx, jobId: number, file: ImportFile, from: number, to: number): Promise<T[]> {
+async function stagedBatches<T>(trx: Kysely<Database>, jobId: number, file: ImportFile, from: number, to: number): Promise<T[]> {
   const batches = await trx.selectFrom("import_staged_batches").select(["seq", "payload"])
     .where("job_id", "=", jobId).where("file", "=", file).where("seq", ">", from).where("seq", "<=", to)
     .orderBy("seq").execute();
@@ -407,7 +407,7 @@ function countsOf({ rows, existing, affected }: { rows: number; existing: number
 }
 
 /** Keys already on file in the store, among the given ones. */
-async function countExisting(trx: Trx, table: "vehicles" | "service_visits", column: "vin" | "ro_number", storeId: number, keys: string[]): Promise<number> {
+async function countExisting(trx: Kysely<Database>, table: "vehicles" | "service_visits", column: "vin" | "ro_number", storeId: number, keys: string[]): Promise<number> {
   let n = 0;
   for (let i = 0; i < keys.length; i += 5000) {
     const r = await trx.selectFrom(table).select((eb) => eb.fn.countAll().as("n"))
@@ -417,20 +417,31 @@ async function countExisting(trx: Trx, table: "vehicles" | "service_visits", col
   return n;
 }
 
-async function applyVehicles(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
-  const staged = await stagedBatches<VehicleTuple>(trx, ctx.jobId, "vehicles", from, to);
+/**
+ * What a transaction needs to upsert vehicles or visits, read before it (outside the lock):
+ * the staged rows with their keys resolved, and how many of their keys are on file already.
+ * Only imports write vehicles and visits, one at a time per store.
+ */
+interface Prepared { rows: unknown[][]; existing: number }
+
+async function prepareVehicles(db: DB, ctx: ApplyContext, from: number, to: number): Promise<Prepared> {
+  const staged = await stagedBatches<VehicleTuple>(db, ctx.jobId, "vehicles", from, to);
   const owners = ctx.customerIds ?? new Map<string, number>();
   const missing = [...new Set(staged.map((v) => v[1]).filter((code) => !owners.has(code)))];
   for (let i = 0; i < missing.length; i += 5000) {
-    for (const c of await trx.selectFrom("customers").select(["id", "customer_code"])
+    for (const c of await db.selectFrom("customers").select(["id", "customer_code"])
       .where("store_id", "=", ctx.storeId).where("customer_code", "in", missing.slice(i, i + 5000)).execute()) owners.set(c.customer_code, c.id);
   }
-  const existing = await countExisting(trx, "vehicles", "vin", ctx.storeId, staged.map((v) => v[0]));
+  const existing = await countExisting(db, "vehicles", "vin", ctx.storeId, staged.map((v) => v[0]));
   const rows = staged.map(([vin, code, plate, model, purchase, warranty, insurance, km]) => {
     const owner = owners.get(code);
     if (owner === undefined) throw new Error(`customer ${code} of vehicle ${vin} is no longer on file`);
     return [ctx.storeId, owner, vin, plate, model, purchase, warranty, insurance, km];
   });
+  return { rows, existing };
+}
+
+async function applyVehicles(trx: Trx, _ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
   const affected = await upsertValues(trx, "vehicles", rows, (chunk) =>
     trx.insertInto("vehicles")
       .values(chunk.map(([store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km]) => ({
@@ -451,24 +462,28 @@ async function applyVehicles(trx: Trx, ctx: ApplyContext, from: number, to: numb
           eb("vehicles.insurance_expiry", "is distinct from", eb.ref("excluded.insurance_expiry")),
           eb("vehicles.mileage_km", "is distinct from", eb.ref("excluded.mileage_km")),
         ]))));
-  return countsOf({ rows: staged.length, existing, affected });
+  return countsOf({ rows: rows.length, existing, affected });
 }
 
-async function applyVisits(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
-  const staged = await stagedBatches<VisitTuple>(trx, ctx.jobId, "visits", from, to);
+async function prepareVisits(db: DB, ctx: ApplyContext, from: number, to: number): Promise<Prepared> {
+  const staged = await stagedBatches<VisitTuple>(db, ctx.jobId, "visits", from, to);
   const vehicles = ctx.vehicles ?? new Map<string, { id: number; customer_id: number }>();
   const missing = [...new Set(staged.map((s) => s[1]).filter((vin) => !vehicles.has(vin)))];
   for (let i = 0; i < missing.length; i += 5000) {
-    for (const v of await trx.selectFrom("vehicles").select(["id", "vin", "customer_id"])
+    for (const v of await db.selectFrom("vehicles").select(["id", "vin", "customer_id"])
       .where("store_id", "=", ctx.storeId).where("vin", "in", missing.slice(i, i + 5000)).execute()) vehicles.set(v.vin, v);
   }
-  const existing = await countExisting(trx, "service_visits", "ro_number", ctx.storeId, staged.map((s) => s[0]));
+  const existing = await countExisting(db, "service_visits", "ro_number", ctx.storeId, staged.map((s) => s[0]));
   // a visit's customer is its vehicle's (a vehicle that moved to another customer takes the file's visits with it)
   const rows = staged.map(([ro, vin, date, type, fen]) => {
     const v = vehicles.get(vin);
     if (!v) throw new Error(`vehicle ${vin} of visit ${ro} is no longer on file`);
     return [ctx.storeId, v.id, v.customer_id, ro, date, type, fen];
   });
+  return { rows, existing };
+}
+
+async function applyVisits(trx: Trx, _ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
   const affected = await upsertValues(trx, "service_visits", rows, (chunk) =>
     trx.insertInto("service_visits")
       .values(chunk.map(([store_id, vehicle_id, customer_id, ro_number, visit_date, type, amount_fen]) => ({
@@ -486,13 +501,18 @@ async function applyVisits(trx: Trx, ctx: ApplyContext, from: number, to: number
           eb("service_visits.type", "is distinct from", eb.ref("excluded.type")),
           eb("service_visits.amount_fen", "is distinct from", eb.ref("excluded.amount_fen")),
         ]))));
-  return countsOf({ rows: staged.length, existing, affected });
+  return countsOf({ rows: rows.length, existing, affected });
 }
 
-const APPLY: Record<ImportFile, (trx: Trx, ctx: ApplyContext, from: number, to: number) => Promise<Delta>> = {
-  customers: applyCustomers,
-  vehicles: applyVehicles,
-  visits: applyVisits,
+/** Per file: what is read before a chunk's transaction (outside the lock), and what is written in it. */
+const APPLY: Record<ImportFile, {
+  prepare: (db: DB, ctx: ApplyContext, from: number, to: number) => Promise<Prepared | null>;
+  apply: (trx: Trx, ctx: ApplyContext, prepared: Prepared | null, from: number, to: number) => Promise<Delta>;
+}> = {
+  // customers are read in the transaction: the app writes them too (edits, walk-ins)
+  customers: { prepare: async () => null, apply: (trx, ctx, _p, from, to) => applyCustomers(trx, ctx, from, to) },
+  vehicles: { prepare: prepareVehicles, apply: (trx, ctx, p) => applyVehicles(trx, ctx, p!) },
+  visits: { prepare: prepareVisits, apply: (trx, ctx, p) => applyVisits(trx, ctx, p!) },
 };
 
 /** A storage failure while applying (busy past the timeout, disk full…) is retried this many times, a second apart. */
@@ -540,13 +560,14 @@ export async function applyImport(
       const to = Math.min(batches, seq + Math.max(1, Math.round(rowsWanted / batchSize)));
       let applied = 0;
       try {
+        const prepared = to > seq ? await APPLY[f].prepare(db, ctx, seq, to) : null;
         await pacer.tx(db, async (trx) => {
           // this process still owns the job, at this position (a batch is applied exactly once)
           const claimed = await trx.updateTable("import_jobs").set({ heartbeat_at: new Date().toISOString() })
             .where("id", "=", jobId).where("owner", "=", OWNER).where("status", "=", "applying")
             .where("apply_file", "=", f).where("apply_seq", "=", seq).executeTakeFirst();
           if (Number(claimed.numUpdatedRows) !== 1) throw new ImportLeaseLost(jobId);
-          const delta = to > seq ? await APPLY[f](trx, ctx, seq, to) : { inserted: 0, updated: 0, unchanged: 0 };
+          const delta = to > seq ? await APPLY[f].apply(trx, ctx, prepared, seq, to) : { inserted: 0, updated: 0, unchanged: 0 };
           applied = delta.inserted + delta.updated + delta.unchanged;
           const c = state.counts[f] ?? { fileName: state.fileNames[f] ?? `${f}.csv`, rows: state.staged[f]!.rows, inserted: 0, updated: 0, unchanged: 0 };
           const counts = { ...state.counts, [f]: { ...c, inserted: c.inserted + delta.inserted, updated: c.updated + delta.updated, unchanged: c.unchanged + delta.unchanged } };
