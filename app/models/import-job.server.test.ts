@@ -131,7 +131,7 @@ describe("import jobs", () => {
     try {
       await expect.poll(async () => (await getImportJob(db, { storeId: store.id, id }))?.status, { timeout: 10_000 }).toBe("done");
     } finally {
-      stop();
+      await stop();
     }
     expect(await db.selectFrom("customers").select(["customer_code", "do_not_contact"]).where("store_id", "=", store.id).orderBy("customer_code").execute())
       .toEqual([{ customer_code: "W1", do_not_contact: 1 }, { customer_code: "W2", do_not_contact: 0 }]);

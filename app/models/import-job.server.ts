@@ -172,16 +172,15 @@ export async function getImportJob(db: DB, { storeId, id }: { storeId: number; i
 /**
  * Every `everyMs`, looks for imports whose process is gone (another app server, a killed
  * command) and finishes them (past their commit point) or marks them interrupted — so that a
- * dead process never keeps a store "importing" until the next restart. Returns a stop function.
+ * dead process never keeps a store "importing" until the next restart. Returns a stop function
+ * (which waits for a check under way).
  */
 export function startImportWatchdog(
   { everyMs = 15_000, db = getDb, connect = openWorkConnection }:
     { everyMs?: number; db?: () => DB; connect?: (app: DB) => { work: DB; close: () => Promise<void> } } = {},
-): () => void {
-  let busy = false;
-  const timer = setInterval(async () => {
-    if (busy) return;
-    busy = true;
+): () => Promise<void> {
+  let busy: Promise<void> | null = null;
+  const tick = async () => {
     try {
       const app = db();
       const active = await app.selectFrom("import_jobs").selectAll().where("status", "in", ACTIVE_STATUSES).execute();
@@ -194,12 +193,17 @@ export function startImportWatchdog(
       }
     } catch (e) {
       console.error(`import watchdog: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      busy = false;
     }
+  };
+  const timer = setInterval(() => {
+    busy ??= tick().finally(() => { busy = null; });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  /** stops the watchdog, after the check under way */
+  return async () => {
+    clearInterval(timer);
+    await busy;
+  };
 }
 
 /**
