@@ -652,7 +652,11 @@ export async function recoverImports(
     if (!(await claimStaleJob(db, job))) continue; // another process got there first
     log(`finishing import #${job.id} (${job.store_code}), interrupted while writing (${job.apply_file} after row ${job.apply_seq})…`);
     try {
-      await applyImport(db, pacer, job.id);
+      let shown = -1;
+      await applyImport(db, pacer, job.id, ({ done, total }) => {
+        const tenth = Math.floor((10 * done) / Math.max(1, total));
+        if (tenth !== shown) log(`import #${job.id}: writing ${(shown = tenth) * 10}%`);
+      });
       finished.push(job.id);
       log(`import #${job.id} finished`);
     } catch (e) {
