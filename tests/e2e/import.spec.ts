@@ -31,6 +31,7 @@ afterAll(async () => {
   await db.deleteFrom("vehicles").where("vin", "like", `${P}%`).execute();
   await db.deleteFrom("customer_preferences").where("customer_id", "in", customers).execute();
   await db.deleteFrom("customer_changes").where("customer_id", "in", customers).execute();
+  await db.deleteFrom("customer_segments").where("customer_id", "in", customers).execute();
   await db.deleteFrom("customers").where("customer_code", "like", `${P}%`).execute();
   await db.deleteFrom("import_jobs").where("files", "like", `%${P}%`).execute();
   await db.destroy();
