@@ -44,7 +44,7 @@ export function forUpdate<DB, TB extends keyof DB, O>(db: Kysely<any>, qb: Selec
 export async function tuneForBulkWrites(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) return;
   await sql.raw("pragma cache_size = -65536").execute(db);
-  await sql.raw("pragma analysis_limit = 1000").execute(db);
+  await sql.raw("pragma analysis_limit = 400").execute(db);
 }
 
 /** count()/sum() come back as strings on PostgreSQL and numbers on SQLite. */

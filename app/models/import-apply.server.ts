@@ -92,9 +92,9 @@ export class WritePacer implements PaceStats {
       this.lastCommit = end;
       if (started && cpu) {
         const held = end - started;
-        // sized by the CPU time the chunk took (SQLite works in this thread): on a machine busy
-        // with other work the wall time also counts the time this process waited for a core,
-        // which smaller chunks would not shorten
+        // sized by the time the lock was held (what a waiting writer feels): on a machine busy
+        // with other work that is more than the CPU time, and the chunks get smaller (the import
+        // slows down rather than the store)
         const used = process.cpuUsage(cpu);
         const work = Math.min(held, (used.user + used.system) / 1000) || held;
         this.transactions += 1;
@@ -107,10 +107,10 @@ export class WritePacer implements PaceStats {
         }
         if (sizing && sizing.rows > 0 && !this.pace.fixedChunk) {
           // toward the row count that would have taken holdMs; halfway, to damp noise
-          const ideal = (sizing.rows * this.pace.holdMs) / Math.max(1, work);
+          const ideal = (sizing.rows * this.pace.holdMs) / Math.max(1, held);
           const current = this.size(sizing.kind, sizing.rows);
           const next = Math.min(Math.round((current + ideal) / 2), Math.round(current * 1.5));
-          this.sizes.set(sizing.kind, Math.max(50, Math.min(20_000, next)));
+          this.sizes.set(sizing.kind, Math.max(1, Math.min(20_000, next)));
         }
       }
     }

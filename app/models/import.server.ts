@@ -13,7 +13,8 @@
  * No transaction holds the write lock for more than about DEFAULT_PACE.holdMs (docs/decisions/013).
  */
 import type { DB } from "#db/client";
-import { refreshStatistics, tuneForBulkWrites } from "#db/dialect";
+import { sql } from "kysely";
+import { tuneForBulkWrites } from "#db/dialect";
 import { readImportFiles, sourceName, type ImportSource } from "./import-csv.server";
 import {
   applyImport, cleanupStaged, commitImport, DEFAULT_PACE, recoverImports, releaseImport, STAGE_BATCH, stageRows, WritePacer, type PaceStats, type StagedRow,
@@ -61,6 +62,17 @@ export class ImportNotFinished extends Error {
   constructor(readonly jobId: number, cause: unknown) {
     super(`import #${jobId} was accepted but could not be written to its end (${cause instanceof Error ? cause.message : String(cause)}); ` +
       "it is completed automatically by the next server start, `cli migrate` or the next import of this store", { cause });
+  }
+}
+
+/**
+ * The planner's statistics of the tables an import grew, one table per short transaction
+ * (a bounded ANALYZE on SQLite: analysis_limit, tuneForBulkWrites; PostgreSQL's ANALYZE
+ * samples and blocks no writer). Decision 007: without statistics SQLite picks poor indexes.
+ */
+async function refreshImportStatistics(db: DB, pacer: WritePacer) {
+  for (const table of ["customers", "customer_preferences", "vehicles", "service_visits", "customer_changes"]) {
+    await pacer.tx(db, (trx) => sql`analyze ${sql.table(table)}`.execute(trx), { kind: "analyze", rows: 0 });
   }
 }
 
@@ -155,7 +167,7 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
       const outcome = await applyImport(db, pacer, jobId, report);
       await cleanupStaged(db, pacer, jobId);
       const t = performance.now();
-      await refreshStatistics(db);
+      await refreshImportStatistics(db, pacer);
       opts.onStats?.({ ...pacer.stats(), optimizeMs: performance.now() - t, jobId });
       if (process.env.IMPORT_DEBUG_HOLDS) {
         for (const [kind, k] of pacer.byKind) {

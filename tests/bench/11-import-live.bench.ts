@@ -63,10 +63,14 @@ async function startServer(buildDir: string, databaseUrl: string) {
 
 interface Answer { kind: "sign-in" | "healthz"; at: number; ms: number; ok: boolean; status: number }
 
-/** Signs in and calls /healthz, each every EVERY_MS, until stopped; each answer timed. */
+/**
+ * Two clients until stopped: one signs in every EVERY_MS, the other calls /healthz every
+ * EVERY_MS (half a period later); each waits for its answer before its next tick, as a person
+ * would (an answer slower than the period delays the next request instead of piling requests up).
+ */
 function clients(url: string) {
   const answers: Answer[] = [];
-  const origin = url;
+  let stopped = false;
   const once = async (kind: Answer["kind"]) => {
     const t0 = performance.now();
     let status = 0;
@@ -74,7 +78,7 @@ function clients(url: string) {
       const res = kind === "sign-in"
         ? await fetch(`${url}/login`, {
           method: "POST", redirect: "manual",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: url },
           body: new URLSearchParams({ email: EMAIL, password: PASSWORD }),
         })
         : await fetch(`${url}/healthz`);
@@ -85,20 +89,22 @@ function clients(url: string) {
     }
     answers.push({ kind, at: t0, ms: performance.now() - t0, status, ok: kind === "sign-in" ? status === 302 : status === 200 });
   };
-  const pending = new Set<Promise<void>>();
-  const fire = (kind: Answer["kind"]) => {
-    const p = once(kind).finally(() => pending.delete(p));
-    pending.add(p);
+  const loop = async (kind: Answer["kind"], offset: number) => {
+    let next = performance.now() + offset;
+    while (!stopped) {
+      await sleep(Math.max(0, next - performance.now()));
+      if (stopped) break;
+      await once(kind);
+      next += EVERY_MS;
+      if (next < performance.now()) next = performance.now();
+    }
   };
-  const timers = [setInterval(() => fire("sign-in"), EVERY_MS), setTimeout(() => 0, 0)];
-  // /healthz on the same period, half a period later
-  const offset = setTimeout(() => timers.push(setInterval(() => fire("healthz"), EVERY_MS)), EVERY_MS / 2);
+  const running = Promise.all([loop("sign-in", 0), loop("healthz", EVERY_MS / 2)]);
   return {
     answers,
     async stop() {
-      clearTimeout(offset);
-      for (const t of timers) clearInterval(t as NodeJS.Timeout);
-      await Promise.all(pending);
+      stopped = true;
+      await running;
     },
   };
 }
@@ -172,7 +178,9 @@ export default async function importLive(ctx: BenchContext): Promise<BenchRow[]>
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn("npm", ["run", "--silent", "cli", "--", "import", "--store", "BIG", "--progress",
         "--customers", set.files.customers, "--vehicles", set.files.vehicles, "--visits", set.files.visits], {
-        cwd: ROOT, env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}` }, stdio: ["ignore", "pipe", "pipe"],
+        // IMPORT_DEBUG_HOLDS: the import lists its transactions held longer than that, and totals per kind
+        cwd: ROOT, env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, IMPORT_DEBUG_HOLDS: process.env.IMPORT_DEBUG_HOLDS ?? "100" },
+        stdio: ["ignore", "pipe", "pipe"],
       });
       child.stdout.on("data", (d: Buffer) => (cliOut += d.toString()));
       child.stderr.on("data", (d: Buffer) => (cliOut += d.toString()));
@@ -187,6 +195,9 @@ export default async function importLive(ctx: BenchContext): Promise<BenchRow[]>
     const selfReported = /the longest held the write lock (\d+) ms/.exec(cliOut);
     const transactions = /(\d+) write transactions/.exec(cliOut);
     ctx.log(cliOut.split("\n").filter((l) => /inserted|transactions/.test(l)).join("\n  "));
+    const long = [...cliOut.matchAll(/\[import\] held (\d+) ms \(cpu (\d+) ms\): (\S+)/g)].map((m) => ({ held: Number(m[1]), cpu: Number(m[2]), kind: m[3] }));
+    long.sort((a, b) => b.held - a.held);
+    ctx.log(`import transactions held over ${process.env.IMPORT_DEBUG_HOLDS ?? "100"} ms: ${long.length}; longest: ${long.slice(0, 5).map((l) => `${l.held} ms (cpu ${l.cpu} ms, ${l.kind})`).join(", ") || "none"}`);
 
     const before = { signIn: summarise(load.answers, "sign-in", t0, tImport), health: summarise(load.answers, "healthz", t0, tImport) };
     const during = { signIn: summarise(load.answers, "sign-in", tImport, tDone), health: summarise(load.answers, "healthz", tImport, tDone) };
