@@ -207,7 +207,7 @@ COMMANDS.import = async (argv) => {
           }
           : undefined,
         onStats: values.progress
-          ? (s) => process.stderr.write(`import #${s.jobId}: ${s.transactions} write transactions, the longest held the write lock ${s.maxHoldMs.toFixed(0)} ms (statistics refreshed table by table in ${s.optimizeMs.toFixed(0)} ms)\n`)
+          ? (s) => process.stderr.write(`import #${s.jobId}: ${s.transactions} write transactions, the longest held the write lock ${s.maxHoldMs.toFixed(0)} ms (statistics refreshed table by table in ${s.optimizeMs.toFixed(0)} ms; log checkpoints between transactions ${s.checkpointMs.toFixed(0)} ms)\n`)
           : undefined,
       });
     } catch (e) {

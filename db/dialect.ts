@@ -47,6 +47,17 @@ export async function tuneForBulkWrites(db: Kysely<any>): Promise<void> {
   await sql.raw("pragma analysis_limit = 400").execute(db);
 }
 
+/**
+ * Copies what the write-ahead log holds into the database file now (SQLite's PASSIVE
+ * checkpoint: it waits for no reader or writer, and holds no write lock). A bulk writer calls it
+ * after each of its transactions, so that the log stays short and the checkpoint SQLite would
+ * otherwise run inside the next commit that finds the log long — another user's sign-in, say —
+ * does not copy a bulk write's pages on that user's time. PostgreSQL: nothing to do.
+ */
+export async function checkpointLog(db: Kysely<any>): Promise<void> {
+  if (!isPostgres(db)) await sql.raw("pragma wal_checkpoint(passive)").execute(db);
+}
+
 /** count()/sum() come back as strings on PostgreSQL and numbers on SQLite. */
 export function toInt(v: unknown): number {
   if (v === null || v === undefined) return 0;
