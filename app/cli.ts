@@ -44,6 +44,9 @@ export const COMMANDS: Record<string, Command> = {
       const { results } = await migrateToLatest(db);
       for (const r of results ?? []) console.log(`${r.status}: ${r.migrationName}`);
       console.log(results?.length ? "migrated" : "already up to date");
+      // an import cut short after its commit point (a killed process) is completed here
+      const { recoverImports } = await import("./models/import.server");
+      await recoverImports(db, { log: (line) => console.log(line) });
     } finally {
       await db.destroy();
     }
@@ -189,19 +192,35 @@ COMMANDS.import = async (argv) => {
     throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--progress]");
   }
   for (const f of Object.values(files)) if (f && !fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
-  const { importCustomerBase, formatImportIssues, formatImportSummary } = await import("./models/import.server");
+  const { importCustomerBase, formatImportIssues, formatImportSummary, ImportAlreadyRunning, ImportNotFinished } = await import("./models/import.server");
   return withDb(async (db) => {
     let shown = "";
-    const outcome = await importCustomerBase(db, {
-      store: { code: values.store!, name: values["store-name"] },
-      files: Object.fromEntries(Object.entries(files).filter(([, f]) => f)) as Record<string, string>,
-      onProgress: values.progress
-        ? (p) => {
-          const line = `${p.phase} ${Math.floor((100 * p.done) / Math.max(1, p.total))}%`;
-          if (line !== shown) process.stderr.write(`${(shown = line)}\n`);
-        }
-        : undefined,
-    });
+    let outcome;
+    try {
+      outcome = await importCustomerBase(db, {
+        store: { code: values.store!, name: values["store-name"] }, source: "cli",
+        files: Object.fromEntries(Object.entries(files).filter(([, f]) => f)) as Record<string, string>,
+        onProgress: values.progress
+          ? (p) => {
+            const line = `${p.phase} ${Math.floor((100 * p.done) / Math.max(1, p.total))}%`;
+            if (line !== shown) process.stderr.write(`${(shown = line)}\n`);
+          }
+          : undefined,
+        onStats: values.progress
+          ? (s) => process.stderr.write(`import #${s.jobId}: ${s.transactions} write transactions, the longest held the write lock ${s.maxHoldMs.toFixed(0)} ms (statistics refreshed table by table in ${s.optimizeMs.toFixed(0)} ms; log checkpoints between transactions ${s.checkpointMs.toFixed(0)} ms)\n`)
+          : undefined,
+      });
+    } catch (e) {
+      if (e instanceof ImportAlreadyRunning) {
+        console.error(`error: an import into ${values.store} is already running (from the web page or another command)`);
+        return 1;
+      }
+      if (e instanceof ImportNotFinished) {
+        console.error(`error: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
     if (!outcome.ok) {
       process.stderr.write(`${formatImportIssues(outcome).join("\n")}\n`);
       return 1;

@@ -11,6 +11,8 @@ import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
+import { recoverImports } from "./models/import-apply.server";
+import { startImportWatchdog } from "./models/import-job.server";
 import { clientOf, edge, edgeOptions, remixHandler } from "./utils/edge.server";
 import { getEnv, type Env } from "./utils/env.server";
 
@@ -19,6 +21,7 @@ export async function prepareDatabase(log: (s: string) => void = console.log) {
   const db = createDb(env.DATABASE_URL);
   try {
     await migrateToLatest(db);
+    await recoverImports(db, { log }); // finish an import cut short by a crash (docs/decisions/013)
     if (env.DEMO === "1" && (await isDatabaseEmpty(db))) {
       log("seeding the demo dealership…");
       await seedDemo(db);
@@ -54,6 +57,7 @@ export async function serve({ port }: { port?: number } = {}) {
   // ("other side closed"); headersTimeout must exceed it.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  startImportWatchdog();
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

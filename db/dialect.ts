@@ -39,6 +39,49 @@ export function withId<T extends string>(db: Kysely<any>, tb: CreateTableBuilder
     : tb.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
 }
 
+/**
+ * After rows were copied into a table with their ids: PostgreSQL's serial sequence moves past
+ * the largest id (SQLite's AUTOINCREMENT follows explicit ids by itself).
+ */
+export async function resetIdSequence(db: Kysely<any>, table: string, column = "id"): Promise<void> {
+  if (!isPostgres(db)) return;
+  const col = sql.id(column);
+  await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${col}) from ${sql.table(table)}), 1), (select count(*) > 0 from ${sql.table(table)}))`.execute(db);
+}
+
+/**
+ * Locks the selected rows until the transaction ends (PostgreSQL's FOR UPDATE), so a
+ * read-then-write in a transaction cannot lose a concurrent update. SQLite needs nothing:
+ * its transactions begin IMMEDIATE (db/client.ts), one writer at a time.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(db: Kysely<any>, qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return isPostgres(db) ? qb.forUpdate() : qb;
+}
+
+/**
+ * A connection that writes a bulk import (SQLite): a larger page cache (64 MiB instead of 16;
+ * a store's indexes stay in memory while rows are added in key-less order), and a bounded
+ * ANALYZE for its statistics refresh (analysis_limit: the refresh holds the write lock while it
+ * samples, and a full ANALYZE of a million-row table takes seconds). PostgreSQL: nothing to do
+ * (its cache is the server's; ANALYZE samples and takes no lock that blocks writes).
+ */
+export async function tuneForBulkWrites(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) return;
+  await sql.raw("pragma cache_size = -65536").execute(db);
+  await sql.raw("pragma analysis_limit = 400").execute(db);
+}
+
+/**
+ * Copies what the write-ahead log holds into the database file now (SQLite's PASSIVE
+ * checkpoint: it waits for no reader or writer, and holds no write lock). A bulk writer calls it
+ * after each of its transactions, so that the log stays short and the checkpoint SQLite would
+ * otherwise run inside the next commit that finds the log long — another user's sign-in, say —
+ * does not copy a bulk write's pages on that user's time. PostgreSQL: nothing to do.
+ */
+export async function checkpointLog(db: Kysely<any>): Promise<void> {
+  if (!isPostgres(db)) await sql.raw("pragma wal_checkpoint(passive)").execute(db);
+}
+
 /** count()/sum() come back as strings on PostgreSQL and numbers on SQLite. */
 export function toInt(v: unknown): number {
   if (v === null || v === undefined) return 0;

@@ -232,6 +232,8 @@ export interface CustomerChangeTable {
   old_value: string | null;
   new_value: string | null;
   changed_at: string;
+  /** the import that made the change (null: a user in the app) */
+  import_job_id: number | null;
 }
 
 /** Which as-of date, settings and data the rows of customer_segments were computed for. */
@@ -394,12 +396,21 @@ export interface ScriptAcknowledgementTable {
   at: string;
 }
 
-/** A web import of the customer base (app/models/import-job.server.ts). */
+/**
+ * An import of the customer base, from the web page or the command line
+ * (app/models/import*.server.ts, docs/decisions/013): its progress and lease live here so
+ * that every app server sees the same, and its apply position allows a roll-forward.
+ */
 export interface ImportJobTable {
   id: Generated<number>;
-  store_id: number;
+  /** null until the commit point of a command-line import that creates its store */
+  store_id: number | null;
+  /** the store's code: at most one running or applying import per code */
+  store_code: string | null;
   user_id: number | null;
-  status: "running" | "done" | "refused" | "failed";
+  source: Generated<"web" | "cli">;
+  /** running: reading, checking, staging; applying: past the commit point, being written */
+  status: "running" | "applying" | "done" | "refused" | "failed" | "interrupted";
   /** JSON: uploaded file names per file kind */
   files: string;
   /** JSON: the ImportOutcome once finished */
@@ -407,6 +418,29 @@ export interface ImportJobTable {
   message: string | null;
   created_at: string;
   finished_at: string | null;
+  /** host:pid:token of the process running the job, null when nobody runs it */
+  owner: string | null;
+  heartbeat_at: string | null;
+  phase: "reading" | "writing" | null;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  apply_file: "customers" | "vehicles" | "visits" | "finish" | null;
+  /** the last staged row (seq) of apply_file already applied */
+  apply_seq: Generated<number>;
+  /** JSON: ApplyState (import-apply.server.ts) */
+  apply_state: string | null;
+  applied_at: string | null;
+  cleanup_pending: Generated<number>;
+}
+
+/** Checked rows of an import in batches: a JSON array of row tuples (import-apply.server.ts). */
+export interface ImportStagedBatchTable {
+  job_id: number;
+  file: "customers" | "vehicles" | "visits";
+  /** the batch's position in its file, from 1 */
+  seq: number;
+  row_count: number;
+  payload: string;
 }
 
 // ── Event day and review (issue 6, app/models/execution.server.ts, checkin.server.ts, review.server.ts) ──
@@ -490,6 +524,7 @@ export interface CampaignReviewTable {
 
 export interface Database {
   import_jobs: ImportJobTable;
+  import_staged_batches: ImportStagedBatchTable;
   stores: StoreTable;
   users: UserTable;
   sessions: SessionTable;

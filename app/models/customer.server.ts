@@ -79,7 +79,11 @@ export async function getCustomerCard(db: DB, { storeId, id }: { storeId: number
     db.selectFrom("customer_preferences").select("preference").where("customer_id", "=", id).orderBy("preference").execute(),
     db.selectFrom("customer_segments").selectAll().where("customer_id", "=", id).where("store_id", "=", storeId).executeTakeFirst(),
     db.selectFrom("customer_changes").leftJoin("users", "users.id", "customer_changes.user_id")
-      .select(["customer_changes.id", "customer_changes.field", "customer_changes.old_value", "customer_changes.new_value", "customer_changes.changed_at", "users.display_name"])
+      .leftJoin("import_jobs", "import_jobs.id", "customer_changes.import_job_id")
+      .select([
+        "customer_changes.id", "customer_changes.field", "customer_changes.old_value", "customer_changes.new_value", "customer_changes.changed_at",
+        "users.display_name", "customer_changes.import_job_id", "import_jobs.files as import_files",
+      ])
       .where("customer_changes.customer_id", "=", id).where("customer_changes.store_id", "=", storeId)
       .orderBy("customer_changes.changed_at", "desc").orderBy("customer_changes.id", "desc").execute(),
   ]);
@@ -104,8 +108,19 @@ export async function getCustomerCard(db: DB, { storeId, id }: { storeId: number
         lastVisit: segment.last_visit, visits: toInt(segment.visits), revenueFen: toInt(segment.revenue_fen),
       }
       : null,
-    changes,
+    // a change made by an import names it and its customers file
+    changes: changes.map(({ import_files, ...c }) => ({ ...c, import_file: importFileName(import_files) })),
   };
+}
+
+function importFileName(files: string | null): string | null {
+  if (!files) return null;
+  try {
+    const name = (JSON.parse(files) as { customers?: unknown }).customers;
+    return typeof name === "string" ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 export class CustomerNotFound extends Error {

@@ -27,9 +27,12 @@ export interface VehicleRow {
 export interface VisitRow { ro: string; vin: string; date: string; type: VisitType; fen: number }
 
 export interface ParsedFiles {
+  /** the checked rows, when no `onRows` took them */
   customers?: CustomerRow[];
   vehicles?: VehicleRow[];
   visits?: VisitRow[];
+  /** checked rows per file (handed to `onRows` or kept above) */
+  rowCounts: Partial<Record<ImportFile, number>>;
   fileNames: Partial<Record<ImportFile, string>>;
 }
 
@@ -162,6 +165,8 @@ async function readFile(
   issues: IssueList,
   onBytes: (n: number) => void,
   makeHandler: (columns: Columns) => RowHandler,
+  /** after each record: a promise when rows are being handed on (reading pauses until it settles) */
+  afterRecord: () => Promise<void> | null = () => null,
 ): Promise<boolean> {
   const fileName = sourceName(source, file);
   if (typeof source === "string") source = { path: source };
@@ -226,20 +231,41 @@ async function readFile(
     handler(rec, recordLine);
     return true;
   };
-  // records are taken in batches as the parser makes them (no promise per record)
+  // records are taken in batches as the parser makes them (no promise per record); reading
+  // pauses while a batch of rows is handed on (staged), and resumes when it is stored
   await new Promise<void>((resolve, reject) => {
-    parser.on("readable", () => {
+    let handing: Promise<void> | null = null;
+    let ended = false;
+    const fail = (e: unknown) => {
+      input.destroy();
+      parser.destroy();
+      reject(e);
+    };
+    const pump = () => {
       let rec: string[] | null;
-      while (!headerRefused && (rec = parser.read() as string[] | null) !== null) {
+      while (!headerRefused && !handing && (rec = parser.read() as string[] | null) !== null) {
         if (!onRecord(rec)) {
           headerRefused = true;
           input.destroy();
           parser.destroy();
           resolve();
+          return;
+        }
+        const next = afterRecord();
+        if (next) {
+          handing = next.then(() => {
+            handing = null;
+            if (ended) resolve();
+            else pump();
+          }, fail);
         }
       }
+    };
+    parser.on("readable", pump);
+    parser.once("end", () => {
+      ended = true;
+      if (!handing) resolve();
     });
-    parser.once("end", () => resolve());
     parser.once("error", reject);
   });
   if (headerRefused) return false;
@@ -329,6 +355,13 @@ export interface ReadOptions {
   existingCodes: () => Promise<Set<string>>;
   existingVins: () => Promise<Set<string>>;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Takes the checked rows in batches while the files are read (in file order, positions from
+   * 1 per file), instead of keeping them all in memory; called only while no issue was found.
+   */
+  onRows?: (file: ImportFile, rows: (CustomerRow | VehicleRow | VisitRow)[], firstSeq: number) => Promise<void>;
+  /** rows per batch handed to onRows (may change between batches) */
+  batchRows?: (file: ImportFile) => number;
 }
 
 /** Reads and checks the files; rows are only returned when there is no issue at all. */
@@ -337,7 +370,25 @@ export async function readImportFiles(
   opts: ReadOptions,
 ): Promise<{ parsed: ParsedFiles; issues: IssueList }> {
   const issues = new IssueList();
-  const parsed: ParsedFiles = { fileNames: {} };
+  const parsed: ParsedFiles = { fileNames: {}, rowCounts: {} };
+  /** hands checked rows on in batches (opts.onRows); returns the rows to keep in memory */
+  const batcher = <T extends CustomerRow | VehicleRow | VisitRow>(file: ImportFile, rows: T[]) => {
+    let handed = 0;
+    const hand = (): Promise<void> => {
+      const batch = rows.splice(0);
+      const first = handed + 1;
+      handed += batch.length;
+      return opts.onRows!(file, batch, first);
+    };
+    return {
+      afterRecord: (): Promise<void> | null =>
+        opts.onRows && issues.count === 0 && rows.length >= (opts.batchRows?.(file) ?? 2000) ? hand() : null,
+      finish: async () => {
+        if (opts.onRows && issues.count === 0 && rows.length) await hand();
+        parsed.rowCounts[file] = handed + rows.length;
+      },
+    };
+  };
   const total = Object.values(files).reduce((n, s) => n + (s ? sourceSize(s) : 0), 0);
   let done = 0;
   let lastReport = 0;
@@ -355,6 +406,7 @@ export async function readImportFiles(
   if (files.customers) {
     parsed.fileNames.customers = sourceName(files.customers, "customers");
     const rows: CustomerRow[] = [];
+    const batches = batcher("customers", rows);
     const seen = new Map<string, number>();
     const ok = await readFile("customers", files.customers, issues, onBytes, (c) => {
       const { at } = c;
@@ -392,7 +444,8 @@ export async function readImportFiles(
           rows.push({ code: code!, name: name!, phone, gender: gender!, usage: usage!, dnc: dnc!, prefs: prefs.sort() });
         }
       };
-    });
+    }, batches.afterRecord);
+    await batches.finish();
     if (!ok) referencesReliable = false;
     parsed.customers = rows;
   }
@@ -402,6 +455,7 @@ export async function readImportFiles(
     parsed.fileNames.vehicles = sourceName(files.vehicles, "vehicles");
     const knownCodes = await opts.existingCodes();
     const rows: VehicleRow[] = [];
+    const batches = batcher("vehicles", rows);
     const seen = new Map<string, number>();
     const ok = await readFile("vehicles", files.vehicles, issues, onBytes, (c) => {
       const { at } = c;
@@ -427,7 +481,8 @@ export async function readImportFiles(
           rows.push({ vin: vin!, code: code!, plate: plate!, model: model!, purchase: purchase!, warranty: warranty!, insurance: insurance!, km: km! });
         }
       };
-    });
+    }, batches.afterRecord);
+    await batches.finish();
     if (!ok) referencesReliable = false;
     parsed.vehicles = rows;
   }
@@ -436,6 +491,7 @@ export async function readImportFiles(
     parsed.fileNames.visits = sourceName(files.visits, "visits");
     const knownVins = await opts.existingVins();
     const rows: VisitRow[] = [];
+    const batches = batcher("visits", rows);
     const seen = new Map<string, number>();
     await readFile("visits", files.visits, issues, onBytes, (c) => {
       const { at } = c;
@@ -456,7 +512,8 @@ export async function readImportFiles(
         if (typeof fen === "string") c.issue(rec, line, "amount", fen);
         if (issues.count === before && issues.count === 0) rows.push({ ro: ro!, vin: vin!, date: date!, type: type!, fen: fen as number });
       };
-    });
+    }, batches.afterRecord);
+    await batches.finish();
     parsed.visits = rows;
   }
   opts.onProgress?.(total, total);

@@ -4,10 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
 import { createTestDb } from "../../tests/helpers/test-db";
 import { sqliteOnly } from "../../tests/helpers/pg";
-import { makeCustomer, makeStore, makeVehicle, makeVisit } from "../../tests/helpers/factories";
+import { makeCustomer, makeStore, makeUser, makeVehicle, makeVisit } from "../../tests/helpers/factories";
+import { getCustomerCard, updateCustomer } from "./customer.server";
+import { importApplyingTo } from "./import-lease.server";
+import { ensureSegments } from "./segmentation.server";
 import {
-  formatImportIssues, importCustomerBase, normalizePhone, parseAmount, parseImportDate,
-  type ImportProgress, type ImportSource,
+  formatImportIssues, ImportAlreadyRunning, importCustomerBase, ImportNotFinished, normalizePhone, parseAmount, parseImportDate,
+  recoverImports, type ImportProgress, type ImportSource,
 } from "./import.server";
 import type { ImportFile, ImportIssue, ImportOutcome } from "./import.schema";
 
@@ -30,6 +33,10 @@ function expectOk(outcome: ImportOutcome): asserts outcome is Extract<ImportOutc
 function expectRefused(outcome: ImportOutcome): Extract<ImportOutcome, { ok: false }> {
   if (outcome.ok) throw new Error("expected the import to be refused");
   return outcome;
+}
+/** Batches of rows left in the staging table (none once an import has ended). */
+async function stagedRows() {
+  return Number((await db.selectFrom("import_staged_batches").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 }
 /** [file, line, column, reason] of each issue, for compact assertions */
 const brief = (issues: ImportIssue[]) => issues.map((i) => [i.file, i.line, i.column, i.reason]);
@@ -138,7 +145,7 @@ describe("importing good files", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("updates changed rows by key, replaces the preference set, and moves visits with their vehicle's owner", async () => {
+  it("updates changed rows by key, adds the file's preferences to those on file, and moves visits with their vehicle's owner", async () => {
     expectOk(await importCustomerBase(db, { store: { code: "UPD" }, files: good }));
     const outcome = await importCustomerBase(db, {
       store: { code: "UPD" },
@@ -153,8 +160,9 @@ describe("importing good files", () => {
     const t1 = await db.selectFrom("customers").selectAll().where("customer_code", "=", "T0001").executeTakeFirstOrThrow();
     expect(t1.phone).toBe("13800138001");
     expect(t1.updated_at > t1.created_at || t1.updated_at === t1.created_at).toBe(true);
-    const prefs = await db.selectFrom("customer_preferences").select("preference").where("customer_id", "=", t1.id).execute();
-    expect(prefs.map((p) => p.preference)).toEqual(["art"]);
+    // merged, not replaced (issue 10): car_show and golf were on file
+    const prefs = await db.selectFrom("customer_preferences").select("preference").where("customer_id", "=", t1.id).orderBy("preference").execute();
+    expect(prefs.map((p) => p.preference)).toEqual(["art", "car_show", "golf"]);
     const moved = await db.selectFrom("service_visits").innerJoin("customers", "customers.id", "service_visits.customer_id")
       .select(["customers.customer_code", "service_visits.amount_fen"]).where("ro_number", "in", ["RO-0005", "RO-0002"]).orderBy("ro_number").execute();
     expect(moved).toEqual([{ customer_code: "T0001", amount_fen: 130000 }, { customer_code: "T0009", amount_fen: 29999 }]);
@@ -365,14 +373,14 @@ describe("all or nothing: the bad-row report", () => {
     ]);
   });
 
-  // SQLite trigger syntax: the all-or-nothing transaction itself is engine-independent.
-  sqliteOnly("keeps the database as it was when a write fails midway", async () => {
+  // SQLite trigger syntax: the staging and the apply themselves are engine-independent.
+  sqliteOnly("keeps the database as it was when a write fails before the commit point (while staging)", async () => {
     const store = await makeStore(db, { code: "FAIL" });
     const c = await makeCustomer(db, store.id, { code: "K1" });
     const v = await makeVehicle(db, store.id, c.id, { vin: "LFVKEEP0000000001" });
     await makeVisit(db, store.id, v, { date: "2025-01-01", type: "repair", ro: "KEEP1" });
-    // a trigger makes the database refuse one visit late in the file (after customers and vehicles were written)
-    await sql.raw("create trigger boom before insert on service_visits when new.ro_number = 'R250' begin select raise(abort, 'boom'); end").execute(db);
+    // a trigger makes the database refuse to stage the third batch of visits
+    await sql.raw("create trigger boom before insert on import_staged_batches when new.file = 'visits' and new.seq = 3 begin select raise(abort, 'boom'); end").execute(db);
     const before = await snapshot();
     const lines = [VISITS_HEADER];
     for (let i = 0; i < 300; i++) lines.push(`R${i},LFVNEW00000000001,2025-02-01,care,10`);
@@ -385,5 +393,126 @@ describe("all or nothing: the bad-row report", () => {
       },
     })).rejects.toThrow(/boom/);
     expect(await snapshot()).toEqual(before);
+    const job = await db.selectFrom("import_jobs").selectAll().executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: "failed", message: expect.stringMatching(/boom/), owner: null, cleanup_pending: 0 });
+    expect(await stagedRows()).toBe(0);
+    // the store may import again at once
+    expectOk(await importCustomerBase(db, { store: { id: store.id }, files: { customers: csv("c.csv", CUSTOMERS_HEADER, "K1,改名,,,,,") } }));
+  });
+
+  sqliteOnly("completes an import whose write failed after the commit point once the cause is gone (roll-forward), exactly as an import that never failed", async () => {
+    const files = (n: number) => {
+      const lines = [VISITS_HEADER];
+      for (let i = 0; i < n; i++) lines.push(`R${i},LFVNEW00000000001,2025-02-01,care,${10 + i}`);
+      return {
+        customers: csv("c.csv", CUSTOMERS_HEADER, "K1,改名,,,,,1", "K2,新客户,,,,,"),
+        vehicles: csv("v.csv", VEHICLES_HEADER, "LFVNEW00000000001,K2,,,,,,"),
+        visits: csv("s.csv", ...lines),
+      };
+    };
+    const setUp = async (target: DB) => {
+      const store = await makeStore(target, { code: "FAIL" });
+      const c = await makeCustomer(target, store.id, { code: "K1" });
+      const v = await makeVehicle(target, store.id, c.id, { vin: "LFVKEEP0000000001" });
+      await makeVisit(target, store.id, v, { date: "2025-01-01", type: "repair", ro: "KEEP1" });
+      return store;
+    };
+    // the reference: the same import on a twin database, never interrupted
+    const twin = await createTestDb();
+    const twinStore = await setUp(twin);
+    const clean = await importCustomerBase(twin, { store: { id: twinStore.id }, chunkSize: 50, files: files(300) });
+    expectOk(clean);
+
+    const store = await setUp(db);
+    await ensureSegments(db, { storeId: store.id });
+    const segmentsBefore = await db.selectFrom("customer_segments").selectAll().orderBy("customer_id").execute();
+    expect(segmentsBefore).toHaveLength(1);
+    // the database refuses one visit late in the file, after customers, vehicles and 250 visits were written
+    await sql.raw("create trigger boom before insert on service_visits when new.ro_number = 'R250' begin select raise(abort, 'boom'); end").execute(db);
+    const error = await importCustomerBase(db, { store: { id: store.id }, chunkSize: 50, files: files(300) }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(ImportNotFinished);
+    expect((error as Error).message).toMatch(/boom.*completed automatically/);
+    const job = await db.selectFrom("import_jobs").selectAll().executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: "applying", apply_file: "visits", apply_seq: 5, owner: null }); // 5 batches of 50 visits applied
+    // readers are told, and the segment snapshot is not rebuilt from half the import
+    expect(await importApplyingTo(db, { storeId: store.id })).toBe(true);
+    expect(await ensureSegments(db, { storeId: store.id })).toBeTruthy();
+    expect(await db.selectFrom("customer_segments").selectAll().orderBy("customer_id").execute()).toEqual(segmentsBefore);
+    // another import of the store finishes it first — and here the database still refuses: it waits
+    await expect(importCustomerBase(db, { store: { id: store.id }, files: { customers: csv("c.csv", CUSTOMERS_HEADER, "K9,x,,,,,") } }))
+      .rejects.toBeInstanceOf(ImportAlreadyRunning);
+
+    await sql.raw("drop trigger boom").execute(db);
+    expect(await recoverImports(db)).toEqual([job.id]);
+    const done = await db.selectFrom("import_jobs").selectAll().where("id", "=", job.id).executeTakeFirstOrThrow();
+    expect(done).toMatchObject({ status: "done", cleanup_pending: 0, owner: null });
+    expect(JSON.parse(done.outcome!)).toEqual(clean);
+    expect(await stagedRows()).toBe(0);
+    expect(await importApplyingTo(db, { storeId: store.id })).toBe(false);
+    await ensureSegments(db, { storeId: store.id });
+    expect(await db.selectFrom("customer_segments").select("customer_code").orderBy("customer_code").execute()).toEqual([{ customer_code: "K1" }, { customer_code: "K2" }]);
+    // every row as the uninterrupted import wrote it (the import's timestamp is kept across the roll-forward)
+    const rows = async (target: DB) => ({
+      customers: (await target.selectFrom("customers").selectAll().orderBy("id").execute()).map(({ created_at, updated_at, ...r }) => ({ ...r, changed: created_at !== updated_at })),
+      preferences: await target.selectFrom("customer_preferences").selectAll().orderBy("customer_id").orderBy("preference").execute(),
+      vehicles: await target.selectFrom("vehicles").selectAll().orderBy("id").execute(),
+      visits: await target.selectFrom("service_visits").selectAll().orderBy("id").execute(),
+      changes: (await target.selectFrom("customer_changes").selectAll().orderBy("id").execute()).map(({ changed_at, ...r }) => r),
+    });
+    expect(await rows(db)).toEqual(await rows(twin));
+    await twin.destroy();
+  });
+});
+
+describe("consent and preferences from a file (issue 10)", () => {
+  const header = CUSTOMERS_HEADER;
+  it("never clears do-not-contact nor a preference from an empty or 0 cell; records every change with the import as its source", async () => {
+    expectOk(await importCustomerBase(db, { store: { code: "DNC" }, files: { customers: csv("customers.csv", header, "D1,甲,,,,golf,1", "D2,乙,,,,,0", "D3,丙,,,,,") } }));
+    const store = await db.selectFrom("stores").select("id").where("code", "=", "DNC").executeTakeFirstOrThrow();
+    const manager = await makeUser(db, store.id, "manager");
+    const d2 = await db.selectFrom("customers").select("id").where("customer_code", "=", "D2").executeTakeFirstOrThrow();
+    // a manager sets D2 do-not-contact and gives preferences in the app
+    await updateCustomer(db, { storeId: store.id, customerId: d2.id, userId: manager.id, input: { name: "乙", phone: null, gender: null, usage: null, doNotContact: true, preferences: ["art", "golf"] } });
+
+    // the dealer's file again: empty 勿扰 and 活动偏好 cells, a 否, D3 newly refusing contact, D1 renamed
+    const again = await importCustomerBase(db, {
+      store: { code: "DNC" }, userId: manager.id,
+      files: { customers: csv("客户.csv", "客户编号,姓名,电话,性别,用途,活动偏好,勿扰", "D1,甲一,,,,,", "D2,乙,,,,车展,否", "D3,丙,,,,,是") },
+    });
+    expectOk(again);
+    expect(again.counts.customers).toMatchObject({ inserted: 0, updated: 3, unchanged: 0 });
+    const flags = await db.selectFrom("customers").select(["customer_code", "do_not_contact", "name"]).where("store_id", "=", store.id).orderBy("customer_code").execute();
+    expect(flags).toEqual([
+      { customer_code: "D1", do_not_contact: 1, name: "甲一" },
+      { customer_code: "D2", do_not_contact: 1, name: "乙" },
+      { customer_code: "D3", do_not_contact: 1, name: "丙" },
+    ]);
+    const prefs = await db.selectFrom("customer_preferences").innerJoin("customers", "customers.id", "customer_preferences.customer_id")
+      .select(["customer_code", "preference"]).orderBy("customer_code").orderBy("preference").execute();
+    expect(prefs.map((p) => `${p.customer_code}:${p.preference}`)).toEqual(["D1:golf", "D2:art", "D2:car_show", "D2:golf"]);
+
+    const job = await db.selectFrom("import_jobs").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const history = await db.selectFrom("customer_changes").innerJoin("customers", "customers.id", "customer_changes.customer_id")
+      .select(["customer_code", "field", "old_value", "new_value", "user_id", "import_job_id"])
+      .where("customer_changes.import_job_id", "is not", null).orderBy("customer_code").orderBy("field").execute();
+    expect(history).toEqual([
+      { customer_code: "D1", field: "name", old_value: "甲", new_value: "甲一", user_id: manager.id, import_job_id: job.id },
+      { customer_code: "D2", field: "preferences", old_value: "art;golf", new_value: "art;car_show;golf", user_id: manager.id, import_job_id: job.id },
+      { customer_code: "D3", field: "do_not_contact", old_value: "0", new_value: "1", user_id: manager.id, import_job_id: job.id },
+    ]);
+    // the customer card shows them, with the import (its file) as the source
+    const card = await getCustomerCard(db, { storeId: store.id, id: d2.id });
+    expect(card!.changes[0]).toMatchObject({ field: "preferences", import_job_id: job.id, import_file: "客户.csv" });
+
+    // only a manager in the app clears it, with history
+    await updateCustomer(db, { storeId: store.id, customerId: d2.id, userId: manager.id, input: { name: "乙", phone: null, gender: null, usage: null, doNotContact: false, preferences: [] } });
+    expect((await db.selectFrom("customers").select("do_not_contact").where("id", "=", d2.id).executeTakeFirstOrThrow()).do_not_contact).toBe(0);
+    // and the same file once more changes nothing else: D2 stays contactable (the file says 否)
+    const third = await importCustomerBase(db, {
+      store: { code: "DNC" },
+      files: { customers: csv("客户.csv", "客户编号,姓名,电话,性别,用途,活动偏好,勿扰", "D1,甲一,,,,,", "D2,乙,,,,,否", "D3,丙,,,,,是") },
+    });
+    expectOk(third);
+    expect(third.counts.customers).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   });
 });

@@ -1,27 +1,35 @@
 /**
  * The customer-base import (基盘客户导入): customers.csv, vehicles.csv and visits.csv of a
- * dealer management system into one store, all or nothing.
+ * dealer management system into one store, all or nothing — the one path of the web page
+ * (import-job.server.ts) and the command line (`cli import`).
  *
- * 1. read and check every row of every file (streaming; no write, no transaction open);
- * 2. any issue → the report (every bad row) and nothing is written;
- * 3. otherwise one transaction upserts customers (their preference set replaced),
- *    vehicles, then visits, by their keys (customer_code, vin, ro_number per store), in
- *    chunks of multi-row statements, yielding to the event loop between chunks.
- * A process killed in the middle leaves the database as it was (the transaction never
- * commits). Counts per file: inserted / updated / unchanged.
+ * 1. a job is recorded (import_jobs: one running import per store, its progress and lease);
+ * 2. every row of every file is read and checked (streaming); checked rows are staged in short
+ *    transactions while no issue has been seen;
+ * 3. any issue → the report (every bad row), the staged rows are dropped, the main tables untouched;
+ * 4. otherwise the commit point, then the staged rows are applied in short transactions and the
+ *    job finished (import-apply.server.ts; a process killed after the commit point leaves a job
+ *    that recovery rolls forward). Counts per file: inserted / updated / unchanged.
+ * No transaction holds the write lock for more than about DEFAULT_PACE.holdMs (docs/decisions/013).
  */
-import { CompiledQuery, type Compilable, type Transaction } from "kysely";
 import type { DB } from "#db/client";
-import { refreshStatistics, toInt } from "#db/dialect";
-import type { Database } from "#db/schema";
-import { readImportFiles, type CustomerRow, type ImportSource, type VehicleRow, type VisitRow } from "./import-csv.server";
+import { sql } from "kysely";
+import { tuneForBulkWrites } from "#db/dialect";
+import { readImportFiles, sourceName, type ImportSource } from "./import-csv.server";
+import {
+  applyImport, cleanupStaged, commitImport, DEFAULT_PACE, recoverImports, releaseImport, STAGE_BATCH, stageRows, WritePacer, type PaceStats, type StagedRow,
+} from "./import-apply.server";
+import {
+  createImportJob, ImportAlreadyRunning, ImportLeaseLost, ImportNeedsRecovery, OWNER, ProgressWriter, runningHere, type ImportJobRow,
+} from "./import-lease.server";
 import enCustomers from "~/locales/en/customers.json";
-import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportOutcome } from "./import.schema";
-import { invalidateSegments } from "./segmentation.server";
+import { IMPORT_FILES, type ImportFile, type ImportOutcome } from "./import.schema";
 import { getStoreByCode } from "./store.server";
 
 export type { ImportSource } from "./import-csv.server";
 export { normalizePhone, parseImportDate, parseAmount } from "./import-csv.server";
+export { ImportAlreadyRunning } from "./import-lease.server";
+export { recoverImports } from "./import-apply.server";
 
 export interface ImportProgress {
   phase: "reading" | "writing";
@@ -30,265 +38,155 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** an existing store, or a code (the store is created, in the same transaction, when new) */
+  /** an existing store, or a code (the store is created at the commit point when new) */
   store: { id: number } | { code: string; name?: string };
   files: Partial<Record<ImportFile, ImportSource>>;
   onProgress?: (p: ImportProgress) => void;
-  /** rows per multi-row statement (2000: fewer, larger statements cost less CPU; a chunk writes in tens of ms) */
+  /** rows per transaction, fixed (tests); by default sized to hold the lock about pace.holdMs */
   chunkSize?: number;
+  pace?: { holdMs: number; gapMs: number };
+  /** a job this process recorded already (the web upload); otherwise one is recorded here */
+  jobId?: number;
+  userId?: number | null;
+  source?: "web" | "cli";
+  /** told how long the import's transactions held the write lock */
+  onStats?: (s: PaceStats & { optimizeMs: number; jobId: number }) => void;
 }
 
-type Trx = Transaction<Database>;
+/**
+ * Thrown when an import passed its commit point but could not be written to its end (the
+ * database refused a write): the import will be completed by the next recovery — the server's
+ * start or watchdog, `cli migrate`, or the next import of the store.
+ */
+export class ImportNotFinished extends Error {
+  constructor(readonly jobId: number, cause: unknown) {
+    super(`import #${jobId} was accepted but could not be written to its end (${cause instanceof Error ? cause.message : String(cause)}); ` +
+      "it is completed automatically by the next server start, `cli migrate` or the next import of this store", { cause });
+  }
+}
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * The planner's statistics of the tables an import grew, one table per short transaction
+ * (a bounded ANALYZE on SQLite: analysis_limit, tuneForBulkWrites; PostgreSQL's ANALYZE
+ * samples and blocks no writer). Decision 007: without statistics SQLite picks poor indexes.
+ */
+async function refreshImportStatistics(db: DB, pacer: WritePacer) {
+  for (const table of ["customers", "customer_preferences", "vehicles", "service_visits", "customer_changes"]) {
+    await pacer.tx(db, (trx) => sql`analyze ${sql.table(table)}`.execute(trx), { kind: "analyze", rows: 0 });
+  }
+}
+
+/** Records a job for this process, finishing a crashed import of the same store first. */
+async function newJob(db: DB, input: Parameters<typeof createImportJob>[1]): Promise<ImportJobRow> {
+  try {
+    return await createImportJob(db, input);
+  } catch (e) {
+    if (!(e instanceof ImportNeedsRecovery)) throw e;
+    await recoverImports(db, { storeCode: input.storeCode });
+    try {
+      return await createImportJob(db, input);
+    } catch (again) {
+      // still not finished (another process is at it, or the database refuses it)
+      if (again instanceof ImportNeedsRecovery) throw new ImportAlreadyRunning();
+      throw again;
+    }
+  }
+}
+
+/** Records a job for an upload before its import runs in the background (import-job.server.ts). */
+export async function recordImportJob(
+  db: DB,
+  { storeId, userId, files }: { storeId: number; userId: number | null; files: Record<string, string> },
+): Promise<number> {
+  const store = await db.selectFrom("stores").select(["id", "code"]).where("id", "=", storeId).executeTakeFirstOrThrow();
+  return (await newJob(db, { storeId: store.id, storeCode: store.code, userId, source: "web", files })).id;
+}
+
+async function endJob(db: DB, jobId: number, status: "refused" | "failed", outcome: ImportOutcome | null, message: string | null) {
+  await db.updateTable("import_jobs").set({
+    status, outcome: outcome ? JSON.stringify(outcome) : null, message, finished_at: new Date().toISOString(), owner: null, phase: null,
+  }).where("id", "=", jobId).where("owner", "=", OWNER).where("status", "=", "running").execute();
+}
 
 /** Imports a file set into a store; see the module comment. Throws only on I/O or database failures. */
 export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<ImportOutcome> {
-  const chunkSize = opts.chunkSize ?? 2000;
   const existingStore = "id" in opts.store
     ? await db.selectFrom("stores").selectAll().where("id", "=", opts.store.id).executeTakeFirst()
     : await getStoreByCode(db, opts.store.code);
   if ("id" in opts.store && !existingStore) throw new Error(`no store with id ${opts.store.id}`);
-  const storeId = existingStore?.id;
-
-  const { parsed, issues } = await readImportFiles(opts.files, {
-    existingCodes: async () =>
-      new Set(storeId === undefined ? [] : (await db.selectFrom("customers").select("customer_code").where("store_id", "=", storeId).execute()).map((r) => r.customer_code)),
-    existingVins: async () =>
-      new Set(storeId === undefined ? [] : (await db.selectFrom("vehicles").select("vin").where("store_id", "=", storeId).execute()).map((r) => r.vin)),
-    onProgress: (done, total) => opts.onProgress?.({ phase: "reading", done, total }),
-  });
-  if (issues.count > 0) {
-    return { ok: false, issues: issues.items, issueCount: issues.count, truncated: issues.count > issues.items.length };
-  }
-
-  const total = (parsed.customers?.length ?? 0) + (parsed.vehicles?.length ?? 0) + (parsed.visits?.length ?? 0);
-  let done = 0;
-  const advance = (n: number) => {
-    done += n;
-    opts.onProgress?.({ phase: "writing", done, total });
+  const storeCode = existingStore?.code ?? (opts.store as { code: string }).code;
+  const fileNames = Object.fromEntries(
+    IMPORT_FILES.filter((f) => opts.files[f]).map((f) => [f, sourceName(opts.files[f]!, f)]),
+  ) as Partial<Record<ImportFile, string>>;
+  const jobId = opts.jobId ?? (await newJob(db, {
+    storeId: existingStore?.id ?? null, storeCode, userId: opts.userId ?? null, source: opts.source ?? "cli", files: fileNames,
+  })).id;
+  await tuneForBulkWrites(db);
+  const pacer = new WritePacer({ ...(opts.pace ?? DEFAULT_PACE), fixedChunk: opts.chunkSize });
+  const progress = new ProgressWriter(db, jobId);
+  const report = (p: ImportProgress) => {
+    opts.onProgress?.(p);
+    progress.report(p);
   };
-  advance(0);
 
-  const outcome = await db.transaction().execute(async (trx) => {
-    let id = storeId;
-    let storeCreated = false;
-    if (id === undefined) {
-      const code = (opts.store as { code: string; name?: string }).code;
-      const created = await trx.insertInto("stores")
-        .values({ code, name: (opts.store as { name?: string }).name ?? code, timezone: "Asia/Shanghai", created_at: new Date().toISOString() })
-        .returning("id").executeTakeFirstOrThrow();
-      id = created.id;
-      storeCreated = true;
-    }
-    const counts: Partial<Record<ImportFile, ImportFileCounts>> = {};
-    const w = { trx, storeId: id, chunkSize, advance };
-    if (parsed.customers) counts.customers = { fileName: parsed.fileNames.customers!, ...(await writeCustomers(w, parsed.customers)) };
-    if (parsed.vehicles) counts.vehicles = { fileName: parsed.fileNames.vehicles!, ...(await writeVehicles(w, parsed.vehicles)) };
-    if (parsed.visits) counts.visits = { fileName: parsed.fileNames.visits!, ...(await writeVisits(w, parsed.visits)) };
-    // the segmentation snapshot notices inserts, not every update (e.g. an insurance date)
-    if (Object.values(counts).some((c) => c.updated > 0)) await invalidateSegments(trx, { storeId: id });
-    return { ok: true as const, storeCreated, storeId: id, counts };
-  });
-  await refreshStatistics(db);
-  return outcome;
-}
-
-interface Writer {
-  trx: Trx;
-  storeId: number;
-  chunkSize: number;
-  advance: (n: number) => void;
-}
-
-async function inChunks<T>(rows: T[], size: number, fn: (chunk: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += size) {
-    await fn(rows.slice(i, i + size));
-    await yieldToEventLoop();
-  }
-}
-
-/**
- * Runs a multi-row statement (built with Kysely) for each chunk of rows and returns the
- * number of rows it inserted or updated. Every full chunk compiles to the same SQL text,
- * so it is compiled once and re-run with the next chunk's values as parameters (checked
- * against Kysely's own parameters on the first chunk; any difference → built per chunk).
- */
-async function writeInChunks<T>(
-  trx: Trx,
-  rows: T[],
-  size: number,
-  build: (chunk: T[]) => Compilable,
-  values: (row: T) => unknown[],
-  advance: (n: number) => void,
-): Promise<number> {
-  let affected = 0;
-  let reusable: string | null = null;
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    let query: CompiledQuery;
-    if (reusable && chunk.length === size) {
-      const params: unknown[] = [];
-      for (const row of chunk) for (const v of values(row)) params.push(v);
-      query = CompiledQuery.raw(reusable, params);
-    } else {
-      query = build(chunk).compile();
-      if (chunk.length === size && reusable === null) {
-        const params = chunk.flatMap(values);
-        const same = params.length === query.parameters.length && params.every((v, k) => v === query.parameters[k]);
-        reusable = same ? query.sql : "";
+  return runningHere(jobId, async () => {
+    let committed = false;
+    try {
+      let reading = { phase: "reading" as const, done: 0, total: 0 };
+      const batches: Record<ImportFile, number> = { customers: 0, vehicles: 0, visits: 0 };
+      // rows per staged batch (the unit of the apply); a test's fixed chunk size is one batch
+      const batchSize = Object.fromEntries(IMPORT_FILES.map((f) => [f, Math.min(STAGE_BATCH[f], opts.chunkSize ?? Infinity)])) as Record<ImportFile, number>;
+      const storeId = existingStore?.id;
+      const { parsed, issues } = await readImportFiles(opts.files, {
+        existingCodes: async () =>
+          new Set(storeId === undefined ? [] : (await db.selectFrom("customers").select("customer_code").where("store_id", "=", storeId).execute()).map((r) => r.customer_code)),
+        existingVins: async () =>
+          new Set(storeId === undefined ? [] : (await db.selectFrom("vehicles").select("vin").where("store_id", "=", storeId).execute()).map((r) => r.vin)),
+        onProgress: (done, total) => report((reading = { phase: "reading", done, total })),
+        // whole batches at a time, as many as a short transaction takes
+        batchRows: (file) => batchSize[file] * Math.max(1, Math.round(pacer.size("stage", 10_000) / batchSize[file])),
+        onRows: async (file, rows) => {
+          await progress.check();
+          batches[file] += await stageRows(db, pacer, {
+            jobId, file, firstBatch: batches[file] + 1, batchSize: batchSize[file], rows: rows as StagedRow<typeof file>[], progress: reading,
+          });
+          progress.written();
+        },
+      });
+      await progress.check();
+      if (issues.count > 0) {
+        const outcome: ImportOutcome = { ok: false, issues: issues.items, issueCount: issues.count, truncated: issues.count > issues.items.length };
+        await endJob(db, jobId, "refused", outcome, null);
+        await cleanupStaged(db, pacer, jobId);
+        return outcome;
       }
+      const staged = Object.fromEntries(IMPORT_FILES.filter((f) => parsed.rowCounts[f] !== undefined)
+        .map((f) => [f, { rows: parsed.rowCounts[f]!, batches: batches[f], batchSize: batchSize[f] }]));
+      await commitImport(db, pacer, { jobId, store: existingStore ? { id: existingStore.id } : opts.store, staged, fileNames: parsed.fileNames });
+      committed = true;
+      const outcome = await applyImport(db, pacer, jobId, report);
+      await cleanupStaged(db, pacer, jobId);
+      const t = performance.now();
+      await refreshImportStatistics(db, pacer);
+      opts.onStats?.({ ...pacer.stats(), optimizeMs: performance.now() - t, jobId });
+      if (process.env.IMPORT_DEBUG_HOLDS) {
+        for (const [kind, k] of pacer.byKind) {
+          console.error(`[import] ${kind}: ${k.n} transactions, ${k.rows} rows, held ${k.heldMs.toFixed(0)} ms, cpu ${k.cpuMs.toFixed(0)} ms`);
+        }
+      }
+      return outcome;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof ImportLeaseLost) throw e; // another process runs it now: nothing of ours to record
+      if (committed) {
+        await releaseImport(db, jobId, message).catch(() => {});
+        throw new ImportNotFinished(jobId, e);
+      }
+      await endJob(db, jobId, "failed", null, message).catch(() => {});
+      await cleanupStaged(db, pacer, jobId).catch(() => {});
+      throw e;
     }
-    const result = await trx.executeQuery(query);
-    affected += Number(result.numAffectedRows ?? 0n);
-    advance(chunk.length);
-    await yieldToEventLoop();
-  }
-  return affected;
-}
-
-type Counts = Omit<ImportFileCounts, "fileName">;
-
-async function writeCustomers({ trx, storeId, chunkSize, advance }: Writer, rows: CustomerRow[]): Promise<Counts> {
-  const existing = new Map(
-    (await trx.selectFrom("customers")
-      .select(["id", "customer_code", "name", "phone", "gender", "usage", "do_not_contact"])
-      .where("store_id", "=", storeId).execute()).map((c) => [c.customer_code, c]),
-  );
-  const existingPrefs = new Map<number, string[]>();
-  for (const p of await trx.selectFrom("customer_preferences")
-    .innerJoin("customers", "customers.id", "customer_preferences.customer_id")
-    .select(["customer_preferences.customer_id", "customer_preferences.preference"])
-    .where("customers.store_id", "=", storeId).execute()) {
-    const list = existingPrefs.get(p.customer_id);
-    if (list) list.push(p.preference);
-    else existingPrefs.set(p.customer_id, [p.preference]);
-  }
-
-  const toWrite: CustomerRow[] = [];
-  const prefsToReplace: number[] = []; // existing customers whose preference set changes
-  const prefsToInsert: CustomerRow[] = []; // new customers and those of prefsToReplace
-  let inserted = 0, updated = 0, unchanged = 0;
-  for (const r of rows) {
-    const old = existing.get(r.code);
-    if (!old) { inserted++; toWrite.push(r); if (r.prefs.length) prefsToInsert.push(r); continue; }
-    const oldPrefs = (existingPrefs.get(old.id) ?? []).sort().join(";");
-    const prefsChanged = oldPrefs !== r.prefs.join(";");
-    const fieldsChanged = old.name !== r.name || old.phone !== r.phone || old.gender !== r.gender
-      || old.usage !== r.usage || old.do_not_contact !== r.dnc;
-    if (prefsChanged) { prefsToReplace.push(old.id); if (r.prefs.length) prefsToInsert.push(r); }
-    if (prefsChanged || fieldsChanged) { updated++; toWrite.push(r); } else unchanged++;
-  }
-  advance(unchanged);
-
-  const now = new Date().toISOString();
-  await writeInChunks(trx, toWrite, chunkSize, (chunk) =>
-    trx.insertInto("customers")
-      .values(chunk.map((c) => ({
-        store_id: storeId, customer_code: c.code, name: c.name, phone: c.phone, gender: c.gender, usage: c.usage,
-        do_not_contact: c.dnc, created_at: now, updated_at: now,
-      })))
-      .onConflict((oc) => oc.columns(["store_id", "customer_code"]).doUpdateSet((eb) => ({
-        name: eb.ref("excluded.name"), phone: eb.ref("excluded.phone"), gender: eb.ref("excluded.gender"),
-        usage: eb.ref("excluded.usage"), do_not_contact: eb.ref("excluded.do_not_contact"), updated_at: eb.ref("excluded.updated_at"),
-      }))),
-  (c) => [storeId, c.code, c.name, c.phone, c.gender, c.usage, c.dnc, now, now], advance);
-
-  // preference sets: replaced for changed customers, added for new ones
-  await inChunks(prefsToReplace, chunkSize, (chunk) =>
-    trx.deleteFrom("customer_preferences").where("customer_id", "in", chunk).execute());
-  if (prefsToInsert.length) {
-    const ids = await customerIds(trx, storeId);
-    const prefRows = prefsToInsert.flatMap((c) => c.prefs.map((preference) => ({ customer_id: ids.get(c.code)!, preference })));
-    await writeInChunks(trx, prefRows, chunkSize * 2, (chunk) => trx.insertInto("customer_preferences").values(chunk),
-      (p) => [p.customer_id, p.preference], () => {});
-  }
-  return { rows: rows.length, inserted, updated, unchanged };
-}
-
-async function customerIds(trx: Trx, storeId: number): Promise<Map<string, number>> {
-  const rows = await trx.selectFrom("customers").select(["id", "customer_code"]).where("store_id", "=", storeId).execute();
-  return new Map(rows.map((r) => [r.customer_code, r.id]));
-}
-
-async function writeVehicles({ trx, storeId, chunkSize, advance }: Writer, rows: VehicleRow[]): Promise<Counts> {
-  const ids = await customerIds(trx, storeId);
-  const existing = new Map(
-    (await trx.selectFrom("vehicles")
-      .select(["vin", "customer_id", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"])
-      .where("store_id", "=", storeId).execute()).map((v) => [v.vin, v]),
-  );
-  const toWrite: (VehicleRow & { customerId: number })[] = [];
-  let inserted = 0, updated = 0, unchanged = 0;
-  for (const r of rows) {
-    const customerId = ids.get(r.code);
-    if (customerId === undefined) throw new Error(`customer ${r.code} disappeared during the import`);
-    const old = existing.get(r.vin);
-    if (!old) { inserted++; toWrite.push({ ...r, customerId }); continue; }
-    const changed = old.customer_id !== customerId || old.plate !== r.plate || old.model !== r.model
-      || old.purchase_date !== r.purchase || old.warranty_end !== r.warranty || old.insurance_expiry !== r.insurance
-      || old.mileage_km !== r.km;
-    if (changed) { updated++; toWrite.push({ ...r, customerId }); } else unchanged++;
-  }
-  advance(unchanged);
-  await writeInChunks(trx, toWrite, chunkSize, (chunk) =>
-    trx.insertInto("vehicles")
-      .values(chunk.map((v) => ({
-        store_id: storeId, customer_id: v.customerId, vin: v.vin, plate: v.plate, model: v.model,
-        purchase_date: v.purchase, warranty_end: v.warranty, insurance_expiry: v.insurance, mileage_km: v.km,
-      })))
-      .onConflict((oc) => oc.columns(["store_id", "vin"]).doUpdateSet((eb) => ({
-        customer_id: eb.ref("excluded.customer_id"), plate: eb.ref("excluded.plate"), model: eb.ref("excluded.model"),
-        purchase_date: eb.ref("excluded.purchase_date"), warranty_end: eb.ref("excluded.warranty_end"),
-        insurance_expiry: eb.ref("excluded.insurance_expiry"), mileage_km: eb.ref("excluded.mileage_km"),
-      }))),
-  (v) => [storeId, v.customerId, v.vin, v.plate, v.model, v.purchase, v.warranty, v.insurance, v.km], advance);
-  return { rows: rows.length, inserted, updated, unchanged };
-}
-
-/**
- * Visits can be a million rows: rather than loading the store's visits to compare, the
- * upsert only updates a row when a value differs (IS DISTINCT FROM), and the counts come
- * from the database: inserted = rows after − rows before; updated = affected − inserted.
- */
-async function writeVisits({ trx, storeId, chunkSize, advance }: Writer, rows: VisitRow[]): Promise<Counts> {
-  const vehicles = new Map(
-    (await trx.selectFrom("vehicles").select(["id", "vin", "customer_id"]).where("store_id", "=", storeId).execute())
-      .map((v) => [v.vin, v]),
-  );
-  const countVisits = async () =>
-    toInt((await trx.selectFrom("service_visits").select((eb) => eb.fn.countAll().as("n")).where("store_id", "=", storeId).executeTakeFirst())?.n);
-  const before = await countVisits();
-  const vehicleOf = (s: VisitRow) => {
-    const v = vehicles.get(s.vin);
-    if (!v) throw new Error(`vehicle ${s.vin} disappeared during the import`);
-    return v;
-  };
-  const affected = await writeInChunks(trx, rows, chunkSize, (chunk) =>
-    trx.insertInto("service_visits")
-      .values(chunk.map((s) => {
-        const v = vehicleOf(s);
-        return { store_id: storeId, vehicle_id: v.id, customer_id: v.customer_id, ro_number: s.ro, visit_date: s.date, type: s.type, amount_fen: s.fen };
-      }))
-      .onConflict((oc) => oc.columns(["store_id", "ro_number"])
-        .doUpdateSet((eb) => ({
-          vehicle_id: eb.ref("excluded.vehicle_id"), customer_id: eb.ref("excluded.customer_id"),
-          visit_date: eb.ref("excluded.visit_date"), type: eb.ref("excluded.type"), amount_fen: eb.ref("excluded.amount_fen"),
-        }))
-        .where((eb) => eb.or([
-          eb("service_visits.vehicle_id", "is distinct from", eb.ref("excluded.vehicle_id")),
-          eb("service_visits.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
-          eb("service_visits.visit_date", "is distinct from", eb.ref("excluded.visit_date")),
-          eb("service_visits.type", "is distinct from", eb.ref("excluded.type")),
-          eb("service_visits.amount_fen", "is distinct from", eb.ref("excluded.amount_fen")),
-        ]))),
-  (s) => {
-    const v = vehicleOf(s);
-    return [storeId, v.id, v.customer_id, s.ro, s.date, s.type, s.fen];
-  }, advance);
-  const inserted = (await countVisits()) - before;
-  const updated = affected - inserted;
-  return { rows: rows.length, inserted, updated, unchanged: rows.length - inserted - updated };
+  });
 }
 
 // ── texts for the command line (English, from the same catalog as the page) ─────────

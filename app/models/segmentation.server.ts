@@ -33,6 +33,7 @@ import { toInt } from "#db/dialect";
 import { addDays, todayIn } from "~/utils/format";
 import { visitTypesOfLine, type GroupNumber, type Line, type Tier } from "./domain";
 import type { VehicleAgeBucket, WarrantyStatus } from "./segment.schema";
+import { importApplyingTo } from "./import-lease.server";
 import { getStoreSettings } from "./settings.server";
 import type { StoreSettings } from "./settings.schema";
 
@@ -261,7 +262,10 @@ export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: {
   if (freshWithinMs && memo && memo.key === memoKey && Date.now() - memo.at < freshWithinMs) return day;
   const stamp = await dataStamp(db, storeId);
   const current = await db.selectFrom("segment_snapshots").selectAll().where("store_id", "=", storeId).executeTakeFirst();
-  if (!(current && current.as_of === day && current.settings_key === settingsKey && current.data_stamp === stamp)) {
+  // While an import is being written into the store (docs/decisions/013) the snapshot stays
+  // as it was before the import: rebuilt once the import is finished, never from half of it.
+  if (!(current && current.as_of === day && current.settings_key === settingsKey && current.data_stamp === stamp)
+    && !(await importApplyingTo(db, { storeId }))) {
     // One rebuild per store and data stamp in this process: requests that find the snapshot
     // stale at the same moment wait for it instead of each rebuilding (and, on PostgreSQL,
     // each holding a pooled connection while queued on the snapshot row's lock).

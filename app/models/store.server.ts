@@ -38,7 +38,11 @@ export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)
     (table) => (db: DB, id: number) =>
       db.deleteFrom(table).where("campaign_id", "in", db.selectFrom("campaigns").select("id").where("store_id", "=", id)).execute(),
   ),
-  // customer-base imports (issue 3); an admin of this store may have imported into another store
+  // customer-base imports (issue 3); an admin of this store may have imported into another store.
+  // Their staged rows and the customer history that names them go first.
+  (db, id) => db.deleteFrom("import_staged_batches")
+    .where("job_id", "in", db.selectFrom("import_jobs").select("id").where("store_id", "=", id)).execute(),
+  (db, id) => db.deleteFrom("customer_changes").where("store_id", "=", id).execute(),
   (db, id) => db.deleteFrom("import_jobs").where("store_id", "=", id).execute(),
   (db, id) => db.updateTable("import_jobs").set({ user_id: null })
     .where("user_id", "in", db.selectFrom("users").select("id").where("store_id", "=", id)).execute(),

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorText, TextField } from "~/components/ui/field";
@@ -103,6 +103,13 @@ function EditForm({ customer, preferences }: { customer: { name: string; phone: 
       </Form>
     </section>
   );
+}
+
+/** "Import #12 (客户.csv)": the source of a change an import made; a link to the job for managers. */
+function ImportSource({ id, file, link }: { id: number; file: string | null; link: boolean }) {
+  const { t } = useTranslation("customers");
+  const text = file ? t("changes.byImport", { id, file }) : t("changes.byImportNoFile", { id });
+  return link ? <Link to={`/customers/import/${id}`}>{text}</Link> : <>{text}</>;
 }
 
 export default function CustomerCard() {
@@ -214,7 +221,11 @@ export default function CustomerCard() {
               <thead><tr><th scope="col">{t("customers:changes.when")}</th><th scope="col">{t("customers:changes.who")}</th><th scope="col">{t("customers:changes.field")}</th><th scope="col">{t("customers:changes.old")}</th><th scope="col">{t("customers:changes.new")}</th></tr></thead>
               <tbody>{changes.map((c) => (
                 <tr key={c.id}>
-                  <td>{f.dateTime(c.changed_at)}</td><td>{c.display_name ?? "—"}</td><td>{t(`customers:changes.fields.${c.field}` as any)}</td>
+                  <td>{f.dateTime(c.changed_at)}</td>
+                  <td data-testid={c.import_job_id ? "change-by-import" : undefined}>
+                    {c.import_job_id ? <ImportSource id={c.import_job_id} file={c.import_file} link={canEdit} /> : c.display_name ?? "—"}
+                  </td>
+                  <td>{t(`customers:changes.fields.${c.field}` as any)}</td>
                   <td>{label(c.field, c.old_value)}</td><td>{label(c.field, c.new_value)}</td>
                 </tr>
               ))}</tbody>

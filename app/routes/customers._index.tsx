@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CustomerListQuerySchema, CUSTOMER_SORTS } from "~/models/customer.schema";
 import { listCustomers, maskPhone } from "~/models/customer.server";
+import { importBeingApplied } from "~/models/import-job.server";
 import { GROUPS, PREFERENCES, TIERS, USAGES } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
@@ -25,9 +26,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = parseObject(CustomerListQuerySchema, searchObject(new URL(request.url)));
   const query = parsed.ok ? parsed.data : CustomerListQuerySchema.parse({});
   const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, ...query });
+  const importing = await importBeingApplied(getDb(), { storeId: ctx.store.id });
   const showPhone = isManager(ctx);
   return json({
-    query, total, canImport: showPhone,
+    query, total, canImport: showPhone, importing,
     rows: rows.map((r) => ({ ...r, phone: showPhone ? r.phone : maskPhone(r.phone) })),
   });
 }
@@ -37,7 +39,7 @@ export const meta = pageTitle("common:nav.customers");
 export default function Customers() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
-  const { query, total, rows, canImport } = useLoaderData<typeof loader>();
+  const { query, total, rows, canImport, importing } = useLoaderData<typeof loader>();
   const pages = Math.max(1, Math.ceil(total / query.size));
   const link = (page: number) => {
     const p = new URLSearchParams();
@@ -55,6 +57,14 @@ export default function Customers() {
   return (
     <>
       <h1 id="customers-h">{t("common:nav.customers")}</h1>
+      {importing ? (
+        <p className="notice" role="status" data-testid="import-applying">
+          {importing.stalled
+            ? t("customers:import.applyingStalled")
+            : t("customers:import.applyingNotice", { percent: f.percent(importing.percent, 0) })}
+          {canImport ? <> <Link to={`/customers/import/${importing.id}`}>{t("customers:import.viewJob")}</Link></> : null}
+        </p>
+      ) : null}
       {canImport ? <p><Link className="button secondary" to="/customers/import">{t("customers:import.title")}</Link></p> : null}
       <Form method="get" role="search" className="panel" key={JSON.stringify(query)}>
         <div className="row">

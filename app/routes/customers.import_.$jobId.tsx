@@ -39,7 +39,8 @@ export default function ImportJob() {
   const loaded = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof loader>();
   const { job, storeCode } = fetcher.data ?? loaded;
-  const running = job.status === "running";
+  // a stalled import (its server stopped while writing) is completed by the recovery: keep polling
+  const running = job.status === "running" || job.status === "stalled";
 
   useEffect(() => {
     if (!running) return;
@@ -58,6 +59,10 @@ export default function ImportJob() {
     <>
       <h1>{t("customers:import.jobTitle")}</h1>
       <p className="muted">{IMPORT_FILES.filter((k) => job.files[k]).map((k) => job.files[k]).join(" · ")}</p>
+
+      {job.status === "stalled" ? (
+        <p className="notice" role="status" data-testid="import-stalled">{t("customers:import.stalled")}</p>
+      ) : null}
 
       {running ? (
         <section className="panel" aria-labelledby="progress-label">

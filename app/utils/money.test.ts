@@ -28,6 +28,9 @@ describe("formatting", () => {
   });
   it("shows timestamps in the store's time zone", () => {
     expect(formatDateTime("2026-11-22T16:30:00.000Z", "en", "Asia/Shanghai")).toContain("11/23/2026");
+    // the first hour after midnight is 00, as browsers write it (Node wrote 24 with hour12: false)
+    expect(formatDateTime("2026-11-22T16:30:00.000Z", "en", "Asia/Shanghai")).toBe("11/23/2026, 00:30");
+    expect(formatDateTime("2026-11-22T16:30:00.000Z", "zh-CN", "Asia/Shanghai")).toBe("2026/11/23 00:30");
     expect(todayIn("Asia/Shanghai", new Date("2026-11-22T16:30:00Z"))).toBe("2026-11-23");
     expect(todayIn("UTC", new Date("2026-11-22T16:30:00Z"))).toBe("2026-11-22");
   });
