@@ -213,13 +213,15 @@ export const LessonsSchema = z.object({
   decisions: text(4000),
 });
 export const ReviewWorkflowSchema = z.object({
-  intent: z.enum(["start_review", "close", "reopen"]),
+  intent: z.enum(["start_review", "close", "reopen", "finalise"]),
   comment: text(1000),
 });
 export const ReviewAction = z.discriminatedUnion("intent", [
   LessonsSchema,
   ReviewWorkflowSchema.extend({ intent: z.literal("start_review") }),
-  ReviewWorkflowSchema.extend({ intent: z.literal("close") }),
+  /** closing before the figures are final also needs `confirmEarly` and a reason (the comment): the model decides */
+  ReviewWorkflowSchema.extend({ intent: z.literal("close"), confirmEarly: checkbox }),
   ReviewWorkflowSchema.extend({ intent: z.literal("reopen") }),
+  ReviewWorkflowSchema.extend({ intent: z.literal("finalise") }),
 ]);
 export type ReviewActionInput = z.output<typeof ReviewAction>;
