@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { HistoryList } from "~/components/plan/history-list";
+import { CampaignHistory } from "~/components/history/campaign-history";
 import { KpiTargets, PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
 import { ErrorText } from "~/components/ui/field";
@@ -190,7 +190,7 @@ export default function CampaignHome() {
 
       <section className="plan-section" aria-labelledby="history-title">
         <h2 id="history-title">{t("campaigns:sections.history")}</h2>
-        <HistoryList history={data.detail.history} />
+        <CampaignHistory history={data.detail.history} refs={data.historyRefs} />
       </section>
     </>
   );
