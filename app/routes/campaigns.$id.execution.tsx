@@ -149,7 +149,9 @@ function ExecutionPageView({ page, flash, qError }: { page: ExecutionPage; flash
   ] as const;
   return (
     <>
-      <p className="no-print"><Link to={`/campaigns/${c.id}`}>{t("nav.campaign")}</Link> · <Link to={`/campaigns/${c.id}/codes`}>{t("nav.codes")}</Link> · <Link to={`/campaigns/${c.id}/review`}>{t("nav.review")}</Link></p>
+      <p className="no-print"><Link to={`/campaigns/${c.id}`}>{t("nav.campaign")}</Link> · <Link to={`/campaigns/${c.id}/codes`}>{t("nav.codes")}</Link>
+        {/* the review is a manager's page (staff get a 403 there) */}
+        {page.isManager ? <> · <Link to={`/campaigns/${c.id}/review`}>{t("nav.review")}</Link></> : null}</p>
       <h1>{t("title")}: {c.name} <StatusBadge status={c.status} /></h1>
       <p className="muted" data-testid="event-window">
         {t("header.eventTime", { start: local(c.eventStart), end: local(c.eventEnd) })} · {t(`header.window.${page.window}`)}
