@@ -70,6 +70,31 @@ export function textFlaws(text: string): string[] {
 }
 
 /**
+ * Checkboxes and radios not on the line before their words (a `.field` column put them above
+ * the label): the box's middle must be level with the first line of its label's text, and left of it.
+ */
+async function misplacedCheckboxes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const box of document.querySelectorAll<HTMLInputElement>('input[type="checkbox"], input[type="radio"]')) {
+      const r = box.getBoundingClientRect();
+      if (!r.width || !r.height) continue; // not shown (a closed <details>, a hidden section)
+      const label = box.closest("label") ?? (box.id ? document.querySelector(`label[for="${CSS.escape(box.id)}"]`) : null);
+      if (!label) continue;
+      const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.textContent?.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP) });
+      const words = walker.nextNode();
+      if (!words) continue;
+      const range = document.createRange();
+      range.selectNodeContents(words);
+      const line = range.getClientRects()[0];
+      if (!line) continue;
+      if (Math.abs(r.top + r.height / 2 - (line.top + line.height / 2)) > 12 || r.left > line.left) out.push((label.textContent ?? "").trim().slice(0, 40));
+    }
+    return out;
+  });
+}
+
+/**
  * One page per path, plus the query keys that open another view of it (a card's page on the
  * workbench, the calendar): `/campaigns/7/calls?invitation=…` once, not once per card, and
  * filters, searches and flash messages not at all.
@@ -115,6 +140,7 @@ async function walk(w: Walker) {
       const found = problems.length;
       const text = await page.evaluate(() => document.body.innerText);
       for (const flaw of textFlaws(text)) problems.push(`${path}: ${flaw}`);
+      for (const label of await misplacedCheckboxes(page)) problems.push(`${path}: the checkbox of “${label}” is not on the line before its words`);
       const id = /^\/campaigns\/(\d+)/.exec(url.pathname)?.[1];
       const phase = id === undefined ? "" : AFTER_EVENT.includes(statusOf.get(Number(id)) ?? "") ? " after the event" : " before the event";
       const kind = pageKey(url).replace(/^\/campaigns\/\d+/, "/campaigns/:id") + phase;
