@@ -10,13 +10,13 @@ import crypto from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import { todayIn } from "~/utils/format";
 import type { Campaign, Database, Invitation } from "#db/schema";
 import { getCampaignRow, transition, transitionRefusal, type Actor } from "./campaign.server";
 import { CHANNELS } from "./campaign.schema";
 import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
+import { todayIn } from "~/utils/format";
 
 type Q = Kysely<Database> | Transaction<Database>;
 

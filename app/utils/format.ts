@@ -39,15 +39,13 @@ export function formatDate(isoDate: string | null | undefined, locale: Locale): 
   return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-/**
- * A UTC timestamp shown in the store's time zone, on a 00–23 clock. `hourCycle: "h23"`, not
- * `hour12: false`: with the latter Node's ICU writes the hour after midnight as "24:05" in
- * English while browsers write "00:05" — wrong, and a hydration mismatch on every page.
- */
+/** A UTC timestamp shown in the store's time zone. */
 export function formatDateTime(iso: string | null | undefined, locale: Locale, timeZone: string): string {
   if (!iso) return "—";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  // hourCycle h23, not hour12: false — with the latter Node's ICU writes the first hour after
+  // midnight as "24:27" and the browser as "00:27", and the page fails to hydrate
   return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(date);
 }
 
