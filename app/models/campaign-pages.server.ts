@@ -8,6 +8,7 @@ import type { TFunction } from "i18next";
 import type { CampaignListFilters } from "./campaign.schema";
 import { allowedActions, editMode, getCampaign, listCampaignMonth, listCampaigns, type Actor } from "./campaign.server";
 import { planDefaults, TEMPLATES } from "./campaign-templates";
+import { getHistoryRefs } from "./campaign-history.server";
 import { getSegmentSummary, listSegments, SegmentNotFound, type SegmentSummary } from "./segment.server";
 import { listStoreUsers } from "./user.server";
 
@@ -45,13 +46,15 @@ export async function loadNewPlan(db: DB, { storeId, actor, t, templateKey, toda
 /** A campaign with what its pages need: options, audience, what the actor may do. */
 export async function loadCampaignPage(db: DB, { storeId, id, actor, withOptions = false }: { storeId: number; id: number; actor: Actor; withOptions?: boolean }) {
   const detail = await getCampaign(db, { storeId, id });
-  const [audience, options] = await Promise.all([
+  const [audience, options, historyRefs] = await Promise.all([
     getAudience(db, { storeId, segmentId: detail.campaign.segment_id }),
     withOptions ? planOptions(db, { storeId }) : Promise.resolve({ segments: [], users: [] }),
+    getHistoryRefs(db, { campaignId: id, history: detail.history }),
   ]);
   return {
     detail,
     audience,
+    historyRefs,
     ...options,
     mode: editMode(detail.campaign.status, actor),
     actions: allowedActions(detail.campaign, actor),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
 import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
-import { checkIn, checkinRefusal, eventWindowState, registerWalkIn, searchGuests } from "./checkin.server";
+import { checkIn, checkinRefusal, CustomerExists, editDistance, eventWindowState, nearestGuests, oneEditAway, registerWalkIn, searchGuests } from "./checkin.server";
 import { invitationCode } from "./invitation-code";
 import { transition } from "./campaign.server";
 import { createTestDb } from "../../tests/helpers/test-db";
@@ -122,4 +122,83 @@ describe("check-in", () => {
     expect(again.outcome).toBe("checked_in");
     expect(again.invitationId).toBe(ctx.invited[1]!.id);
   });
+
+  it("validates a new walk-in's phone as the import does, requires it, and refuses a second customer with the same phone", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 4 });
+    const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.staffActors[0]!, timeZone: TZ, now: EVENT_DAY };
+    const count = async () => (await db.selectFrom("customers").select("id").where("store_id", "=", ctx.storeId).execute()).length;
+    const before = await count();
+    for (const phone of ["138001380", "1380013800012", "23800138000", "abc"]) {
+      const e = await registerWalkIn(db, { ...base, customerId: null, name: "王五", phone }).catch((x) => x);
+      expect(e, phone).toBeInstanceOf(ExecutionRefused);
+      expect([e.messageKey, e.field]).toEqual(["execution:errors.phone", "phone"]);
+    }
+    const none = await registerWalkIn(db, { ...base, customerId: null, name: "王五", phone: null }).catch((x) => x);
+    expect([none.messageKey, none.field]).toEqual(["execution:errors.phoneRequired", "phone"]);
+    expect(await count()).toBe(before);
+
+    const first = await registerWalkIn(db, { ...base, customerId: null, name: "王五", phone: "+86 138-0013-8000" });
+    const stored = await db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select("customers.phone").where("invitations.id", "=", first.invitationId).executeTakeFirstOrThrow();
+    expect(stored.phone).toBe("13800138000");
+    // the same person typed again, another way, under the same or another name: refused, naming who it is
+    for (const [name, phone] of [["王五", "13800138000"], ["王 五", "138 0013 8000"]] as const) {
+      const dup = await registerWalkIn(db, { ...base, customerId: null, name, phone }).catch((x) => x);
+      expect(dup).toBeInstanceOf(CustomerExists);
+      expect(dup.customer.name).toBe("王五");
+      expect(dup.field).toBe("phone");
+    }
+    // a phone of the store's customer base (not only walk-ins)
+    const known = await db.selectFrom("customers").select(["id", "name", "phone"]).where("id", "=", ctx.invited[2]!.customer_id).executeTakeFirstOrThrow();
+    const onFile = await registerWalkIn(db, { ...base, customerId: null, name: "新名字", phone: known.phone }).catch((x) => x);
+    expect(onFile.customer).toEqual({ id: known.id, name: known.name });
+    expect(await count()).toBe(before + 1);
+    expect(await db.selectFrom("arrivals").select("id").where("campaign_id", "=", ctx.campaignId).execute()).toHaveLength(1);
+  });
+
+  it("offers the nearest invited guests when a code, phone, name or plate is one keystroke off", async () => {
+    const ctx = await makeEventCampaign(db, { customers: 30, holdoutPercent: 0 });
+    const inv = ctx.invited[7]!;
+    const customer = await db.selectFrom("customers").selectAll().where("id", "=", inv.customer_id).executeTakeFirstOrThrow();
+    // a name, phone and plate unlike the factory's sequential ones (which are one keystroke from each other)
+    await db.updateTable("customers").set({ name: "欧阳春晓", phone: "15867452391" }).where("id", "=", customer.id).execute();
+    await db.updateTable("vehicles").set({ plate: "豫B7K3M9" }).where("customer_id", "=", customer.id).execute();
+    customer.phone = "15867452391";
+    const plate = "豫B7K3M9";
+    const args = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.staffActors[0]! };
+    const code = invitationCode(inv.id);
+    const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    const wrong = code.slice(0, 3) + alphabet[(alphabet.indexOf(code[3]!) + 1) % alphabet.length] + code.slice(4);
+    const swapped = code[0] === code[1] ? code : code[1]! + code[0]! + code.slice(2);
+    const phone = customer.phone!;
+    const flip = (d: string) => String((Number(d) + 1) % 10);
+    const typos = [
+      wrong, swapped.toLowerCase(), `${code.slice(0, 3)}-${code.slice(4)}` /* a character left out */,
+      phone.slice(0, 5) + flip(phone[5]!) + phone.slice(6), phone.slice(-4, -1) + flip(phone.slice(-1)),
+      "欧阳春小", "欧阳晓", plate.slice(1, -1) + (plate.slice(-1) === "9" ? "8" : "9"),
+    ];
+    for (const q of typos) {
+      expect(await searchGuests(db, { ...args, q }), `${q} matches nobody exactly`).toEqual([]);
+      const near = await nearestGuests(db, { ...args, q });
+      expect(near.map((g) => g.invitationId), q).toContain(inv.id);
+      expect(near.length).toBeLessThanOrEqual(5);
+    }
+    // nothing near: nobody offered, so the walk-in form is the answer
+    expect(await nearestGuests(db, { ...args, q: "完全不同的名字" })).toEqual([]);
+    expect(await nearestGuests(db, { ...args, q: "ZZZZZZZ" })).toEqual([]);
+  });
 });
+
+describe("edit distance helpers", () => {
+  it("counts a wrong, missing, extra or swapped character as one", () => {
+    expect(editDistance("ABCDEFG", "ABCDEFG")).toBe(0);
+    expect(editDistance("ABCDEFG", "ABXDEFG")).toBe(1);
+    expect(editDistance("ABCDEFG", "BACDEFG")).toBe(1);
+    expect(editDistance("ABCDEFG", "ABCEFG")).toBe(1);
+    expect(editDistance("张伟", "张为")).toBe(1);
+    expect(editDistance("ABCDEFG", "GFEDCBA", 2)).toBe(3);
+    const v = oneEditAway("AB", "ABC");
+    expect(v.has("AB")).toBe(false);
+    for (const x of ["BA", "A", "B", "CB", "AC", "CAB", "ACB", "ABC", "AAB"]) expect(v.has(x), x).toBe(true);
+  });
+});
+

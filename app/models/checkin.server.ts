@@ -1,7 +1,8 @@
 /**
  * Check-in at the door (到店签到), built like a ticket scanner: one search (last 4 phone
  * digits, plate, name or invitation code) and one tap. Answers: checked in; already
- * checked in (when, by whom); not invited → register a walk-in / associated customer;
+ * checked in (when, by whom); no exact match → the nearest invited guests first (a code,
+ * phone, name or plate one keystroke off), then register a walk-in / associated customer;
  * hold-out → checked in and marked; outside the event window → refused unless a manager
  * overrides. A (campaign, invitation) pair has at most one arrival: the unique constraint
  * decides between two tablets tapping at once, and the loser is told who won.
@@ -16,7 +17,8 @@ import { getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
 import { maskPhone } from "./customer.server";
 import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
-import { decodeInvitationCode, invitationCode } from "./invitation-code";
+import { normalizePhone } from "./import-csv.server";
+import { CODE_ALPHABET, decodeInvitationCode, invitationCode } from "./invitation-code";
 import { eventLastDay } from "./review-math";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -101,6 +103,125 @@ export async function searchGuests(
   const term = q.trim();
   if (!term) return [];
   const ids = await matchingInvitationIds(db, storeId, campaignId, term, 20);
+  const guests = await guestsByIds(db, campaignId, ids, actor);
+  return guests.sort((a, b) => byName.compare(a.name, b.name) || a.invitationId - b.invitationId);
+}
+
+// ── the nearest invited guests, for a search that matched nobody exactly ──
+
+/** Damerau–Levenshtein distance (adjacent swaps count one), stopping early above `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const x = [...a];
+  const y = [...b];
+  let prev2: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/** Every string one keystroke away from `s` over `alphabet`: a wrong, missing, extra or swapped character. */
+export function oneEditAway(s: string, alphabet: string): Set<string> {
+  const out = new Set<string>();
+  const chars = [...alphabet];
+  for (let i = 0; i < s.length; i++) {
+    for (const c of chars) if (c !== s[i]) out.add(s.slice(0, i) + c + s.slice(i + 1));
+    out.add(s.slice(0, i) + s.slice(i + 1));
+    if (i + 1 < s.length && s[i] !== s[i + 1]) out.add(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
+  }
+  for (let i = 0; i <= s.length; i++) for (const c of chars) out.add(s.slice(0, i) + c + s.slice(i));
+  out.delete(s);
+  return out;
+}
+
+const NEAR_LIMIT = 5;
+
+/**
+ * Invited guests one keystroke away from a search that found nobody: an invitation code with
+ * a wrong, missing, extra or swapped character (the check character makes each candidate
+ * exact), a phone number or its last four digits one digit off, a name or plate one character
+ * off. Closest first; at most five. Staff then check the name and phone before checking in.
+ */
+export async function nearestGuests(
+  db: DB,
+  { storeId, campaignId, q, actor }: { storeId: number; campaignId: number; q: string; actor: Actor },
+): Promise<CheckinMatch[]> {
+  const term = q.trim();
+  if (!term) return [];
+  await getCampaignRow(db, { storeId, id: campaignId });
+  const scored = new Map<number, number>();
+  const consider = (id: number, d: number) => scored.set(id, Math.min(d, scored.get(id) ?? Infinity));
+  const inCampaign = () => db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").where("invitations.campaign_id", "=", campaignId);
+
+  // an invitation code: decode every one-keystroke variant; only valid codes of this campaign count
+  const code = term.toUpperCase().replace(/[\s-]/g, "");
+  if (/^[A-Z0-9]{6,8}$/.test(code)) {
+    const ids = new Set<number>();
+    for (const v of oneEditAway(code, CODE_ALPHABET)) {
+      const id = decodeInvitationCode(v);
+      if (id !== null) ids.add(id);
+    }
+    for (let i = 0; i < ids.size; i += 400) {
+      const rows = await inCampaign().select("invitations.id").where("invitations.id", "in", [...ids].slice(i, i + 400)).execute();
+      for (const r of rows) consider(r.id, 1);
+    }
+  }
+  const digits = term.replace(/[\s-]/g, "").replace(/^\+?86(?=1\d{10}$)/, "");
+  if (/^\d{4}$/.test(digits)) {
+    // the last four digits, one off: compare against the ends of the campaign's phones
+    const rows = await inCampaign().select(["invitations.id", "customers.phone"]).where("customers.phone", "is not", null).execute();
+    for (const r of rows) if (editDistance(r.phone!.slice(-4), digits, 1) <= 1) consider(r.id, 1);
+  } else if (/^\d{5,20}$/.test(digits)) {
+    const variants = [...oneEditAway(digits, "0123456789")];
+    for (let i = 0; i < variants.length; i += 400) {
+      const rows = await inCampaign().select("invitations.id").where("customers.phone", "in", variants.slice(i, i + 400)).execute();
+      for (const r of rows) consider(r.id, 1);
+    }
+  } else {
+    // a name or a plate fragment, one character off (names of two characters or more)
+    const upper = term.toUpperCase();
+    const [names, plates] = await Promise.all([
+      inCampaign().select(["invitations.id", "customers.name"]).execute(),
+      db.selectFrom("invitations").innerJoin("vehicles", "vehicles.customer_id", "invitations.customer_id")
+        .select(["invitations.id", "vehicles.plate"]).where("invitations.campaign_id", "=", campaignId).where("vehicles.plate", "is not", null).execute(),
+    ]);
+    if ([...term].length >= 2) {
+      for (const r of names) {
+        const d = editDistance(r.name, term, 1);
+        if (d <= 1) consider(r.id, d);
+      }
+    }
+    if (upper.length >= 3) {
+      for (const r of plates) {
+        const plate = r.plate!.toUpperCase();
+        // the typed fragment against the plate's end of the same length (plates are searched by fragment)
+        const end = [...plate].slice(-[...upper].length).join("");
+        const d = Math.min(editDistance(end, upper, 1), editDistance(plate, upper, 1));
+        if (d <= 1) consider(r.id, d);
+      }
+    }
+  }
+  if (!scored.size) return [];
+  const guests = await guestsByIds(db, campaignId, [...scored.keys()], actor);
+  return guests
+    .sort((a, b) => scored.get(a.invitationId)! - scored.get(b.invitationId)! || byName.compare(a.name, b.name) || a.invitationId - b.invitationId)
+    .slice(0, NEAR_LIMIT);
+}
+
+async function guestsByIds(db: DB, campaignId: number, ids: number[], actor: Actor): Promise<CheckinMatch[]> {
   if (!ids.length) return [];
   const rows = await db.selectFrom("invitations")
     .innerJoin("customers", "customers.id", "invitations.customer_id")
@@ -112,9 +233,8 @@ export async function searchGuests(
       "customers.name", "customers.phone", "assignee.display_name as assignee_name",
       "arrivals.id as arrival_id", "arrivals.arrived_at", "arrivals.walk_in", "checker.display_name as checker_name",
     ])
-    .where("invitations.id", "in", ids)
+    .where("invitations.id", "in", ids).where("invitations.campaign_id", "=", campaignId)
     .execute();
-  rows.sort((a, b) => byName.compare(a.name, b.name) || a.id - b.id);
   const customerIds = [...new Set(rows.map((r) => r.customer_id))];
   const plates = customerIds.length
     ? (await db.selectFrom("vehicles").select(["id", "customer_id", "plate"]).where("customer_id", "in", customerIds).execute())
@@ -232,10 +352,18 @@ export async function checkIn(
   }
 }
 
+/** A new walk-in's phone is already a customer's of the store: register that customer instead. */
+export class CustomerExists extends ExecutionRefused {
+  constructor(public customer: { id: number; name: string }) {
+    super("execution:checkin.phoneExists", 409, "phone", { name: customer.name });
+  }
+}
+
 /**
  * A guest who was not invited: an existing customer of the store (customerId) or a new one
- * (name, phone) becomes an associated invitation (关联客户) and is checked in — all or nothing.
- * An existing customer who is already invited is simply checked in.
+ * (name and phone, validated as the import does; a phone already on file is refused with the
+ * customer it belongs to) becomes an associated invitation (关联客户) and is checked in — all
+ * or nothing. An existing customer who is already invited is simply checked in.
  */
 export async function registerWalkIn(
   db: DB,
@@ -261,10 +389,13 @@ export async function registerWalkIn(
         customer = found;
       } else {
         if (!name) throw new ExecutionRefused("execution:errors.required", 400, "name");
-        if (phone) {
-          const dup = await trx.selectFrom("customers").select("id").where("store_id", "=", storeId).where("phone", "=", phone).executeTakeFirst();
-          if (dup) throw new ExecutionRefused("execution:checkin.phoneExists", 409, "phone");
-        }
+        // the phone is who the customer is: required, a real number (as the import reads it), and not already on file
+        if (!phone) throw new ExecutionRefused("execution:errors.phoneRequired", 400, "phone");
+        const normal = normalizePhone(phone);
+        if (!normal) throw new ExecutionRefused("execution:errors.phone", 400, "phone");
+        phone = normal;
+        const dup = await trx.selectFrom("customers").select(["id", "name"]).where("store_id", "=", storeId).where("phone", "=", normal).orderBy("id").executeTakeFirst();
+        if (dup) throw new CustomerExists({ id: dup.id, name: dup.name });
         const code = `W${Date.now().toString(36).toUpperCase()}${crypto.randomInt(0, 36 ** 3).toString(36).toUpperCase().padStart(3, "0")}`;
         const row = await trx.insertInto("customers").values({
           store_id: storeId, customer_code: code, name, phone, gender: null, usage: null, do_not_contact: 0, created_at: at, updated_at: at,

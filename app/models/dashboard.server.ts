@@ -10,6 +10,7 @@ import { toInt } from "#db/dialect";
 import type { Campaign } from "#db/schema";
 import { addDays, todayIn } from "~/utils/format";
 import type { Actor } from "./campaign.server";
+import { REACHED_OUTCOMES } from "./invitation.constants";
 import { MIN_ATTEMPTS } from "./invitation.schema";
 import { costPer, roi, type ReviewFigures } from "./review-math";
 import { computeReviewFigures, REVIEW_STATUSES } from "./review.server";
@@ -140,7 +141,9 @@ export async function getStaffDashboard(db: DB, { storeId, actor, timeZone, now 
       .select((eb) => [
         "campaigns.id", "campaigns.name", "campaigns.status",
         eb.fn.countAll().as("assigned"),
-        eb.fn.sum<number>(eb.case().when("invitations.attempts_count", ">", 0).then(1).else(0).end()).as("reached"),
+        // reached: spoken to or answered in writing (not a no-answer or a wrong number)
+        eb.fn.sum<number>(eb.case().when(eb.exists(eb.selectFrom("invitation_attempts").select("invitation_attempts.id")
+          .whereRef("invitation_attempts.invitation_id", "=", "invitations.id").where("invitation_attempts.outcome", "in", [...REACHED_OUTCOMES]))).then(1).else(0).end()).as("reached"),
         eb.fn.sum<number>(eb.case().when("invitations.result", "=", "yes").then(1).else(0).end()).as("yes"),
         eb.fn.sum<number>(eb.case().when("invitations.result", "=", "maybe").then(1).else(0).end()).as("maybe"),
         eb.fn.sum<number>(eb.case().when("invitations.result", "=", "no").then(1).else(0).end()).as("no"),

@@ -61,6 +61,21 @@ describe("demo event day and reviews", () => {
     expect(small.figures!.lift!.tooSmall).toBe(true);
   });
 
+  it("has a campaign in review whose event is over, with its window still open and its post-event history", async () => {
+    const c = await byName("老客户答谢会（总结中）");
+    expect(c.status).toBe("reviewing");
+    const r = await getReview(db, { storeId, campaignId: c.id, actor: manager, now: new Date(`${today}T04:00:00Z`) });
+    expect(r.frozen).toBeNull();
+    expect(r.finality).toMatchObject({ provisional: true, reached: false });
+    expect(r.figures!.money.actualCostFen).toBeGreaterThan(0);
+    expect(r.figures!.money.visitsFen).toBeGreaterThan(0);
+    const fields = new Set((await db.selectFrom("campaign_history").select("field").where("campaign_id", "=", c.id).execute()).map((h) => h.field));
+    for (const f of ["event_order", "actual_cost", "touchpoint_reception", "readiness_venue", "task_status", "review_what_worked", "start_review"]) expect(fields, f).toContain(f);
+    // no visit is dated after today
+    const future = await db.selectFrom("service_visits").select("id").where("store_id", "=", storeId).where("visit_date", ">", today).execute();
+    expect(future).toHaveLength(0);
+  });
+
   it("gives the dashboard real figures", async () => {
     const d = await getManagerDashboard(db, { storeId, timeZone: "Asia/Shanghai", now: new Date(`${today}T04:00:00Z`) });
     expect(d.totals.campaigns).toBeGreaterThanOrEqual(3);

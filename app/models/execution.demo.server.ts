@@ -1,9 +1,11 @@
 /**
  * Demo event days and reviews (ZZ01), made through the model functions: one campaign on
  * its event day today (checklist partly done, N8 partly ticked, some guests checked in,
- * a few orders) and two closed campaigns in the past with hold-outs, check-ins, orders,
+ * a few orders), two closed campaigns in the past with hold-outs, check-ins, orders,
  * deposits, actual costs, touchpoint scores, written lessons and service visits after the
- * event, so the review, the lift and the dashboard show real figures on first start.
+ * event, and one in review whose event was twelve days ago (its attribution window is still
+ * open, so its figures are provisional), so the review, the lift, the post-event history and
+ * the dashboard show real figures on first start.
  */
 import type { DB } from "#db/client";
 import { addDays } from "~/utils/format";
@@ -47,6 +49,8 @@ interface Spec {
   /** event day relative to today */
   eventOffset: number;
   closed: boolean;
+  /** the event is over and the review started, not closed */
+  reviewing?: boolean;
   lessons?: { whatWorked: string; whatToChange: string; decisions: string };
 }
 
@@ -134,19 +138,20 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
     results.set(inv.id, outcome);
   }
   await transition(db, { storeId, id: campaignId, actor: author, action: "start_execution" });
+  const over = spec.closed || !!spec.reviewing;
 
   // the checklist and the N8 readiness
   const tasks = await db.selectFrom("campaign_tasks").select(["id", "phase"]).where("campaign_id", "=", campaignId).orderBy("position").execute();
   for (const [i, task] of tasks.entries()) {
-    const status = spec.closed || task.phase === "prep" ? "done" : task.phase === "execution" ? (i % 3 === 0 ? "doing" : i % 3 === 1 ? "done" : "todo") : "todo";
+    const status = over || task.phase === "prep" ? "done" : task.phase === "execution" ? (i % 3 === 0 ? "doing" : i % 3 === 1 ? "done" : "todo") : "todo";
     if (status !== "todo") await setTaskStatus(db, { storeId, campaignId, actor: author, taskId: task.id, status });
   }
   // readiness is ticked before the event; the closed campaigns had every point ticked
-  const points = spec.closed ? N8_POINTS : N8_POINTS.slice(0, 5);
+  const points = over ? N8_POINTS : N8_POINTS.slice(0, 5);
   for (const point of points) await setReadiness(db, { storeId, campaignId, actor: author, point, checked: true });
 
   // arrivals: on the event day only a morning's worth so far
-  const share = spec.closed ? 1 : 0.45;
+  const share = over ? 1 : 0.45;
   const arrivals: number[] = [];
   const door = (i: number) => ({ storeId, campaignId, actor: staff[i % 3]!, timeZone: TZ });
   let n = 0;
@@ -161,7 +166,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   // walk-ins: customers of the store who were not invited came along (关联客户)
   const walkIns = await db.selectFrom("customers").select("id").where("store_id", "=", storeId).where("do_not_contact", "=", 0)
     .where((eb) => eb.not(eb.exists(eb.selectFrom("invitations").select("invitations.id").whereRef("invitations.customer_id", "=", "customers.id").where("invitations.campaign_id", "=", campaignId))))
-    .orderBy("id").offset(rng.int(0, 2000)).limit(spec.closed ? 2 : 1).execute();
+    .orderBy("id").offset(rng.int(0, 2000)).limit(over ? 2 : 1).execute();
   for (const [i, cu] of walkIns.entries()) {
     const r = await registerWalkIn(db, { ...door(i), customerId: cu.id, name: null, phone: null, now: at(eventDay, 0, 10, 15 + i) });
     arrivals.push(r.arrivalId);
@@ -186,7 +191,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   }
 
   const budget = await db.selectFrom("campaign_budget_lines").select(["id", "amount_fen"]).where("campaign_id", "=", campaignId).orderBy("position").execute();
-  if (!spec.closed) {
+  if (!over) {
     // the event is on: only the materials are paid so far
     if (budget[0]) await saveActualCosts(db, { storeId, campaignId, actor: author, lines: [{ id: budget[0].id, actual: Number(budget[0].amount_fen), note: "发票已收" }] });
     return campaignId;
@@ -221,9 +226,11 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
     const p = v.holdout ? 0.09 : arrivedCustomers.has(v.customer_id) ? 0.7 : 0.15;
     if (!rng.chance(p)) continue;
     const type = rng.pick(visitTypesOfLine(rng.pick(lines)));
+    const visitDate = addDays(eventDay, rng.int(1, 30));
+    if (visitDate > today) continue; // the window is still open: no visits from the future
     visits.push({
       store_id: storeId, vehicle_id: v.id, customer_id: v.customer_id, ro_number: `ROEX${campaignId}${String(visits.length + 1).padStart(4, "0")}`,
-      visit_date: addDays(eventDay, rng.int(1, 30)), type, amount_fen: rng.int(4, 40) * 10000 * (VISIT_TYPE_LINE[type] === "I" ? 3 : 1),
+      visit_date: visitDate, type, amount_fen: rng.int(4, 40) * 10000 * (VISIT_TYPE_LINE[type] === "I" ? 3 : 1),
     });
   }
   for (let i = 0; i < visits.length; i += 200) await db.insertInto("service_visits").values(visits.slice(i, i + 200)).execute();
@@ -231,7 +238,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   const base = { storeId, campaignId, actor: author };
   if (spec.lessons) await saveLessons(db, { ...base, input: { version: 0, ...spec.lessons } });
   await startReview(db, base);
-  await closeCampaign(db, { ...base, comment: "数据已核对，结案。", now: at(eventDay, 35, 16, 0) });
+  if (spec.closed) await closeCampaign(db, { ...base, comment: "数据已核对，结案。", now: at(eventDay, 35, 16, 0) });
   return campaignId;
 }
 
@@ -261,6 +268,15 @@ export async function seedExecutionDemo(ctx: DemoContext): Promise<void> {
       },
     },
     { key: "today", template: "car_care_class", name: "养车讲堂（活动当天）", segmentName: "养车讲堂受邀客户（执行演示）", size: 120, holdoutPercent: 10, eventOffset: 0, closed: false },
+    {
+      key: "reviewing", template: "thank_you_event", name: "老客户答谢会（总结中）", segmentName: "答谢会受邀客户（总结演示）",
+      size: 90, holdoutPercent: 10, eventOffset: -12, closed: false, reviewing: true,
+      lessons: {
+        whatWorked: "答谢礼品准备充足，到店客户满意度高。",
+        whatToChange: "签到高峰排队较长，需要增加一台签到平板。",
+        decisions: "归因期结束后再结案，确认回厂产值。",
+      },
+    },
   ];
   for (const spec of specs) await runCampaign(ctx, spec, rng, used);
 }

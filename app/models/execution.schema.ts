@@ -36,6 +36,8 @@ const E = {
   score: "execution:errors.score",
   days: "execution:errors.attributionDays",
   phone: "execution:errors.phone",
+  phoneRequired: "execution:errors.phoneRequired",
+  arrival: "execution:errors.chooseArrival",
   version: "execution:errors.version",
 } as const;
 
@@ -43,6 +45,18 @@ const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v)
 const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
 const requiredText = (max: number) => raw.pipe(z.string().min(1, E.required).max(max, E.tooLong));
 const id = raw.transform((v, ctx) => {
+  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
+    ctx.addIssue({ code: "custom", message: E.id });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+/** The guest an order or deposit is for: "choose the guest" when none was chosen, not "unknown item". */
+const arrivalId = raw.transform((v, ctx) => {
+  if (v === "") {
+    ctx.addIssue({ code: "custom", message: E.arrival });
+    return z.NEVER;
+  }
   if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
     ctx.addIssue({ code: "custom", message: E.id });
     return z.NEVER;
@@ -133,12 +147,14 @@ export const WalkInSchema = z
   .superRefine((v, ctx) => {
     if (v.customerId !== null) return;
     if (!v.name) ctx.addIssue({ code: "custom", path: ["name"], message: E.required });
-    if (v.phone && !/^\+?[\d\- ]{5,20}$/.test(v.phone)) ctx.addIssue({ code: "custom", path: ["phone"], message: E.phone });
+    // the model checks the number itself as the import does (normalizePhone)
+    if (!v.phone) ctx.addIssue({ code: "custom", path: ["phone"], message: E.phoneRequired });
+    else if (!/^\+?[\d\- ]{5,20}$/.test(v.phone)) ctx.addIssue({ code: "custom", path: ["phone"], message: E.phone });
   });
 
 export const OrderSchema = z.object({
   intent: z.literal("order"),
-  arrivalId: id,
+  arrivalId,
   line: choice(ORDER_LINES),
   description: requiredText(200),
   amount: positiveMoney,
@@ -147,7 +163,7 @@ export const OrderSchema = z.object({
 
 export const DepositSchema = z.object({
   intent: z.literal("deposit"),
-  arrivalId: id,
+  arrivalId,
   amount: positiveMoney,
   receipt: text(60),
 });
@@ -213,13 +229,15 @@ export const LessonsSchema = z.object({
   decisions: text(4000),
 });
 export const ReviewWorkflowSchema = z.object({
-  intent: z.enum(["start_review", "close", "reopen"]),
+  intent: z.enum(["start_review", "close", "reopen", "finalise"]),
   comment: text(1000),
 });
 export const ReviewAction = z.discriminatedUnion("intent", [
   LessonsSchema,
   ReviewWorkflowSchema.extend({ intent: z.literal("start_review") }),
-  ReviewWorkflowSchema.extend({ intent: z.literal("close") }),
+  /** closing before the figures are final also needs `confirmEarly` and a reason (the comment): the model decides */
+  ReviewWorkflowSchema.extend({ intent: z.literal("close"), confirmEarly: checkbox }),
   ReviewWorkflowSchema.extend({ intent: z.literal("reopen") }),
+  ReviewWorkflowSchema.extend({ intent: z.literal("finalise") }),
 ]);
 export type ReviewActionInput = z.output<typeof ReviewAction>;

@@ -11,7 +11,7 @@ import type { Campaign, Database } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaign, getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
-import { checkinRefusal, eventWindowState, listArrivals, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
+import { checkinRefusal, eventWindowState, listArrivals, nearestGuests, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
 import { ExecutionRefused } from "./execution-errors";
 import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type Touchpoint } from "./execution.schema";
 
@@ -70,9 +70,10 @@ export async function getExecutionPage(
       .selectAll("touchpoint_scores").select("users.display_name").where("campaign_id", "=", campaignId).execute(),
     listArrivals(db, { storeId, campaignId, actor }),
     arrivalCounts(db, campaignId),
-    // customers to register as walk-ins are looked for only when no invited guest matches
-    q ? searchGuests(db, { storeId, campaignId, q, actor }).then(async (g) => ({ g, w: g.length ? [] : await searchCustomersForWalkIn(db, { storeId, campaignId, q, actor }) }))
-      : Promise.resolve({ g: [], w: [] }),
+    // no exact match: the nearest invited guests first, then customers to register as walk-ins
+    q ? searchGuests(db, { storeId, campaignId, q, actor }).then(async (g) => g.length ? { g, near: [], w: [] } : {
+      g, near: await nearestGuests(db, { storeId, campaignId, q, actor }), w: await searchCustomersForWalkIn(db, { storeId, campaignId, q, actor }),
+    }) : Promise.resolve({ g: [], near: [], w: [] }),
     db.selectFrom("event_orders").leftJoin("users", "users.id", "event_orders.created_by")
       .innerJoin("arrivals", "arrivals.id", "event_orders.arrival_id").innerJoin("customers", "customers.id", "arrivals.customer_id")
       .select(["event_orders.id", "event_orders.arrival_id", "event_orders.line", "event_orders.description", "event_orders.amount_fen", "event_orders.kind", "event_orders.created_at", "users.display_name as by_name", "customers.name"])
@@ -118,6 +119,8 @@ export async function getExecutionPage(
     counts,
     q,
     guests: found.g,
+    /** invited guests one keystroke away from a search that matched nobody exactly */
+    nearGuests: found.near,
     walkInCandidates: found.w,
     arrivals,
     orders: orders.map((o) => ({ ...o, amount_fen: toInt(o.amount_fen) })),

@@ -11,6 +11,7 @@ import { addDays, todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import { maskPhone } from "./customer.server";
 import { BOARD_PAGE, COLUMNS, LOSS_REASONS, MIN_ATTEMPTS, type BoardFilters, type Column, type LossReason } from "./invitation.schema";
+import { isReachedOutcome } from "./invitation.constants";
 import { getSegmentSummary } from "./segment.server";
 import { getAudience, getInvitationHistory, hasConfirmedScript, InvitationRefused, InvitationNotFound, listInviters, listRounds } from "./invitation.server";
 
@@ -276,8 +277,8 @@ function addLine(total: SummaryLine, l: SummaryLine) {
 }
 
 /**
- * Per round and per person: assigned (the round's members), reached (≥ 1 attempt in the
- * round), the result each member reached in the round (its last yes/maybe/no attempt of
+ * Per round and per person: assigned (the round's members), reached (spoken to or answered
+ * in writing in the round: a yes, maybe, no or callback attempt), the result each member reached in the round (its last yes/maybe/no attempt of
  * the round), deposits of those who said yes in it, and how many are still short of three
  * follow-ups; and the campaign's progress against its KPI targets.
  */
@@ -296,12 +297,16 @@ export async function getRoundSummary(db: DB, { storeId, campaignId }: { storeId
   ]);
   const nameOf = new Map(users.map((u) => [u.id, u.display_name]));
   const inv = new Map(invitations.map((i) => [i.id, i]));
-  // per round & invitation: reached, last result-bearing outcome
+  // per round & invitation: reached (spoken to or answered in writing), last result-bearing outcome
   const reached = new Set<string>();
+  const reachedIds = new Set<number>();
   const lastResult = new Map<string, string>();
   for (const a of attempts) {
     const key = `${a.round_id}:${a.invitation_id}`;
-    reached.add(key);
+    if (isReachedOutcome(a.outcome)) {
+      reached.add(key);
+      reachedIds.add(a.invitation_id);
+    }
     if (a.outcome === "yes" || a.outcome === "maybe" || a.outcome === "no") lastResult.set(key, a.outcome);
   }
   const perRound = rounds.map((round) => {
@@ -332,7 +337,7 @@ export async function getRoundSummary(db: DB, { storeId, campaignId }: { storeId
   const count = (pred: (i: (typeof invitations)[number]) => boolean) => contactable.filter(pred).length;
   const lossReasons = Object.fromEntries(LOSS_REASONS.map((r) => [r, 0])) as Record<LossReason, number>;
   for (const i of contactable) if (i.result === "no" && i.loss_reason) lossReasons[i.loss_reason] += 1;
-  const reachedCount = count((i) => i.attempts_count > 0);
+  const reachedCount = count((i) => reachedIds.has(i.id));
   const depositFen = contactable.reduce((s, i) => s + (i.result === "yes" && i.deposit_fen ? toInt(i.deposit_fen) : 0), 0);
   return {
     campaign: {

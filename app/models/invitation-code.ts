@@ -7,6 +7,8 @@
  * guest. Input is forgiving: case, spaces and dashes are ignored. Browser-safe.
  */
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/** The characters a code is written in (for suggesting the code a mistyped one meant). */
+export const CODE_ALPHABET = ALPHABET;
 const BASE = BigInt(ALPHABET.length); // 31
 const DIGITS = 6;
 const SPACE = BASE ** BigInt(DIGITS); // 887,503,681 invitation ids

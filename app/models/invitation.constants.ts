@@ -14,6 +14,12 @@ export const OUTCOMES = ["no_answer", "wrong_number", "callback", "yes", "maybe"
 export type AttemptOutcome = (typeof OUTCOMES)[number];
 /** Outcomes that reach nobody's decision: the result stays as it is. */
 export const CONTACT_OUTCOMES = ["no_answer", "wrong_number", "callback"] as const;
+/**
+ * Outcomes that mean the customer was reached (触达): spoken to, or answered in writing — a
+ * yes, maybe or no, or a callback they asked for. No answer and a wrong number reach nobody.
+ */
+export const REACHED_OUTCOMES = ["yes", "maybe", "no", "callback"] as const;
+export const isReachedOutcome = (outcome: string) => (REACHED_OUTCOMES as readonly string[]).includes(outcome);
 
 export const LOSS_REASONS = ["no_time", "price", "distance", "serviced_elsewhere", "not_interested", "unreachable", "other"] as const;
 export type LossReason = (typeof LOSS_REASONS)[number];

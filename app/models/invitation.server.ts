@@ -16,6 +16,7 @@ import { CHANNELS } from "./campaign.schema";
 import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
+import { todayIn } from "~/utils/format";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -135,14 +136,14 @@ async function latestRound(db: Q, campaignId: number) {
  */
 export async function startInvitations(
   db: DB,
-  { storeId, campaignId, actor, seed, asOf, expectedVersion }: { storeId: number; campaignId: number; actor: Actor; seed?: number | null; asOf?: string; expectedVersion?: number },
+  { storeId, campaignId, actor, seed, asOf, expectedVersion, now }: { storeId: number; campaignId: number; actor: Actor; seed?: number | null; asOf?: string; expectedVersion?: number; now?: Date },
 ) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   requireManagerActor(actor);
   if (transitionRefusal(campaign, actor, "start_invitations") === "status") throw new InvitationRefused("invitations:errors.notApproved", 409);
   if (!campaign.segment_id) throw new InvitationRefused("invitations:errors.noSegment", 400);
   await transition(db, { storeId, id: campaignId, actor, action: "start_invitations", expectedVersion });
-  return snapshotAudience(db, { storeId, campaignId, actor, seed, asOf });
+  return snapshotAudience(db, { storeId, campaignId, actor, seed, asOf, now });
 }
 
 /**
@@ -153,16 +154,18 @@ export async function startInvitations(
  */
 export async function snapshotAudience(
   db: DB,
-  { storeId, campaignId, actor, seed, asOf }: { storeId: number; campaignId: number; actor: Actor; seed?: number | null; asOf?: string },
+  { storeId, campaignId, actor, seed, asOf, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; seed?: number | null; asOf?: string; now?: Date },
 ) {
   requireManagerActor(actor);
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   requireWorking(campaign);
   if (!campaign.segment_id) throw new InvitationRefused("invitations:errors.noSegment", 400);
+  // the audience's day is the store's today (not UTC's, a day early before 08:00 in Beijing)
+  const store = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
+  const day = asOf ?? todayIn(store?.timezone ?? "Asia/Shanghai", now);
   // Outside the transaction: the segmentation snapshot may be refreshed (its own writes).
-  const members = await getSegmentMembers(db, { storeId, segmentId: campaign.segment_id, asOf });
-  const summary = await getSegmentSummary(db, { storeId, segmentId: campaign.segment_id, asOf });
-  const day = asOf ?? new Date().toISOString().slice(0, 10);
+  const members = await getSegmentMembers(db, { storeId, segmentId: campaign.segment_id, asOf: day });
+  const summary = await getSegmentSummary(db, { storeId, segmentId: campaign.segment_id, asOf: day });
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
     const existing = await trx.selectFrom("campaign_audiences").selectAll().where("campaign_id", "=", campaignId).executeTakeFirst();

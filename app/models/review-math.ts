@@ -35,6 +35,15 @@ export function attributionWindow(lastDay: string, days: number): { after: strin
   return { after: lastDay, through: addDays(lastDay, days), days };
 }
 
+/**
+ * The first day the figures are final (decision 016): the day after the attribution window's
+ * last day, once every visit that can count has happened. Null without event dates (nothing
+ * can be attributed, so nothing is pending).
+ */
+export function finalOn(window: { through: string } | null): string | null {
+  return window ? addDays(window.through, 1) : null;
+}
+
 export function inAttributionWindow(visitDate: string, lastDay: string, days: number): boolean {
   const w = attributionWindow(lastDay, days);
   return visitDate > w.after && visitDate <= w.through;
@@ -142,10 +151,34 @@ export interface BreakdownRow {
   revenueFen: number;
 }
 
+/**
+ * One row of the by-round table: `key` is the round number, or "none" for what no round
+ * obtained (hold-out arrivals, walk-ins, cards never reached). Each invitation counts in one
+ * row (decision 016), so reached, yes, maybe, no, arrived, converted and revenue add up to the
+ * review's totals; `cards` (the round's members) does not, since a card can be in several rounds.
+ */
+export interface RoundRow {
+  key: string;
+  cards: number | null;
+  reached: number;
+  yes: number;
+  maybe: number;
+  no: number;
+  arrived: number;
+  converted: number;
+  revenueFen: number;
+}
+
 export interface ReviewFigures {
   campaignId: number;
   computedAt: string;
   attribution: { after: string; through: string; days: number } | null;
+  /**
+   * The first day the figures are final, and whether they were still provisional when
+   * computed (the store's today was before it). Absent in figures frozen before decision 016.
+   */
+  finalOn?: string | null;
+  provisional?: boolean;
   funnel: FunnelStage[];
   holdoutSize: number;
   money: {
@@ -178,7 +211,8 @@ export interface ReviewFigures {
   byStaff: (BreakdownRow & { assigned: number })[];
   byGroup: BreakdownRow[];
   byTier: BreakdownRow[];
-  byRound: BreakdownRow[];
+  /** frozen before decision 016: BreakdownRow[] (members' current results, not additive) */
+  byRound: RoundRow[];
   byChannel: { channel: string; attempts: number; reached: number; yes: number }[];
   lossReasons: { reason: string; count: number }[];
   touchpoints: { touchpoint: string; score: number; indicators: string[]; notes: string | null }[];

@@ -4,7 +4,7 @@ import { constraintViolation } from "#db/dialect";
 import { checkIn, registerWalkIn } from "./checkin.server";
 import { ExecutionRefused } from "./execution-errors";
 import { recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness } from "./execution.server";
-import { closeCampaign, getReview, reopenCampaign, saveLessons, startReview } from "./review.server";
+import { closeCampaign, CloseNeedsConfirmation, finaliseReview, getReview, reopenCampaign, saveLessons, startReview } from "./review.server";
 import { getCampaignRow } from "./campaign.server";
 import { saveStoreSettings } from "./settings.server";
 import { DEFAULT_SETTINGS } from "./settings.schema";
@@ -14,6 +14,8 @@ import { makeVehicle, makeVisit } from "../../tests/helpers/factories";
 import { makeApprovedCampaign } from "../../tests/helpers/invitation-factories";
 
 let db: DB;
+/** The factories' event ends 2026-12-13: the 30-day window runs through 2027-01-12, figures final from 2027-01-13. */
+const AFTER_WINDOW = new Date("2027-01-13T02:00:00Z");
 beforeEach(async () => { db = await createTestDb(); });
 afterEach(async () => { await db.destroy(); });
 
@@ -63,8 +65,9 @@ describe("review figures, computed by hand from the same data", () => {
     const f = review.figures!;
     const stage = Object.fromEntries(f.funnel.map((s) => [s.key, s]));
     expect(stage.audience!.count).toBe(30);
-    expect(stage.reached!.count).toBe(21);
-    expect(stage.reached!.rate).toBeCloseTo(0.7, 10);
+    // reached: spoken to (yes/maybe/no); inv[20]'s no-answer reaches nobody
+    expect(stage.reached!.count).toBe(20);
+    expect(stage.reached!.rate).toBeCloseTo(20 / 30, 10);
     expect(stage.reached!.status).toBe("missed"); // target 100 %
     expect([stage.yes!.count, stage.maybe!.count, stage.no!.count]).toEqual([10, 5, 5]);
     expect(stage.yes!.target).toBe(80);
@@ -85,7 +88,7 @@ describe("review figures, computed by hand from the same data", () => {
     expect(f.money.advanceDepositsFen).toBe(100000);
     expect(f.money.dayDepositsFen).toBe(20000);
     expect(f.money.depositsFen).toBe(120000);
-    expect(f.money.costPerReachedFen).toBe(29524); // 620000 / 21 = 29523.8
+    expect(f.money.costPerReachedFen).toBe(31000); // 620000 / 20
     expect(f.money.costPerArrivalFen).toBe(56364); // 620000 / 11 = 56363.6
     expect(f.money.costPerConversionFen).toBe(155000);
     expect(f.money.kpi.revenue.status).toBe("missed");
@@ -107,12 +110,16 @@ describe("review figures, computed by hand from the same data", () => {
     expect(lift.tooSmall).toBe(true);
 
     expect(f.lossReasons).toEqual([{ reason: "no_time", count: 2 }, { reason: "price", count: 3 }]);
-    expect(f.byChannel).toEqual([{ channel: "phone", attempts: 20, reached: 20, yes: 10 }, { channel: "sms", attempts: 1, reached: 1, yes: 0 }]);
+    expect(f.byChannel).toEqual([{ channel: "phone", attempts: 20, reached: 20, yes: 10 }, { channel: "sms", attempts: 1, reached: 0, yes: 0 }]);
     expect(f.byStaff.reduce((s, r) => s + r.assigned, 0)).toBe(30);
     expect(f.byStaff.reduce((s, r) => s + r.converted, 0)).toBe(2);
     expect(f.byGroup.reduce((s, r) => s + r.invited, 0)).toBe(31);
-    expect(f.byRound).toHaveLength(1);
-    expect(f.byRound[0]!.reached).toBe(21);
+    // round 1 obtained every result; the rest (never reached, the hold-out guest, the walk-in) is outside the rounds
+    expect(f.byRound).toEqual([
+      { key: "1", cards: 30, reached: 20, yes: 10, maybe: 5, no: 5, arrived: 9, converted: 2, revenueFen: 130000 + 250050 + 60000 },
+      { key: "none", cards: null, reached: 0, yes: 0, maybe: 0, no: 0, arrived: 2, converted: 2, revenueFen: 80000 + 45000 + 40000 + 10000 },
+    ]);
+    expect(f.byStaff.reduce((s, r) => s + r.reached, 0)).toBe(20);
     expect(JSON.stringify(f)).not.toContain("NaN");
   });
 
@@ -130,7 +137,8 @@ describe("review figures, computed by hand from the same data", () => {
     const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.actor };
     await saveLessons(db, { ...base, input: { version: 0, whatWorked: "电话邀约到店率高", whatToChange: "礼品预算超支", decisions: "下次提前两周彩排" } });
     await startReview(db, base);
-    const closedWith = await closeCampaign(db, base);
+    const closedWith = await closeCampaign(db, { ...base, now: AFTER_WINDOW });
+    expect(closedWith.provisional).toBe(false);
     expect((await getCampaignRow(db, { storeId: ctx.storeId, id: ctx.campaignId })).status).toBe("closed");
     const v = await makeVehicle(db, ctx.storeId, ctx.invited[27]!.customer_id, { plate: "豫A00027" });
     await makeVisit(db, ctx.storeId, v, { date: "2026-12-15", type: "repair", fen: 123400 });
@@ -147,6 +155,82 @@ describe("review figures, computed by hand from the same data", () => {
     expect(live.figures!.money.revenueFen).toBe(615050 + 123400);
     const history = await db.selectFrom("campaign_history").select(["field", "new_value"]).where("campaign_id", "=", ctx.campaignId).where("kind", "=", "status").execute();
     expect(history.map((h) => h.field)).toEqual(expect.arrayContaining(["start_review", "close", "reopen"]));
+  });
+});
+
+describe("closing before the attribution window ends (decision 016)", () => {
+  // the window runs through 2027-01-12 (Beijing): the figures are final from 2027-01-13
+  const DURING = new Date("2026-12-15T02:00:00Z");
+  const LAST_WINDOW_EVENING = new Date("2027-01-12T15:30:00Z"); // 23:30 in Beijing, still 01-12
+  const FINAL_MIDNIGHT = new Date("2027-01-12T16:05:00Z"); // 00:05 on 01-13 in Beijing (still 01-12 in UTC)
+
+  it("says when the figures become final; an early close needs a confirmation and a reason, and freezes them as provisional", async () => {
+    const { ctx } = await scenario();
+    const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.actor };
+    await startReview(db, base);
+    const live = await getReview(db, { ...base, now: DURING });
+    expect(live.figures!.finalOn).toBe("2027-01-13");
+    expect(live.figures!.provisional).toBe(true);
+    expect(live.finality).toMatchObject({ finalOn: "2027-01-13", provisional: true, through: "2027-01-12", reached: false });
+    // the store's day, not UTC's: at 00:05 in Beijing on the 13th the window is over
+    expect((await getReview(db, { ...base, now: LAST_WINDOW_EVENING })).finality!.provisional).toBe(true);
+    expect((await getReview(db, { ...base, now: FINAL_MIDNIGHT })).finality!.provisional).toBe(false);
+
+    const bare = await closeCampaign(db, { ...base, now: DURING }).catch((e) => e);
+    expect(bare).toBeInstanceOf(CloseNeedsConfirmation);
+    expect(bare.errors).toEqual({ confirmEarly: "execution:review.closeEarly.confirmRequired", comment: "execution:review.closeEarly.reasonRequired" });
+    const noReason = await closeCampaign(db, { ...base, confirmEarly: true, comment: "  ", now: DURING }).catch((e) => e);
+    expect(noReason.errors).toEqual({ comment: "execution:review.closeEarly.reasonRequired" });
+    const noConfirm = await closeCampaign(db, { ...base, comment: "集团月报需要", now: DURING }).catch((e) => e);
+    expect(noConfirm.errors).toEqual({ confirmEarly: "execution:review.closeEarly.confirmRequired" });
+    // refused: nothing changed
+    expect((await getCampaignRow(db, { storeId: ctx.storeId, id: ctx.campaignId })).status).toBe("reviewing");
+    expect(await db.selectFrom("campaign_history").select("id").where("campaign_id", "=", ctx.campaignId).where("field", "=", "close").execute()).toHaveLength(0);
+    expect((await db.selectFrom("campaign_reviews").select("frozen_figures").where("campaign_id", "=", ctx.campaignId).executeTakeFirst())?.frozen_figures ?? null).toBeNull();
+
+    const frozen = await closeCampaign(db, { ...base, confirmEarly: true, comment: "集团月报需要", now: DURING });
+    expect(frozen.provisional).toBe(true);
+    const history = await db.selectFrom("campaign_history").select(["kind", "field", "new_value", "comment"]).where("campaign_id", "=", ctx.campaignId).orderBy("id").execute();
+    expect(history.slice(-2)).toEqual([
+      { kind: "status", field: "close", new_value: "closed", comment: "集团月报需要" },
+      { kind: "field", field: "figures_provisional_until", new_value: "2027-01-13", comment: null },
+    ]);
+    const closed = await getReview(db, { ...base, now: DURING });
+    expect(closed.frozen).not.toBeNull();
+    expect(closed.finality).toMatchObject({ provisional: true, finalOn: "2027-01-13" });
+    expect(closed.actions.finalise).toBe(false); // not before the window ends
+
+    // a visit later in the window is missing from the provisional figures until they are finalised
+    const v = await makeVehicle(db, ctx.storeId, ctx.invited[28]!.customer_id, { plate: "豫A00028" });
+    await makeVisit(db, ctx.storeId, v, { date: "2026-12-28", type: "repair", fen: 50000 });
+    expect((await getReview(db, { ...base, now: FINAL_MIDNIGHT })).figures!.money.revenueFen).toBe(615050);
+    const early = await finaliseReview(db, { ...base, now: LAST_WINDOW_EVENING }).catch((e) => e);
+    expect(early.messageKey).toBe("execution:review.finalise.tooEarly");
+    expect((await finaliseReview(db, { ...base, actor: ctx.staffActors[0]!, now: FINAL_MIDNIGHT }).catch((e) => e)).status).toBe(403);
+    expect((await getReview(db, { ...base, now: FINAL_MIDNIGHT })).actions.finalise).toBe(true);
+
+    const final = await finaliseReview(db, { ...base, now: FINAL_MIDNIGHT });
+    expect(final.provisional).toBe(false);
+    expect(final.money.revenueFen).toBe(615050 + 50000);
+    const after = await getReview(db, { ...base, now: FINAL_MIDNIGHT });
+    expect(after.finality).toMatchObject({ provisional: false });
+    expect(after.actions.finalise).toBe(false);
+    expect((await getCampaignRow(db, { storeId: ctx.storeId, id: ctx.campaignId })).status).toBe("closed");
+    const last = await db.selectFrom("campaign_history").select(["kind", "field"]).where("campaign_id", "=", ctx.campaignId).orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+    expect(last).toEqual({ kind: "status", field: "finalise" });
+    expect((await finaliseReview(db, { ...base, now: FINAL_MIDNIGHT }).catch((e) => e)).messageKey).toBe("execution:review.finalise.alreadyFinal");
+  });
+
+  it("figures frozen before finality was recorded are judged by when they were computed", async () => {
+    const { ctx } = await scenario();
+    const base = { storeId: ctx.storeId, campaignId: ctx.campaignId, actor: ctx.actor };
+    await startReview(db, base);
+    const figures = await closeCampaign(db, { ...base, confirmEarly: true, comment: "旧数据", now: DURING });
+    const { finalOn: _f, provisional: _p, ...legacy } = figures;
+    await db.updateTable("campaign_reviews").set({ frozen_figures: JSON.stringify(legacy) }).where("campaign_id", "=", ctx.campaignId).execute();
+    const r = await getReview(db, { ...base, now: FINAL_MIDNIGHT });
+    expect(r.finality).toMatchObject({ finalOn: "2027-01-13", provisional: true, reached: true });
+    expect(r.actions.finalise).toBe(true);
   });
 });
 

@@ -8,7 +8,13 @@
  *
  * Definitions (also shown on the page):
  * - audience: the campaign's non-hold-out invitations except walk-ins registered at the door;
- *   reached: those with ≥ 1 contact attempt; yes/maybe/no: their current result.
+ *   reached: those spoken to or answered in writing — at least one attempt whose outcome was
+ *   yes, maybe, no or a callback they asked for (no answer and wrong number reach nobody);
+ *   yes/maybe/no: their current result.
+ * - by round (decision 016): each invitation counts in one row — the round of the attempt that
+ *   obtained its current result (its latest attempt with that outcome; for a card still
+ *   pending, its latest reaching attempt); hold-out arrivals, walk-ins and cards never reached
+ *   are a row of their own, so every column adds up to the funnel's totals.
  * - arrived: every arrival, split into invited (audience kind), associated/walk-in and hold-out;
  *   converted: arrivals with at least one order.
  * - revenue: every order taken at the event + service visits in the attribution window
@@ -28,12 +34,14 @@ import { getCampaignRow, transition, transitionRefusal, TransitionNotAllowed, ty
 import { ExecutionRefused } from "./execution-errors";
 import { parseIndicators } from "./execution.server";
 import { TOUCHPOINT_KEYS } from "./execution.schema";
+import { isReachedOutcome } from "./invitation.constants";
 import { LOSS_REASONS } from "./invitation.schema";
 import {
-  attributionWindow, costPer, eventLastDay, kpiStatus, lift, rate, roi,
-  type BreakdownRow, type FunnelStage, type MoneyLine, type ReviewFigures,
+  attributionWindow, costPer, eventLastDay, finalOn, kpiStatus, lift, rate, roi,
+  type BreakdownRow, type FunnelStage, type MoneyLine, type ReviewFigures, type RoundRow,
 } from "./review-math";
 import { getStoreSettings } from "./settings.server";
+import { todayIn } from "~/utils/format";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -57,18 +65,34 @@ interface InvitationRow {
   deposit_fen: number | null;
 }
 
+async function storeTimeZone(db: Q, storeId: number): Promise<string> {
+  const row = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
+  return row?.timezone ?? "Asia/Shanghai";
+}
+
+/**
+ * When figures become final and whether they are provisional; figures frozen before
+ * decision 016 carry neither, so both are derived from their window and computedAt.
+ */
+export function finality(fig: ReviewFigures, timeZone: string): { finalOn: string | null; provisional: boolean } {
+  const on = fig.finalOn !== undefined ? fig.finalOn : finalOn(fig.attribution);
+  const provisional = fig.provisional ?? (on !== null && todayIn(timeZone, new Date(fig.computedAt)) < on);
+  return { finalOn: on, provisional };
+}
+
 /** Computes the review's figures from the recorded data (never the frozen copy). */
 export async function computeReviewFigures(
   db: Q,
   { storeId, campaign, days, now = new Date() }: { storeId: number; campaign: Campaign; days?: number | null; now?: Date },
 ): Promise<ReviewFigures> {
   const campaignId = campaign.id;
-  const settings = await getStoreSettings(db as DB, { storeId });
+  const [settings, timeZone] = await Promise.all([getStoreSettings(db as DB, { storeId }), storeTimeZone(db, storeId)]);
   const lastDay = eventLastDay(campaign.event_start, campaign.event_end);
   const window = lastDay ? attributionWindow(lastDay, days ?? settings.attributionDays) : null;
+  const final = finalOn(window);
 
   const inCampaign = db.selectFrom("invitations").select("invitations.customer_id").where("invitations.campaign_id", "=", campaignId);
-  const [invitations, arrivals, orders, dayDeposits, budget, visits, channels, roundMembers, roundReached, users, scores] = await Promise.all([
+  const [invitations, arrivals, orders, dayDeposits, budget, visits, attempts, rounds, users, scores] = await Promise.all([
     db.selectFrom("invitations")
       .select(["id", "kind", "holdout", "customer_id", "customer_group", "customer_tier", "assignee_id", "result", "attempts_count", "loss_reason", "deposit_fen"])
       .where("campaign_id", "=", campaignId).execute() as Promise<InvitationRow[]>, // the campaign row is the store's
@@ -86,19 +110,13 @@ export async function computeReviewFigures(
         .groupBy("service_visits.customer_id")
         .execute()
       : Promise.resolve([] as { customer_id: number; n: unknown; s: unknown }[]),
-    db.selectFrom("invitation_attempts")
-      .select((eb) => [
-        "channel", eb.fn.countAll().as("attempts"), eb.fn.count("invitation_id").distinct().as("reached"),
-        eb.fn.sum<number>(eb.case().when("outcome", "=", "yes").then(1).else(0).end()).as("yes"),
-      ])
-      .where("campaign_id", "=", campaignId).groupBy("channel").orderBy("channel").execute(),
-    db.selectFrom("invitation_round_members").innerJoin("invitation_rounds", "invitation_rounds.id", "invitation_round_members.round_id")
-      .select(["invitation_rounds.number", "invitation_round_members.invitation_id"])
-      .where("invitation_rounds.campaign_id", "=", campaignId).execute(),
-    db.selectFrom("invitation_attempts").innerJoin("invitation_rounds", "invitation_rounds.id", "invitation_attempts.round_id")
-      .select(["invitation_rounds.number", "invitation_attempts.invitation_id"])
-      .where("invitation_attempts.campaign_id", "=", campaignId)
-      .groupBy(["invitation_rounds.number", "invitation_attempts.invitation_id"]).execute(),
+    // every attempt, in the order they were recorded (reached, channels, rounds come from them)
+    db.selectFrom("invitation_attempts").select(["invitation_id", "round_id", "outcome", "channel"])
+      .where("campaign_id", "=", campaignId).orderBy("id").execute(),
+    db.selectFrom("invitation_rounds").leftJoin("invitation_round_members", "invitation_round_members.round_id", "invitation_rounds.id")
+      .select((eb) => ["invitation_rounds.id", "invitation_rounds.number", eb.fn.count("invitation_round_members.invitation_id").as("cards")])
+      .where("invitation_rounds.campaign_id", "=", campaignId)
+      .groupBy(["invitation_rounds.id", "invitation_rounds.number"]).orderBy("invitation_rounds.number").execute(),
     db.selectFrom("users").select(["id", "display_name"]).where("store_id", "=", storeId).execute(),
     db.selectFrom("touchpoint_scores").select(["touchpoint", "score", "indicators", "notes"]).where("campaign_id", "=", campaignId).execute(),
   ]);
@@ -120,9 +138,33 @@ export async function computeReviewFigures(
   };
   const visitFenOf = (i: InvitationRow) => visitsOf.get(i.customer_id)?.fen ?? 0;
 
+  // ── attempts: who was reached, through which channel, in which round each result was obtained ──
+  const reachedIds = new Set<number>();
+  /** per invitation: the round of its latest attempt of each outcome, and of its latest reaching one */
+  const roundOfOutcome = new Map<number, Map<string, number | null>>();
+  const lastReachRound = new Map<number, number | null>();
+  const byChannelMap = new Map<string, { attempts: number; reached: Set<number>; yes: number }>();
+  for (const at of attempts) {
+    const reachedNow = isReachedOutcome(at.outcome);
+    const ch = byChannelMap.get(at.channel) ?? { attempts: 0, reached: new Set<number>(), yes: 0 };
+    byChannelMap.set(at.channel, ch);
+    ch.attempts += 1;
+    if (at.outcome === "yes") ch.yes += 1;
+    if (reachedNow) {
+      ch.reached.add(at.invitation_id);
+      reachedIds.add(at.invitation_id);
+      lastReachRound.set(at.invitation_id, at.round_id);
+    }
+    const m = roundOfOutcome.get(at.invitation_id) ?? new Map<string, number | null>();
+    roundOfOutcome.set(at.invitation_id, m);
+    m.set(at.outcome, at.round_id);
+  }
+  const isReached = (i: InvitationRow) => reachedIds.has(i.id);
+
   const audience = invitations.filter((i) => !i.holdout && !walkIns.has(i.id));
+  const inAudience = (i: InvitationRow) => !i.holdout && !walkIns.has(i.id);
   const count = (rows: InvitationRow[], pred: (i: InvitationRow) => boolean) => rows.reduce((n, i) => n + (pred(i) ? 1 : 0), 0);
-  const reached = count(audience, (i) => i.attempts_count > 0);
+  const reached = count(audience, isReached);
   const yes = count(audience, (i) => i.result === "yes");
   const maybe = count(audience, (i) => i.result === "maybe");
   const no = count(audience, (i) => i.result === "no");
@@ -192,7 +234,7 @@ export async function computeReviewFigures(
   const row = (key: string, name: string | null, rows: InvitationRow[]): BreakdownRow => ({
     key, name,
     invited: rows.length,
-    reached: count(rows, (i) => i.attempts_count > 0),
+    reached: count(rows, isReached),
     yes: count(rows, (i) => i.result === "yes"),
     arrived: count(rows, arrivedOf),
     converted: count(rows, convertedOf),
@@ -217,19 +259,31 @@ export async function computeReviewFigures(
     .map(([k, rows]) => row(k, null, rows)).sort((x, y) => (x.key === "unknown" ? 99 : Number(x.key)) - (y.key === "unknown" ? 99 : Number(y.key)));
   const byTier = [...groupBy(notHeld, (i) => i.customer_tier ?? "unknown")]
     .map(([k, rows]) => row(k, null, rows)).sort((x, y) => x.key.localeCompare(y.key));
-  const reachedInRound = new Set(roundReached.map((r) => `${r.number}:${r.invitation_id}`));
-  const membersByRound = new Map<number, InvitationRow[]>();
-  for (const m of roundMembers) {
-    const i = invById.get(m.invitation_id);
-    if (!i || i.holdout) continue;
-    const list = membersByRound.get(m.number);
-    if (list) list.push(i);
-    else membersByRound.set(m.number, [i]);
-  }
-  const byRound = [...membersByRound].sort((x, y) => x[0] - y[0]).map(([n, rows]) => ({
-    ...row(String(n), null, rows),
-    reached: count(rows, (i) => reachedInRound.has(`${n}:${i.id}`)),
-  }));
+  // by round: each revenue customer in exactly one row, so the rows add up to the totals
+  const roundNumber = new Map(rounds.map((r) => [r.id, r.number]));
+  const attributedRound = (i: InvitationRow): number | null => {
+    if (!inAudience(i)) return null;
+    const outcomes = roundOfOutcome.get(i.id);
+    let roundId: number | null | undefined;
+    if (i.result !== "pending" && outcomes?.has(i.result)) roundId = outcomes.get(i.result);
+    else if (lastReachRound.has(i.id)) roundId = lastReachRound.get(i.id);
+    return roundId === null || roundId === undefined ? null : roundNumber.get(roundId) ?? null;
+  };
+  const inRound = new Map<string, InvitationRow[]>([...rounds.map((r) => [String(r.number), []] as [string, InvitationRow[]]), ["none", []]]);
+  for (const i of revenueCustomers) inRound.get(String(attributedRound(i) ?? "none"))!.push(i);
+  const roundRow = (key: string, cards: number | null, rows: InvitationRow[]): RoundRow => ({
+    key, cards,
+    reached: count(rows, (i) => inAudience(i) && isReached(i)),
+    yes: count(rows, (i) => inAudience(i) && i.result === "yes"),
+    maybe: count(rows, (i) => inAudience(i) && i.result === "maybe"),
+    no: count(rows, (i) => inAudience(i) && i.result === "no"),
+    arrived: count(rows, arrivedOf),
+    converted: count(rows, convertedOf),
+    revenueFen: rows.reduce((s, i) => s + orderFenOf(i) + visitFenOf(i), 0),
+  });
+  const byRound = rounds.map((r) => roundRow(String(r.number), toInt(r.cards), inRound.get(String(r.number))!));
+  const outside = inRound.get("none")!;
+  if (outside.length) byRound.push(roundRow("none", null, outside));
   const lossCounts = new Map<string, number>();
   for (const i of audience) if (i.result === "no") lossCounts.set(i.loss_reason ?? "unrecorded", (lossCounts.get(i.loss_reason ?? "unrecorded") ?? 0) + 1);
   const lossReasons = [...LOSS_REASONS, "unrecorded"].map((r) => ({ reason: r, count: lossCounts.get(r) ?? 0 })).filter((r) => r.count > 0);
@@ -238,6 +292,8 @@ export async function computeReviewFigures(
     campaignId,
     computedAt: now.toISOString(),
     attribution: window,
+    finalOn: final,
+    provisional: final !== null && todayIn(timeZone, now) < final,
     funnel,
     holdoutSize: held.length,
     money: {
@@ -271,7 +327,7 @@ export async function computeReviewFigures(
     byGroup,
     byTier,
     byRound,
-    byChannel: channels.map((ch) => ({ channel: ch.channel, attempts: toInt(ch.attempts), reached: toInt(ch.reached), yes: toInt(ch.yes) })),
+    byChannel: [...byChannelMap].sort((x, y) => x[0].localeCompare(y[0])).map(([channel, ch]) => ({ channel, attempts: ch.attempts, reached: ch.reached.size, yes: ch.yes })),
     lossReasons,
     touchpoints: TOUCHPOINT_KEYS.flatMap((tp) => {
       const s = scores.find((x) => x.touchpoint === tp);
@@ -299,16 +355,19 @@ export async function getReview(
   { storeId, campaignId, actor, days = null, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; days?: number | null; now?: Date },
 ) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
-  const [lessons, settings] = await Promise.all([
+  const [lessons, settings, timeZone] = await Promise.all([
     db.selectFrom("campaign_reviews").leftJoin("users", "users.id", "campaign_reviews.updated_by")
       .select(["campaign_reviews.what_worked", "campaign_reviews.what_to_change", "campaign_reviews.decisions", "campaign_reviews.version", "campaign_reviews.updated_at", "users.display_name"])
       .where("campaign_reviews.campaign_id", "=", campaignId).executeTakeFirst(),
     getStoreSettings(db, { storeId }),
+    storeTimeZone(db, storeId),
   ]);
   const notStarted = !REVIEW_STATUSES.includes(campaign.status);
   const frozen = campaign.status === "closed" ? await frozenFigures(db, campaignId) : null;
   const figures = notStarted ? null : frozen ? frozen.figures : await computeReviewFigures(db, { storeId, campaign, days, now });
   const manager = isManager(actor);
+  const today = todayIn(timeZone, now);
+  const fin = figures ? finality(figures, timeZone) : null;
   return {
     campaign: {
       id: campaign.id, name: campaign.name, status: campaign.status, version: campaign.version,
@@ -323,6 +382,12 @@ export async function getReview(
     notStarted,
     figures,
     frozen: frozen ? { at: frozen.at, byName: frozen.byName } : null,
+    /**
+     * When the figures become final (decision 016): `provisional` while today is before
+     * `finalOn` (live figures) or when a closed campaign was frozen before it; a closed
+     * campaign's provisional figures may be finalised from `finalOn` on.
+     */
+    finality: fin ? { ...fin, through: figures!.attribution?.through ?? null, today, reached: fin.finalOn === null || today >= fin.finalOn } : null,
     storeAttributionDays: settings.attributionDays,
     lessons: {
       whatWorked: lessons?.what_worked ?? null, whatToChange: lessons?.what_to_change ?? null, decisions: lessons?.decisions ?? null,
@@ -333,6 +398,7 @@ export async function getReview(
       startReview: manager && transitionRefusal(campaign, actor, "start_review") === null,
       close: manager && transitionRefusal(campaign, actor, "close") === null,
       reopen: manager && campaign.status === "closed",
+      finalise: manager && campaign.status === "closed" && !!frozen && !!fin?.provisional && (fin.finalOn === null || today >= fin.finalOn),
     },
   };
 }
@@ -378,12 +444,33 @@ export async function startReview(db: DB, { storeId, campaignId, actor, comment 
 }
 
 /**
+ * Closing before the figures are final needs a confirmation and a reason (decision 016):
+ * `errors` holds the missing ones by field, `finalOn` the day the figures become final.
+ */
+export class CloseNeedsConfirmation extends ExecutionRefused {
+  constructor(public errors: Record<string, string>, finalOn: string | null) {
+    super("execution:review.closeEarly.refused", 400, "confirmEarly", { finalOn });
+  }
+}
+
+async function freeze(trx: Q, campaignId: number, actor: Actor, figures: ReviewFigures, at: string) {
+  const frozen = { frozen_figures: JSON.stringify(figures), frozen_at: at, frozen_by: actor.id };
+  const exists = await trx.selectFrom("campaign_reviews").select("campaign_id").where("campaign_id", "=", campaignId).executeTakeFirst();
+  if (exists) await trx.updateTable("campaign_reviews").set(frozen).where("campaign_id", "=", campaignId).execute();
+  else await trx.insertInto("campaign_reviews").values({ campaign_id: campaignId, what_worked: null, what_to_change: null, decisions: null, updated_by: actor.id, updated_at: at, ...frozen }).execute();
+}
+
+/**
  * reviewing → closed, freezing the figures computed now — in one transaction with the
- * status change, so a close is never half done.
+ * status change, so a close is never half done. While the attribution window is still open
+ * (the figures are provisional) the manager must confirm and give a reason; the frozen
+ * figures then say they are provisional until `finalOn`, and the history records it.
  */
 export async function closeCampaign(
   db: DB,
-  { storeId, campaignId, actor, comment = null, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; comment?: string | null; now?: Date },
+  { storeId, campaignId, actor, comment = null, confirmEarly = false, now = new Date() }: {
+    storeId: number; campaignId: number; actor: Actor; comment?: string | null; confirmEarly?: boolean; now?: Date;
+  },
 ) {
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
@@ -391,18 +478,48 @@ export async function closeCampaign(
     if (refusal === "role") throw new ExecutionRefused("execution:errors.managersOnly", 403);
     if (refusal) throw new ExecutionRefused("execution:review.cannotClose", 409);
     const figures = await computeReviewFigures(trx, { storeId, campaign, now });
+    if (figures.provisional) {
+      const errors: Record<string, string> = {};
+      if (!confirmEarly) errors.confirmEarly = "execution:review.closeEarly.confirmRequired";
+      if (!comment?.trim()) errors.comment = "execution:review.closeEarly.reasonRequired";
+      if (Object.keys(errors).length) throw new CloseNeedsConfirmation(errors, figures.finalOn ?? null);
+    }
     const at = now.toISOString();
     const res = await trx.updateTable("campaigns")
       .set((eb) => ({ status: "closed" as const, version: eb("version", "+", 1), updated_at: at, updated_by: actor.id }))
       .where("id", "=", campaignId).where("store_id", "=", storeId).where("version", "=", campaign.version).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new ExecutionRefused("execution:review.statusConflict", 409);
+    await trx.insertInto("campaign_history").values([
+      { campaign_id: campaignId, at, user_id: actor.id, kind: "status", field: "close", old_value: campaign.status, new_value: "closed", comment },
+      ...(figures.provisional
+        ? [{ campaign_id: campaignId, at, user_id: actor.id, kind: "field" as const, field: "figures_provisional_until", old_value: null, new_value: figures.finalOn ?? null, comment: null }]
+        : []),
+    ]).execute();
+    await freeze(trx, campaignId, actor, figures, at);
+    return figures;
+  });
+}
+
+/**
+ * A closed campaign whose figures were frozen while provisional: from `finalOn` on, a
+ * manager recomputes and freezes them as final (the status stays closed; the history says so).
+ */
+export async function finaliseReview(db: DB, { storeId, campaignId, actor, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; now?: Date }) {
+  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  return db.transaction().execute(async (trx) => {
+    const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
+    if (campaign.status !== "closed") throw new ExecutionRefused("execution:review.finalise.notClosed", 409);
+    const frozen = await frozenFigures(trx, campaignId);
+    const timeZone = await storeTimeZone(trx, storeId);
+    const fin = frozen ? finality(frozen.figures, timeZone) : null;
+    if (fin && !fin.provisional) throw new ExecutionRefused("execution:review.finalise.alreadyFinal", 409);
+    if (fin?.finalOn && todayIn(timeZone, now) < fin.finalOn) throw new ExecutionRefused("execution:review.finalise.tooEarly", 409, "_form", { finalOn: fin.finalOn });
+    const figures = await computeReviewFigures(trx, { storeId, campaign, now });
+    const at = now.toISOString();
     await trx.insertInto("campaign_history").values({
-      campaign_id: campaignId, at, user_id: actor.id, kind: "status", field: "close", old_value: campaign.status, new_value: "closed", comment,
+      campaign_id: campaignId, at, user_id: actor.id, kind: "status", field: "finalise", old_value: "closed", new_value: "closed", comment: null,
     }).execute();
-    const frozen = { frozen_figures: JSON.stringify(figures), frozen_at: at, frozen_by: actor.id };
-    const exists = await trx.selectFrom("campaign_reviews").select("campaign_id").where("campaign_id", "=", campaignId).executeTakeFirst();
-    if (exists) await trx.updateTable("campaign_reviews").set(frozen).where("campaign_id", "=", campaignId).execute();
-    else await trx.insertInto("campaign_reviews").values({ campaign_id: campaignId, what_worked: null, what_to_change: null, decisions: null, updated_by: actor.id, updated_at: at, ...frozen }).execute();
+    await freeze(trx, campaignId, actor, figures, at);
     return figures;
   });
 }

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { HistoryList } from "~/components/plan/history-list";
+import { CampaignHistory } from "~/components/history/campaign-history";
 import { KpiTargets, PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
 import { ErrorText } from "~/components/ui/field";
@@ -19,6 +19,8 @@ import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { CampaignLinks } from "~/components/plan/campaign-links";
 import { InvitationRefused, startInvitations } from "~/models/invitation.server";
+import { ExecutionRefused } from "~/models/execution-errors";
+import { closeCampaign } from "~/models/review.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -63,10 +65,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await startInvitations(db, { storeId: ctx.store.id, campaignId: id.data, actor, expectedVersion: parsed.data.version });
       return redirect(`/campaigns/${id.data}/invitations`);
     }
+    if (parsed.data.action === "close") {
+      // one way to close: the review's, which freezes the figures (and asks for a reason while they are provisional)
+      await closeCampaign(db, { storeId: ctx.store.id, campaignId: id.data, actor, comment: parsed.data.comment, confirmEarly: fd.get("confirmEarly") === "on" });
+      return redirect(`/campaigns/${id.data}/review?saved=close`);
+    }
     await transition(db, { storeId: ctx.store.id, id: id.data, actor, action: parsed.data.action, comment: parsed.data.comment, expectedVersion: parsed.data.version });
     return redirect(`/campaigns/${id.data}`);
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
+    if (e instanceof ExecutionRefused) {
+      if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
+      return json<ActionData>({ for: "close", formError: e.messageKey, comment: String(fd.get("comment") ?? "") }, { status: e.status === 404 ? 400 : e.status });
+    }
     if (e instanceof TransitionNotAllowed) throw json({ error: `transition_${e.reason}` }, { status: 403 });
     if (e instanceof PlanIncomplete) return json<ActionData>({ for: "submit", formError: "campaigns:errors.incomplete", missing: e.missing }, { status: 400 });
     if (e instanceof InvitationRefused) return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 403 ? 403 : e.status });
@@ -129,6 +140,10 @@ export default function CampaignHome() {
           <>
             <h3>{t("campaigns:home.workflow")}</h3>
             {data.actions.map((a) => {
+              if (a === "close") {
+                // closing happens on the review, where the figures and their finality are shown
+                return <p key={a} data-testid="workflow-close"><Link className="button" to={`/campaigns/${c.id}/review#workflow-title`}>{t("campaigns:home.closeOnReview")}</Link></p>;
+              }
               const commentId = `comment-${a}`;
               const err = actionData?.for === a ? actionData.errors?.comment : undefined;
               return (
@@ -175,7 +190,7 @@ export default function CampaignHome() {
 
       <section className="plan-section" aria-labelledby="history-title">
         <h2 id="history-title">{t("campaigns:sections.history")}</h2>
-        <HistoryList history={data.detail.history} />
+        <CampaignHistory history={data.detail.history} refs={data.historyRefs} />
       </section>
     </>
   );

@@ -8,7 +8,7 @@ import { StatusBadge, useLocalDateTime } from "~/components/plan/plan-summary";
 import planStyles from "~/components/plan/plan.css";
 import { ErrorText } from "~/components/ui/field";
 import { CampaignNotFound } from "~/models/campaign.server";
-import { checkIn, registerWalkIn } from "~/models/checkin.server";
+import { checkIn, CustomerExists, registerWalkIn, type CheckinMatch } from "~/models/checkin.server";
 import { AlreadyCheckedIn, ExecutionRefused } from "~/models/execution-errors";
 import { CheckinQuery, ExecutionAction, ORDER_KINDS, ORDER_LINES, type ExecutionIntent } from "~/models/execution.schema";
 import {
@@ -53,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type Answer = { kind: "already"; name: string; at: string; by: string | null } | { kind: "refused"; key: string; params?: Record<string, unknown> };
-type ActionData = { intent: string; errors?: FieldErrors; values?: Record<string, unknown>; answer?: Answer; formError?: string };
+type ActionData = { intent: string; errors?: FieldErrors; values?: Record<string, unknown>; answer?: Answer; formError?: string; duplicate?: { id: number; name: string } };
 
 const ANCHOR: Record<ExecutionIntent, string> = {
   checkin: "checkin", walkin: "checkin", order: "conversion", deposit: "conversion", actuals: "costs", score: "scores", readiness: "readiness", task: "checklist",
@@ -107,6 +107,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (e instanceof AlreadyCheckedIn) {
       return json<ActionData>({ intent, answer: { kind: "already", name: e.arrival.name, at: e.arrival.arrivedAt, by: e.arrival.byName } }, { status: 409 });
     }
+    if (e instanceof CustomerExists) {
+      return json<ActionData>({ intent, errors: { phone: e.messageKey }, values: Object.fromEntries(fd), duplicate: e.customer }, { status: 409 });
+    }
     if (e instanceof ExecutionRefused) {
       if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
       if (e.status === 404) notFound();
@@ -146,7 +149,9 @@ function ExecutionPageView({ page, flash, qError }: { page: ExecutionPage; flash
   ] as const;
   return (
     <>
-      <p className="no-print"><Link to={`/campaigns/${c.id}`}>{t("nav.campaign")}</Link> · <Link to={`/campaigns/${c.id}/codes`}>{t("nav.codes")}</Link> · <Link to={`/campaigns/${c.id}/review`}>{t("nav.review")}</Link></p>
+      <p className="no-print"><Link to={`/campaigns/${c.id}`}>{t("nav.campaign")}</Link> · <Link to={`/campaigns/${c.id}/codes`}>{t("nav.codes")}</Link>
+        {/* the review is a manager's page (staff get a 403 there) */}
+        {page.isManager ? <> · <Link to={`/campaigns/${c.id}/review`}>{t("nav.review")}</Link></> : null}</p>
       <h1>{t("title")}: {c.name} <StatusBadge status={c.status} /></h1>
       <p className="muted" data-testid="event-window">
         {t("header.eventTime", { start: local(c.eventStart), end: local(c.eventEnd) })} · {t(`header.window.${page.window}`)}
@@ -222,47 +227,61 @@ function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: z
       </Form>
       {q ? (
         page.guests.length ? (
-          <ul className="guest-list" data-testid="guest-results" aria-label={t("checkin.results")}>
-            {page.guests.map((g) => (
-              <li key={g.invitationId} className="guest" data-testid="guest">
-                <div>
-                  <span className="who">{g.name}</span>{" "}
-                  {g.holdout ? <span className="tag tag-holdout">{t("checkin.holdout")}</span> : null}
-                  {g.kind === "associated" ? <span className="tag">{g.arrival?.walkIn ? t("checkin.walkIn") : t("checkin.associated")}</span> : null}
-                  {g.arrival ? <span className="tag tag-arrived">{t("checkin.arrivedAt", { time: f.dateTime(g.arrival.arrivedAt), by: g.arrival.byName ?? "—" })}</span> : null}
-                  <div className="muted">
-                    {[g.phone, ...g.plates].filter(Boolean).join(" · ")} · {t("checkin.code", { code: formatCode(g.code) })}
-                    {" · "}{t("checkin.result", { result: t(`invitations:columns.${g.result}` as "title") })}
-                    {g.assigneeName ? <> · {t("checkin.assignee", { name: g.assigneeName })}</> : null}
-                  </div>
-                </div>
-                <Form method="post" action={`?q=${encodeURIComponent(q)}#checkin`}>
-                  <input type="hidden" name="intent" value="checkin" />
-                  <input type="hidden" name="invitationId" value={g.invitationId} />
-                  {overrideBox}
-                  <button type="submit" className="big-button" disabled={busy || (!!page.checkinBlocked && !page.mayOverride)}
-                    aria-label={t("checkin.checkInName", { name: g.name })}>
-                    {t("checkin.checkIn")}
-                  </button>
-                </Form>
-              </li>
-            ))}
-          </ul>
+          <GuestList guests={page.guests} page={page} override={overrideBox} busy={busy} label={t("checkin.results")} testId="guest-results" />
+        ) : page.nearGuests.length ? (
+          <>
+            <p className="answer answer-warn" role="status" data-testid="checkin-answer">{t("checkin.answers.near", { q })}</p>
+            <GuestList guests={page.nearGuests} page={page} override={overrideBox} busy={busy} label={t("checkin.nearResults")} testId="near-results" />
+          </>
         ) : (
           <p className="answer answer-warn" role="status" data-testid="checkin-answer">{t("checkin.answers.notInvited", { q })}</p>
         )
       ) : null}
-      {q && !page.checkinBlocked || (q && page.mayOverride) ? <WalkInForm page={page} override={overrideBox} errors={result?.errors} values={result?.values} busy={busy} /> : null}
+      {q && !page.checkinBlocked || (q && page.mayOverride) ? <WalkInForm page={page} override={overrideBox} errors={result?.errors} values={result?.values} busy={busy} duplicate={result?.duplicate} /> : null}
     </section>
   );
 }
 
-function WalkInForm({ page, override, errors, values, busy }: { page: ExecutionPage; override: React.ReactNode; errors?: FieldErrors; values?: Record<string, unknown>; busy: boolean }) {
+function GuestList({ guests, page, override, busy, label, testId }: { guests: CheckinMatch[]; page: ExecutionPage; override: React.ReactNode; busy: boolean; label: string; testId: string }) {
+  const { t } = useTranslation(["execution", "common"]);
+  const f = useFormat();
+  const q = page.q;
+  return (
+    <ul className="guest-list" data-testid={testId} aria-label={label}>
+      {guests.map((g) => (
+        <li key={g.invitationId} className="guest" data-testid="guest">
+          <div>
+            <span className="who">{g.name}</span>{" "}
+            {g.holdout ? <span className="tag tag-holdout">{t("checkin.holdout")}</span> : null}
+            {g.kind === "associated" ? <span className="tag">{g.arrival?.walkIn ? t("checkin.walkIn") : t("checkin.associated")}</span> : null}
+            {g.arrival ? <span className="tag tag-arrived">{t("checkin.arrivedAt", { time: f.dateTime(g.arrival.arrivedAt), by: g.arrival.byName ?? "—" })}</span> : null}
+            <div className="muted">
+              {[g.phone, ...g.plates].filter(Boolean).join(" · ")} · {t("checkin.code", { code: formatCode(g.code) })}
+              {" · "}{t("checkin.result", { result: t(`invitations:columns.${g.result}` as "title") })}
+              {g.assigneeName ? <> · {t("checkin.assignee", { name: g.assigneeName })}</> : null}
+            </div>
+          </div>
+          <Form method="post" action={`?q=${encodeURIComponent(q)}#checkin`}>
+            <input type="hidden" name="intent" value="checkin" />
+            <input type="hidden" name="invitationId" value={g.invitationId} />
+            {override}
+            <button type="submit" className="big-button" disabled={busy || (!!page.checkinBlocked && !page.mayOverride)}
+              aria-label={t("checkin.checkInName", { name: g.name })}>
+              {t("checkin.checkIn")}
+            </button>
+          </Form>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function WalkInForm({ page, override, errors, values, busy, duplicate }: { page: ExecutionPage; override: React.ReactNode; errors?: FieldErrors; values?: Record<string, unknown>; busy: boolean; duplicate?: { id: number; name: string } }) {
   const { t } = useTranslation(["execution", "common"]);
   const q = page.q;
   const looksLikeName = q && !/\d/.test(q);
   return (
-    <details className="walk-in" open={page.guests.length === 0} data-testid="walk-in">
+    <details className="walk-in" open={(page.guests.length === 0 && page.nearGuests.length === 0) || !!errors} data-testid="walk-in">
       <summary>{t("walkIn.title")}</summary>
       {page.walkInCandidates.length ? (
         <>
@@ -293,13 +312,23 @@ function WalkInForm({ page, override, errors, values, busy }: { page: ExecutionP
         </div>
         <div className="field">
           <label htmlFor="walkin-phone">{t("walkIn.phone")}</label>
-          <input id="walkin-phone" name="phone" type="tel" maxLength={20} defaultValue={(values?.phone as string) ?? ""}
+          <input id="walkin-phone" name="phone" type="tel" maxLength={20} required autoComplete="off" inputMode="tel" defaultValue={(values?.phone as string) ?? ""}
             aria-invalid={errors?.phone ? true : undefined} aria-describedby={errors?.phone ? "walkin-phone-error" : undefined} />
-          <ErrorText id="walkin-phone-error" message={errors?.phone} />
+          {duplicate
+            ? <p className="field-error" id="walkin-phone-error" role="alert">{t("checkin.phoneExists", { name: duplicate.name })}</p>
+            : <ErrorText id="walkin-phone-error" message={errors?.phone} />}
         </div>
         {override ? <div className="field">{override}</div> : null}
         <div className="field"><button type="submit" className="big-button" disabled={busy}>{t("walkIn.submit")}</button></div>
       </Form>
+      {duplicate ? (
+        <Form method="post" action={`?q=${encodeURIComponent(q)}#checkin`} data-testid="walk-in-existing">
+          <input type="hidden" name="intent" value="walkin" />
+          <input type="hidden" name="customerId" value={duplicate.id} />
+          {override}
+          <button type="submit" className="big-button" disabled={busy}>{t("checkin.registerExisting", { name: duplicate.name })}</button>
+        </Form>
+      ) : null}
     </details>
   );
 }

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { HistoryList } from "~/components/plan/history-list";
+import { CampaignHistory } from "~/components/history/campaign-history";
 import { PlanForm } from "~/components/plan/plan-form";
 import { PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
@@ -106,7 +106,7 @@ export default function CampaignPlan() {
       )}
       <section className="plan-section" aria-labelledby="plan-history">
         <h2 id="plan-history">{t("campaigns:sections.history")}</h2>
-        <HistoryList history={data.detail.history} />
+        <CampaignHistory history={data.detail.history} refs={data.historyRefs} />
       </section>
     </>
   );

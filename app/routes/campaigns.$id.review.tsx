@@ -12,9 +12,9 @@ import { ErrorText } from "~/components/ui/field";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { ExecutionRefused } from "~/models/execution-errors";
 import { ReviewAction, ReviewQuery } from "~/models/execution.schema";
-import type { BreakdownRow, KpiStatus, ReviewFigures } from "~/models/review-math";
+import type { BreakdownRow, KpiStatus, ReviewFigures, RoundRow } from "~/models/review-math";
 import { MIN_TRUSTED_HOLDOUT } from "~/models/review-math";
-import { closeCampaign, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
+import { closeCampaign, CloseNeedsConfirmation, finaliseReview, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, type FieldErrors } from "~/utils/form";
 import { notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
@@ -60,11 +60,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (input.intent === "lessons") await saveLessons(db, { ...base, input });
     else if (input.intent === "start_review") await startReview(db, { ...base, comment: input.comment });
-    else if (input.intent === "close") await closeCampaign(db, { ...base, comment: input.comment });
+    else if (input.intent === "close") await closeCampaign(db, { ...base, comment: input.comment, confirmEarly: input.confirmEarly });
+    else if (input.intent === "finalise") await finaliseReview(db, base);
     else await reopenCampaign(db, { ...base, comment: input.comment });
     return redirect(`/campaigns/${id.data}/review?saved=${input.intent}`);
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
+    if (e instanceof CloseNeedsConfirmation) return json<ActionData>({ intent, errors: e.errors, values: Object.fromEntries(fd) }, { status: 400 });
     if (e instanceof ExecutionRefused) {
       if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
       return json<ActionData>({ intent, formError: e.messageKey, values: Object.fromEntries(fd) }, { status: e.status === 404 ? 400 : e.status });
@@ -100,8 +102,10 @@ export default function ReviewRoute() {
   const c = r.campaign;
   const fig = r.figures;
   const workflow = ([
-    ["start_review", r.actions.startReview], ["close", r.actions.close], ["reopen", r.actions.reopen],
+    ["start_review", r.actions.startReview], ["close", r.actions.close], ["finalise", r.actions.finalise], ["reopen", r.actions.reopen],
   ] as const).filter(([, ok]) => ok);
+  const fin = r.finality;
+  const early = !r.frozen && !!fin?.provisional;
   return (
     <>
       <p className="no-print"><Link to={`/campaigns/${c.id}`}>{t("nav.campaign")}</Link> · <Link to={`/campaigns/${c.id}/execution`}>{t("title")}</Link></p>
@@ -112,6 +116,15 @@ export default function ReviewRoute() {
       {r.frozen ? (
         <p className="notice" role="status" data-testid="review-frozen">{t("review.frozen", { time: f.dateTime(r.frozen.at), by: r.frozen.byName ?? "—" })}</p>
       ) : null}
+      {fin?.finalOn ? (
+        <p className={fin.provisional ? "warn" : "muted"} role="note" data-testid="review-finality" data-provisional={fin.provisional ? "true" : "false"}>
+          {!fin.provisional
+            ? t("review.finality.final", { through: f.date(fin.through) })
+            : r.frozen
+              ? t(fin.reached ? "review.finality.frozenProvisionalDue" : "review.finality.frozenProvisional", { finalOn: f.date(fin.finalOn), through: f.date(fin.through) })
+              : t("review.finality.provisional", { finalOn: f.date(fin.finalOn), through: f.date(fin.through) })}
+        </p>
+      ) : null}
       {actionData?.formError ? <p className="form-error" role="alert" data-testid="review-error">{t(actionData.formError as "title")}</p> : null}
       <div className="row no-print">
         {fig ? <a className="button secondary" href={`/campaigns/${c.id}/review/csv${data.daysValue && !data.daysError ? `?days=${encodeURIComponent(data.daysValue)}` : ""}`} download>{t("review.exportCsv")}</a> : null}
@@ -120,16 +133,41 @@ export default function ReviewRoute() {
       {workflow.length ? (
         <section className="ex-section no-print" aria-labelledby="workflow-title">
           <h2 id="workflow-title">{t("review.workflow")}</h2>
-          {workflow.map(([intent]) => (
-            <Form method="post" key={intent} className="inline-form" data-testid={`review-${intent}`}>
-              <input type="hidden" name="intent" value={intent} />
-              <div className="field">
-                <label htmlFor={`comment-${intent}`}>{t("review.commentOptional")}</label>
-                <input id={`comment-${intent}`} name="comment" maxLength={1000} defaultValue={actionData?.intent === intent ? (actionData.values?.comment as string | undefined) : undefined} />
-              </div>
-              <div className="field"><button type="submit" disabled={busy} className={intent === "reopen" ? "secondary" : undefined}>{t(`review.actions.${intent}`)}</button></div>
-            </Form>
-          ))}
+          {workflow.map(([intent]) => {
+            const mine = actionData?.intent === intent ? actionData : undefined;
+            const closeEarly = intent === "close" && early;
+            const commentError = mine?.errors?.comment;
+            const confirmError = mine?.errors?.confirmEarly;
+            return (
+              <Form method="post" key={intent} className={closeEarly ? "close-early" : "inline-form"} data-testid={`review-${intent}`}>
+                <input type="hidden" name="intent" value={intent} />
+                {closeEarly ? <p className="warn" id="close-early-warning">{t("review.closeEarly.warning", { finalOn: f.date(fin!.finalOn), through: f.date(fin!.through) })}</p> : null}
+                {intent !== "finalise" ? (
+                  <div className="field">
+                    <label htmlFor={`comment-${intent}`}>{closeEarly ? t("review.closeEarly.reason") : t("review.commentOptional")}</label>
+                    <input id={`comment-${intent}`} name="comment" maxLength={1000} required={closeEarly || undefined} defaultValue={mine?.values?.comment as string | undefined}
+                      aria-invalid={commentError ? true : undefined} aria-describedby={commentError ? `comment-${intent}-error` : undefined} />
+                    <ErrorText id={`comment-${intent}-error`} message={commentError} />
+                  </div>
+                ) : <p className="muted">{t("review.finalise.hint")}</p>}
+                {closeEarly ? (
+                  <div className="field">
+                    <label className="check">
+                      <input type="checkbox" name="confirmEarly" value="on" required defaultChecked={mine?.values?.confirmEarly === "on"}
+                        aria-invalid={confirmError ? true : undefined} aria-describedby={confirmError ? "confirmEarly-error" : "close-early-warning"} />
+                      {" "}{t("review.closeEarly.confirm", { finalOn: f.date(fin!.finalOn) })}
+                    </label>
+                    <ErrorText id="confirmEarly-error" message={confirmError} />
+                  </div>
+                ) : null}
+                <div className="field">
+                  <button type="submit" disabled={busy} className={intent === "reopen" ? "secondary" : undefined}>
+                    {t(closeEarly ? "review.closeEarly.submit" : `review.actions.${intent}`)}
+                  </button>
+                </div>
+              </Form>
+            );
+          })}
         </section>
       ) : null}
       {fig ? (
@@ -299,7 +337,7 @@ function Figures({ fig }: { fig: ReviewFigures }) {
         <h3 id="by-tier">{t("review.byTier")}</h3>
         <BreakdownTable rows={fig.byTier} label={(k) => (k === "unknown" ? t("review.unknown") : t(`common:tiers.${k}` as "title"))} labelledBy="by-tier" testId="by-tier" />
         <h3 id="by-round">{t("review.byRound")}</h3>
-        <BreakdownTable rows={fig.byRound} label={(k) => t("review.roundN", { n: k })} labelledBy="by-round" testId="by-round" />
+        <RoundTable rows={fig.byRound} />
         <h3 id="by-channel">{t("review.byChannel")}</h3>
         {fig.byChannel.length ? (
           <div className="table-wrap" tabIndex={0}>
@@ -356,6 +394,49 @@ function BreakdownTable({ rows, label, labelledBy, testId }: { rows: BreakdownRo
         ))}</tbody>
       </table>
     </div>
+  );
+}
+
+/** Rows frozen before decision 016 have `invited` (the round's members) and no maybe/no. */
+type AnyRoundRow = RoundRow & { invited?: number };
+
+function RoundTable({ rows }: { rows: AnyRoundRow[] }) {
+  const { t } = useTranslation(["execution"]);
+  const f = useFormat();
+  if (!rows.length) return <p className="muted">{t("review.none")}</p>;
+  const n = (v: number | null | undefined) => (typeof v === "number" ? f.number(v) : "—");
+  const legacy = rows.some((r) => r.maybe === undefined);
+  const sum = (k: "reached" | "yes" | "maybe" | "no" | "arrived" | "converted" | "revenueFen") =>
+    rows.reduce<number | null>((s, r) => (s === null || typeof r[k] !== "number" ? null : s + r[k]), 0);
+  const cols = ["reached", "yes", "maybe", "no", "arrived", "converted"] as const;
+  return (
+    <>
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="by-round">
+        <table aria-labelledby="by-round" data-testid="by-round">
+          <thead><tr>
+            <th>{t("review.round")}</th><th className="num">{t("review.cards")}</th>
+            {cols.map((k) => <th key={k} className="num">{t(k === "converted" ? "review.conversions" : `review.${k}`)}</th>)}
+            <th className="num">{t("review.groupRevenue")}</th>
+          </tr></thead>
+          <tbody>{rows.map((r) => (
+            <tr key={r.key} data-testid={`by-round-${r.key}`}>
+              <th scope="row">{r.key === "none" ? t("review.roundNone") : t("review.roundN", { n: r.key })}</th>
+              <td className="num">{n(r.cards ?? r.invited)}</td>
+              {cols.map((k) => <td key={k} className="num" data-testid={`by-round-${r.key}-${k}`}>{n(r[k])}</td>)}
+              <td className="num">{f.money(r.revenueFen)}</td>
+            </tr>
+          ))}</tbody>
+          {!legacy ? (
+            <tfoot><tr data-testid="by-round-total">
+              <th scope="row">{t("review.total")}</th><td className="num">—</td>
+              {cols.map((k) => <td key={k} className="num" data-testid={`by-round-total-${k}`}>{n(sum(k))}</td>)}
+              <td className="num">{f.money(sum("revenueFen") ?? 0)}</td>
+            </tr></tfoot>
+          ) : null}
+        </table>
+      </div>
+      <p className="muted">{t(legacy ? "review.roundNoteLegacy" : "review.roundNote")}</p>
+    </>
   );
 }
 

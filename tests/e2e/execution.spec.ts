@@ -43,7 +43,9 @@ function handFigures(id: number, days = 30) {
   const n = (q: string, ...a: unknown[]) => Number(Object.values(one(q, ...a))[0] ?? 0);
   const walkIns = "select invitation_id from arrivals where campaign_id = ? and walk_in = 1";
   const audience = n(`select count(*) from invitations where campaign_id = ? and holdout = 0 and id not in (${walkIns})`, id, id);
-  const reached = n(`select count(*) from invitations where campaign_id = ? and holdout = 0 and attempts_count > 0 and id not in (${walkIns})`, id, id);
+  // reached: spoken to or answered in writing (a yes, maybe, no or callback attempt), decision 016
+  const reached = n(`select count(*) from invitations i where i.campaign_id = ? and i.holdout = 0 and i.id not in (${walkIns})
+    and exists (select 1 from invitation_attempts a where a.invitation_id = i.id and a.outcome in ('yes', 'maybe', 'no', 'callback'))`, id, id);
   const yes = n(`select count(*) from invitations where campaign_id = ? and holdout = 0 and result = 'yes' and id not in (${walkIns})`, id, id);
   const arrived = n("select count(*) from arrivals where campaign_id = ?", id);
   const converted = n("select count(distinct arrival_id) from event_orders where campaign_id = ?", id);
@@ -278,9 +280,15 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await Promise.all([page.waitForURL(/saved=start_review/), page.click('[data-testid="review-start_review"] button[type="submit"]')]);
     await page.fill("#lessons-whatWorked", "Door check-in took one tap");
     await Promise.all([page.waitForURL(/saved=lessons/), page.click('[data-testid="lessons-form"] button[type="submit"]')]);
+    // the event was today: the attribution window is open, so closing now needs a reason and a confirmation
+    expect(await page.getAttribute('[data-testid="review-finality"]', "data-provisional")).toBe("true");
+    await page.fill("#comment-close", "Monthly report to the group");
+    await page.check('[data-testid="review-close"] input[name="confirmEarly"]');
     await Promise.all([page.waitForURL(/saved=close/), page.click('[data-testid="review-close"] button[type="submit"]')]);
     await expect.poll(() => text(page, "review-frozen")).toContain("Closed: these figures were frozen");
+    expect(await text(page, "review-finality")).toContain("Provisional: the campaign was closed before the attribution window ended");
     expect(one("select status from campaigns where id = ?", id).status).toBe("closed");
+    expect(one("select comment from campaign_history where campaign_id = ? and field = 'close'", id).comment).toBe("Monthly report to the group");
     await expectReviewMatches(page, id);
     expect(await page.textContent('[data-testid="review-lessons"]')).toContain("Door check-in took one tap");
     await checkA11y(page);

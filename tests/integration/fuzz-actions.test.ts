@@ -25,6 +25,7 @@ import type { z } from "zod";
 import type { DB } from "#db/client";
 import { listTables, summariseDatabase, type TableInfo } from "#db/introspect";
 import type { Actor } from "~/models/campaign.server";
+import { normalizePhone } from "~/models/import-csv.server";
 import { TRANSITION_ACTIONS } from "~/models/campaign.schema";
 import { checkIn } from "~/models/checkin.server";
 import { N8_POINTS, ORDER_KINDS, ORDER_LINES, TASK_STATUSES, TOUCHPOINT_KEYS } from "~/models/execution.schema";
@@ -654,8 +655,9 @@ const TARGETS: Target[] = [
     },
     stored: {
       schema: async () => (await import("~/models/execution.schema")).ExecutionAction,
+      // a new walk-in's phone is stored as the import normalises it (+86 139-0000-0000 → 13900000000)
       expect: (d: { intent: string; customerId?: number | null; name?: string | null; phone?: string | null }) =>
-        d.intent === "walkin" && d.customerId === null ? { name: d.name, phone: d.phone } : null,
+        d.intent === "walkin" && d.customerId === null ? { name: d.name, phone: d.phone ? normalizePhone(d.phone) : d.phone } : null,
       read: async (fx) => {
         const a = newest(await fx.db.selectFrom("arrivals").innerJoin("customers", "customers.id", "arrivals.customer_id")
           .select(["customers.name", "customers.phone"]).where("arrivals.campaign_id", "=", fx.exec.campaignId).orderBy("arrivals.id", "desc").limit(1).execute())!;

@@ -63,7 +63,7 @@ export function AudienceTable({ audience, idPrefix }: { audience: SegmentSummary
     <div data-testid="audience">
       <p><strong data-testid="audience-count">{t("campaigns:who.count", { n: f.number(audience.count) })}</strong></p>
       {audience.doNotContact > 0 ? <p className="muted">{t("campaigns:who.doNotContact", { n: f.number(audience.doNotContact) })}</p> : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table aria-labelledby={`${idPrefix}-caption`}>
           <caption id={`${idPrefix}-caption`} className="visually-hidden">{t("campaigns:who.count", { n: f.number(audience.count) })}</caption>
           <thead>
@@ -88,7 +88,7 @@ export function BudgetTotalsTable({ totals, idPrefix }: { totals: CampaignDetail
   const { t } = useTranslation(["campaigns"]);
   const f = useFormat();
   return (
-    <div className="table-wrap" data-testid="budget-totals">
+    <div className="table-wrap" tabIndex={0} data-testid="budget-totals">
       <table aria-labelledby={`${idPrefix}-totals`}>
         <caption id={`${idPrefix}-totals`}>{t("campaigns:totals.title")}</caption>
         <tbody>
@@ -195,7 +195,7 @@ export function PlanSummary({ detail, audience, sections = ALL_SECTIONS, idPrefi
       ) : null}
       {show("howMuch") ? (
         <Section id={`${idPrefix}-howmuch`} title={t("campaigns:sections.howMuch")}>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="budget-lines">
               <thead>
                 <tr>
@@ -228,7 +228,7 @@ export function PlanSummary({ detail, audience, sections = ALL_SECTIONS, idPrefi
       ) : null}
       {show("howToDo") ? (
         <Section id={`${idPrefix}-howtodo`} title={t("campaigns:sections.howToDo")}>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="task-list">
               <thead>
                 <tr>
