@@ -11,7 +11,7 @@ import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure } from "~/utils/http.server";
-import { actorOf, campaignIdParam, failure, MoveSchema, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, attemptContext, campaignIdParam, failure, moveSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { requireUser } from "~/utils/session.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -19,7 +19,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const campaignId = campaignIdParam(params);
   if (request.method !== "POST") return json({ ok: false, formError: "invitations:errors.intent" }, { status: 405 });
   const body = await request.json().catch(() => null);
-  const parsed = parseObject(MoveSchema, body);
+  const parsed = parseObject(moveSchema(attemptContext(ctx)), body);
   const values = (body ?? {}) as Record<string, unknown>;
   const invitationId = Number(values.invitationId) || null;
   if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values, invitationId });

@@ -40,6 +40,7 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.print": { loader: "user" },
   "campaigns.$id.board": { loader: "user", action: "user" },
   "campaigns.$id.board_.move": { action: "user" },
+  "campaigns.$id.board_.attempt": { action: "user" },
   "campaigns.$id.calls": { loader: "user", action: "user" },
   "campaigns.$id.invitations": { loader: "manager", action: "manager" },
   // event day and review (issue 6): check-in, orders and task status are for everyone at the door;
