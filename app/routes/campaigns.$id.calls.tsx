@@ -163,7 +163,7 @@ export default function CallsPage() {
             </div>
             <h3>{t("calls.history")}</h3>
             {data.attempts.length ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t("calls.history")}>
                 <table>
                   <thead><tr><th scope="col">{t("calls.at")}</th><th scope="col">{t("form.outcome")}</th><th scope="col">{t("calls.by")}</th><th scope="col">{t("form.note")}</th></tr></thead>
                   <tbody>
@@ -207,7 +207,7 @@ export default function CallsPage() {
           <section className="panel inv-history" aria-labelledby="history-title" data-testid="card-history">
             <h2 id="history-title">{t("history.title")}</h2>
             {data.history.length ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="history-title">
                 <table>
                   <thead><tr><th scope="col">{t("history.at")}</th><th scope="col">{t("history.by")}</th><th scope="col">{t("history.change")}</th><th scope="col">{t("history.from")}</th><th scope="col">{t("history.to")}</th></tr></thead>
                   <tbody>

@@ -194,7 +194,8 @@ export default function InvitationsAdmin() {
 
       <section className="panel" aria-labelledby="summary-title">
         <h2 id="summary-title">{t("admin.summary.campaign")}</h2>
-        <div className="table-wrap">
+        {/* focusable: on a phone the table scrolls sideways, by keyboard too */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="summary-title">
           <table data-testid="kpi-table">
             <thead><tr><th scope="col">{t("admin.summary.measure")}</th><th scope="col">{t("admin.summary.actual")}</th><th scope="col">{t("admin.summary.target")}</th></tr></thead>
             <tbody>{kpiRows.map(([label, actual, target]) => <tr key={label}><th scope="row">{label}</th><td>{actual}</td><td>{target}</td></tr>)}</tbody>
@@ -206,9 +207,9 @@ export default function InvitationsAdmin() {
         </ul>
         <h2>{t("admin.summary.title")}</h2>
         {s.perRound.length ? s.perRound.map(({ round, staff, total }) => (
-          <div key={round.id} className="table-wrap">
+          <div key={round.id} className="table-wrap" tabIndex={0} role="region" aria-labelledby={`round-${round.number}-caption`}>
             <table data-testid={`round-${round.number}`}>
-              <caption>{t("admin.summary.roundTitle", { n: round.number })} · {round.channels.map((ch) => t(`channels.${ch as "phone"}`)).join(", ")} · {f.date(round.start_date)} – {f.date(round.end_date)}</caption>
+              <caption id={`round-${round.number}-caption`}>{t("admin.summary.roundTitle", { n: round.number })} · {round.channels.map((ch) => t(`channels.${ch as "phone"}`)).join(", ")} · {f.date(round.start_date)} – {f.date(round.end_date)}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("admin.summary.staff")}</th><th scope="col">{t("admin.summary.assigned")}</th><th scope="col">{t("admin.summary.reached")}</th>

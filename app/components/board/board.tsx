@@ -119,6 +119,7 @@ interface PendingMove {
 interface FocusRequest {
   id: number;
   column: Column;
+  /** the card's place in its column before the save; −1: the column's heading */
   index: number;
   /** only when focus was lost (fell to the page body), e.g. after the server's answer */
   onlyIfLost?: boolean;
@@ -176,8 +177,9 @@ export function Board(props: BoardProps) {
     if (req.onlyIfLost && active && active !== document.body && active.isConnected) return;
     const visible = (el: Element | null): el is HTMLElement => !!el && el.getClientRects().length > 0;
     let target: HTMLElement | null = null;
-    const card = document.querySelector(`li[data-card-id="${req.id}"]`);
-    if (visible(card)) target = card;
+    const card = req.index < 0 ? null : document.querySelector(`li[data-card-id="${req.id}"]`);
+    if (req.index < 0) target = document.getElementById(`col-${req.column}-title`);
+    else if (visible(card)) target = card;
     else {
       const rest = [...document.querySelectorAll<HTMLElement>(`section[data-column="${req.column}"] li.inv-card`)];
       target = rest[Math.min(req.index, rest.length - 1)] ?? document.getElementById(`col-${req.column}-title`);
@@ -316,6 +318,8 @@ export function Board(props: BoardProps) {
                   if (!interactive) return;
                   e.preventDefault();
                   setShown(col);
+                  // to the top of the column shown, its heading focused (read out with its count)
+                  requestFocus({ id: 0, column: col, index: -1 });
                 }}
               >
                 {t("board.columnButton", { column: t(`columns.${col}`), count: state.counts[col] })}
