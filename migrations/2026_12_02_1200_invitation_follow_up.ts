@@ -13,13 +13,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("invitations").addColumn("intent_verified_by", "integer", (c) => c.references("users.id")).execute();
   await db.schema.alterTable("invitations").addColumn("intent_verified_at", "text").execute();
 
+  await renameDuplicateReceipts(db);
+  // NULLs are distinct in a unique index on both engines: cards without a receipt are not limited.
+  await db.schema.createIndex("invitations_campaign_receipt").unique().on("invitations").columns(["campaign_id", "deposit_receipt"]).execute();
+}
+
+/** Later copies of a receipt number within a campaign get ` #dup-<id>`, recorded in their history. */
+export async function renameDuplicateReceipts(db: Kysely<any>, at = new Date().toISOString()): Promise<number> {
   const duplicates = await db.selectFrom("invitations as i")
     .select(["i.id", "i.campaign_id", "i.deposit_receipt"])
     .where("i.deposit_receipt", "is not", null)
     .where((eb) => eb.exists(eb.selectFrom("invitations as j").select("j.id")
       .whereRef("j.campaign_id", "=", "i.campaign_id").whereRef("j.deposit_receipt", "=", "i.deposit_receipt").whereRef("j.id", "<", "i.id")))
     .orderBy("i.id").execute();
-  const at = new Date().toISOString();
   for (const d of duplicates) {
     const renamed = `${d.deposit_receipt} #dup-${d.id}`;
     await db.updateTable("invitations")
@@ -30,8 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       old_value: d.deposit_receipt, new_value: renamed, attempt_id: null,
     }).execute();
   }
-  // NULLs are distinct in a unique index on both engines: cards without a receipt are not limited.
-  await db.schema.createIndex("invitations_campaign_receipt").unique().on("invitations").columns(["campaign_id", "deposit_receipt"]).execute();
+  return duplicates.length;
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
