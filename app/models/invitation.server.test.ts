@@ -13,6 +13,7 @@ import {
   addAssociated, assignRound, confirmScript, distribute, drawHoldout, holdoutSize, InvitationNotFound, InvitationRefused,
   openRound, reassign, recordAttempt, snapshotAudience, StaleInvitation, startInvitations, verifyIntent, verifyLoss,
 } from "./invitation.server";
+import { checkMove } from "./invitation.constants";
 import { createRng } from "./random";
 
 let db: DB;
@@ -531,6 +532,9 @@ describe("follow-up of a yes, deposit receipts and call-backs (issue 11)", () =>
     const json = parseObject(moveSchema({ nowLocal: "2026-12-01T10:00" }), { invitationId: 1, version: 1, to: "pending", outcome: "callback", callbackAt: "2026-12-01 09:30" });
     expect(json.ok ? null : json.errors).toEqual({ callbackAt: "invitations:errors.callbackPast" });
     expect(parseObject(moveSchema({ nowLocal: "2026-12-01T10:00" }), { invitationId: 1, version: 1, to: "pending", outcome: "callback", callbackAt: "2026-12-01T10:00" }).ok).toBe(true);
+    // and the board's drop form, in the browser, before the optimistic move
+    expect(checkMove("pending", { outcome: "callback", callbackAt: "2026-12-01T09:59" }, "2026-12-01T10:00")).toEqual({ callbackAt: "invitations:errors.callbackPast" });
+    expect(checkMove("pending", { outcome: "callback", callbackAt: "2026-12-01T10:00" }, "2026-12-01T10:00")).toBeNull();
   });
 
   it("a yes without verified intent is listed for the manager and marked on its card until a manager verifies it", async () => {
