@@ -122,7 +122,7 @@ describe("calls and the board (issue 11)", () => {
     // the next customer: every field empty
     const next = Number(await page.getAttribute('[data-testid="call-card"]', "data-invitation-id"));
     expect(next).not.toBe(first);
-    const forms = page.locator('[data-testid="call-forms"]');
+    const forms = page.locator(".inv-outcome-forms");
     const typed = await forms.locator('input:not([type="hidden"]):not([type="checkbox"]), select').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).id, (e as HTMLInputElement).value]));
     expect(typed.length).toBeGreaterThanOrEqual(8);
     expect(typed.filter(([, v]) => v !== "")).toEqual([]);
@@ -306,14 +306,16 @@ describe("calls and the board (issue 11)", () => {
       const { page, errors, context } = await open("manager@demo.test", { viewport });
       await go(page, `/campaigns/${planId}/plan`);
       await page.fill("#plan-name", "");
+      await page.fill("#plan-kpiYesCount", "lots");
       await page.fill("#plan-invitationStart", "2026-12-10");
       await page.fill("#plan-invitationEnd", "2026-12-01");
       await page.fill("#plan-eventStart", "2026-12-14T17:00");
       await page.fill("#plan-eventEnd", "2026-12-14T18:30");
       await page.click('[data-testid="save"]');
       await expect.poll(() => page.locator("#plan-name-error").count()).toBe(1);
-      // both at once: the missing name and the date order
+      // all at once: the missing name, the KPI that is not a number, and the date order
       expect(await page.textContent("#plan-name-error")).toBe("This field is required.");
+      expect(await page.locator("#plan-kpiYesCount-error").count()).toBe(1);
       expect(await page.textContent("#plan-invitationEnd-error")).toBe("Invitations must end on or after the day they start.");
       // a date-time input is at least as wide as the browser needs to show its value and picker
       const cut = await page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('input[type="datetime-local"]')].map((input) => {
