@@ -301,6 +301,23 @@ describe("calls and the board (issue 11)", () => {
     await context.close();
   });
 
+  it("on a phone, a manager verifies a yes on its card and the board comes back to that card, in its column", async () => {
+    const yes = await db.selectFrom("invitations").select("id").where("campaign_id", "=", campaignId).where("result", "=", "yes").where("intent_verified", "=", 0).executeTakeFirstOrThrow();
+    const { page, errors, context } = await open("manager@demo.test", { viewport: PHONE });
+    await go(page, `/campaigns/${campaignId}/board`);
+    await page.click('.inv-switch a[href="#col-yes"]');
+    await Promise.all([page.waitForURL(new RegExp(`#card-${yes.id}$`)), card(page, yes.id).locator('button:has-text("Verify intent")').click()]);
+    await hydrated(page);
+    await expect.poll(() => page.locator('section[data-column="yes"]').isVisible()).toBe(true);
+    expect(await page.locator('section[data-column="pending"]').isVisible()).toBe(false);
+    await expect.poll(() => focused(page)).toMatchObject({ card: yes.id, column: "yes" });
+    expect(await card(page, yes.id).locator('[data-testid="intent-unverified"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="board-message"]')).toMatch(/^Saved: .* → Yes, coming\.$/);
+    expect(await invitation(yes.id)).toMatchObject({ intent_verified: 1, intent_verified_by: ids["manager@demo.test"] });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("the plan form reports every error at the first save, and date-time fields show their whole value", async () => {
     for (const viewport of [WIDE, PHONE]) {
       const { page, errors, context } = await open("manager@demo.test", { viewport });

@@ -156,7 +156,6 @@ export function Board(props: BoardProps) {
   /** the column shown on a phone; the switch works once the page is interactive */
   const [shown, setShown] = useState<Column>("pending");
   const [interactive, setInteractive] = useState(false);
-  useEffect(() => setInteractive(true), []);
 
   // ── focus after a save or a keyboard move ──
   const focusRef = useRef<FocusRequest | null>(null);
@@ -187,6 +186,19 @@ export function Board(props: BoardProps) {
     if (!target) return;
     (target.querySelector<HTMLElement>(".drag-handle") ?? target).focus();
   }, [focusTick, state]);
+
+  // Once interactive, the phone shows one column: the one the address points at (a column, or
+  // the card a no-JS post came back to, e.g. after verifying a loss), else To contact.
+  useEffect(() => {
+    const hash = window.location.hash;
+    const cardId = /^#card-(\d+)$/.exec(hash)?.[1];
+    const column = cardId
+      ? COLUMNS.find((c) => stateRef.current.columns[c].some((card) => card.id === Number(cardId)))
+      : COLUMNS.find((c) => hash === `#col-${c}`);
+    if (column) setShown(column);
+    setInteractive(true);
+    if (cardId && column) requestFocus({ id: Number(cardId), column, index: 0 });
+  }, [requestFocus]);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
