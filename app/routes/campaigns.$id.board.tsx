@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const raw = formDataToObject(await readForm(request));
   const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
   const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "confirm_script" ? 0 : parsed.data.invitationId) : parsed.values.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
+  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
   const db = getDb();
   const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   try {

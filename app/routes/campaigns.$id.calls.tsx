@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const raw = formDataToObject(await readForm(request));
   const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
   const invitationId = Number(raw.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });
+  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });
   const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   try {
     const input = parsed.data;

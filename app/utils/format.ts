@@ -44,7 +44,9 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale, t
   if (!iso) return "—";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(date);
+  // hourCycle h23, not hour12: false — with the latter Node's ICU writes the first hour after
+  // midnight as "24:27" and the browser as "00:27", and the page fails to hydrate
+  return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(date);
 }
 
 /** Today's date (`YYYY-MM-DD`) in a time zone. */
