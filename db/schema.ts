@@ -303,7 +303,7 @@ export interface CampaignAudienceTable {
  * number and pyramid tier at snapshot time (null for associated customers not yet
  * segmented). `round_id` is the latest round the invitation is in. `result` changes with
  * attempts whose outcome is yes/maybe/no. Follow-up per result: yes → intent_verified,
- * deposit_fen/deposit_receipt; maybe → next_follow_up (YYYY-MM-DD), manager_joins;
+ * deposit_fen/deposit_receipt (a receipt is unique within a campaign); maybe → next_follow_up (YYYY-MM-DD), manager_joins;
  * no → loss_reason (+ loss_note for "other"), loss_verified_by/at (supervisor).
  * `callback_at` is a local date-time `YYYY-MM-DDTHH:mm` in the store's time zone.
  * `version` is bumped on every change (optimistic concurrency).
@@ -323,6 +323,9 @@ export interface InvitationTable {
   attempts_count: Generated<number>;
   last_attempt_at: string | null;
   intent_verified: Generated<number>;
+  /** who verified the yes's intent (意向核实: the caller ticking it, or a manager's check) and when */
+  intent_verified_by: number | null;
+  intent_verified_at: string | null;
   deposit_fen: number | null;
   deposit_receipt: string | null;
   next_follow_up: string | null;

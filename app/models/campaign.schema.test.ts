@@ -113,6 +113,18 @@ describe("PlanSchema: each bad input gets a message on its field", () => {
     expect(errorsOf({ invitationStart: "2026-12-12", invitationEnd: "2026-12-13" })).toEqual({});
   });
 
+  it("reports the date order together with every other error, on the first save (issue 11)", () => {
+    expect(errorsOf({ name: "", kpiYesCount: "lots", invitationStart: "2026-12-10", invitationEnd: "2026-12-01", reviewDate: "2026-12-01" })).toEqual({
+      name: "errors.required",
+      kpiYesCount: "campaigns:errors.count",
+      invitationEnd: "campaigns:errors.invitationEndBeforeStart",
+      reviewDate: "campaigns:errors.reviewBeforeEvent",
+    });
+    // a date that does not parse has its own message, and no order rule reads it
+    expect(errorsOf({ name: "", invitationEnd: "2026-02-30" })).toEqual({ name: "errors.required", invitationEnd: "campaigns:errors.date" });
+    expect(PlanSchema.safeParse(null).success).toBe(false);
+  });
+
   it("needs the kind of trend for 借东风 only, and drops it otherwise", () => {
     expect(errorsOf({ topicSubkind: "" })).toEqual({ topicSubkind: "campaigns:errors.subkindRequired" });
     expect(PlanSchema.parse(planFormValues({ topicTechnique: "emotion", topicSubkind: "policy" })).topicSubkind).toBeNull();

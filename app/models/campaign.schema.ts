@@ -282,37 +282,53 @@ export const PlanFields = z.object({
 
 type PlanFieldsOut = z.output<typeof PlanFields>;
 
-/** The cross-field rules of the plan (date order, sub-kind, distinct channels). */
+/**
+ * The cross-field rules of the plan (date order, sub-kind, distinct channels). They run even
+ * when another field is invalid (zod's `when`), so a save reports every error at once — the
+ * date order too, not only after the other fields are fixed. A field that did not parse is
+ * not a string (or not an array) here and its rule is skipped.
+ */
 function planRules(p: PlanFieldsOut, ctx: z.RefinementCtx) {
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
   const day = (s: string | null) => (s ? s.slice(0, 10) : null);
-  if (p.invitationStart && p.invitationEnd && p.invitationEnd < p.invitationStart) {
+  const invitationStart = str(p.invitationStart);
+  const invitationEnd = str(p.invitationEnd);
+  const eventStart = str(p.eventStart);
+  const eventEnd = str(p.eventEnd);
+  const reviewDate = str(p.reviewDate);
+  if (invitationStart && invitationEnd && invitationEnd < invitationStart) {
     ctx.addIssue({ code: "custom", path: ["invitationEnd"], message: "campaigns:errors.invitationEndBeforeStart" });
   }
-  if (p.eventStart && p.eventEnd && p.eventEnd < p.eventStart) {
+  if (eventStart && eventEnd && eventEnd < eventStart) {
     ctx.addIssue({ code: "custom", path: ["eventEnd"], message: "campaigns:errors.eventEndBeforeStart" });
   }
-  if (p.eventStart && p.invitationStart && day(p.eventStart)! < p.invitationStart) {
+  if (eventStart && invitationStart && day(eventStart)! < invitationStart) {
     ctx.addIssue({ code: "custom", path: ["eventStart"], message: "campaigns:errors.eventBeforeInvitations" });
   }
-  const eventLast = day(p.eventEnd ?? p.eventStart);
-  if (p.invitationEnd && eventLast && p.invitationEnd > eventLast) {
+  const eventLast = day(eventEnd ?? eventStart);
+  if (invitationEnd && eventLast && invitationEnd > eventLast) {
     ctx.addIssue({ code: "custom", path: ["invitationEnd"], message: "campaigns:errors.invitationsAfterEvent" });
   }
-  if (p.reviewDate && eventLast && p.reviewDate < eventLast) {
+  if (reviewDate && eventLast && reviewDate < eventLast) {
     ctx.addIssue({ code: "custom", path: ["reviewDate"], message: "campaigns:errors.reviewBeforeEvent" });
   }
-  if (p.topicTechnique === "borrow_trend" && !p.topicSubkind) {
+  if (p.topicTechnique === "borrow_trend" && (p.topicSubkind === null || p.topicSubkind === undefined)) {
     ctx.addIssue({ code: "custom", path: ["topicSubkind"], message: "campaigns:errors.subkindRequired" });
   }
   const seen = new Set<string>();
-  p.channels.forEach((c, i) => {
-    if (seen.has(c.key)) ctx.addIssue({ code: "custom", path: ["channels", i, "key"], message: "campaigns:errors.duplicateChannel" });
-    seen.add(c.key);
+  (Array.isArray(p.channels) ? p.channels : []).forEach((c, i) => {
+    const key = c && typeof c === "object" ? str((c as { key?: unknown }).key) : null;
+    if (key === null) return;
+    if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["channels", i, "key"], message: "campaigns:errors.duplicateChannel" });
+    seen.add(key);
   });
 }
 
 /** The whole plan (draft editing and creating). */
-export const PlanSchema = PlanFields.superRefine(planRules).transform((p) => ({
+export const PlanSchema = PlanFields.superRefine(planRules, {
+  // also when a field failed (every error at once), as long as there is an object to read
+  when: (payload) => typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
+}).transform((p) => ({
   ...p,
   topicSubkind: p.topicTechnique === "borrow_trend" ? p.topicSubkind : null,
   channels: p.channels.filter((c) => c.selected).map((c) => ({ channel: c.key, plannedReach: c.plannedReach })),

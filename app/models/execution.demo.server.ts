@@ -110,6 +110,14 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
 
   // invitations: one to three attempts each over the invitation window
   const invitations = await db.selectFrom("invitations").select(["id", "version", "assignee_id", "holdout", "customer_id"]).where("campaign_id", "=", campaignId).orderBy("id").execute();
+  // a receipt number is unique within a campaign: a number drawn twice gets a suffix
+  const receipts = new Set<string>();
+  const uniqueReceipt = (drawn: string) => {
+    let out = drawn;
+    for (let k = 2; receipts.has(out); k++) out = `${drawn}-${k}`;
+    receipts.add(out);
+    return out;
+  };
   const results = new Map<number, string>();
   for (const inv of invitations) {
     if (inv.holdout) continue;
@@ -125,7 +133,7 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
       if (!last || outcome === "no_answer") attempt = { ...base, outcome: "no_answer" };
       else if (outcome === "yes") {
         const deposit = rng.chance(0.25);
-        attempt = { ...base, outcome: "yes", intentVerified: rng.chance(0.8), deposit: deposit ? rng.int(2, 10) * 10000 : null, depositReceipt: deposit ? `SJ${rng.int(1000, 9999)}` : null };
+        attempt = { ...base, outcome: "yes", intentVerified: rng.chance(0.8), deposit: deposit ? rng.int(2, 10) * 10000 : null, depositReceipt: deposit ? uniqueReceipt(`SJ${rng.int(1000, 9999)}`) : null };
       } else if (outcome === "maybe") attempt = { ...base, outcome: "maybe", nextFollowUp: addDays(eventDay, -rng.int(1, 3)), managerJoins: rng.chance(0.2) };
       else {
         const reason = rng.pick(LOSS_REASONS);

@@ -7,7 +7,7 @@ import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import type { Database, Invitation } from "#db/schema";
-import { addDays, todayIn } from "~/utils/format";
+import { addDays, localNow, todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import { maskPhone } from "./customer.server";
 import { BOARD_PAGE, COLUMNS, LOSS_REASONS, MIN_ATTEMPTS, type BoardFilters, type Column, type LossReason } from "./invitation.schema";
@@ -18,13 +18,7 @@ import { getAudience, getInvitationHistory, hasConfirmedScript, InvitationRefuse
 const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
 /** Local date-time `YYYY-MM-DDTHH:mm` in a time zone (callbacks are stored that way). */
-export function localNow(timeZone: string, now = new Date()): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(now).map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
+export { localNow };
 
 export interface Card {
   id: number;
@@ -63,6 +57,7 @@ function applyFilters(q: InvQuery, { storeId, actor, filters, timeZone, now }: {
   if (filters.tier) q = q.where("invitations.customer_tier", "=", filters.tier);
   if (filters.flag === "short") q = q.where("invitations.result", "in", ["pending", "maybe"]).where("invitations.attempts_count", "<", MIN_ATTEMPTS);
   if (filters.flag === "deposit") q = q.where("invitations.deposit_fen", ">", 0);
+  if (filters.flag === "intent_unverified") q = q.where("invitations.result", "=", "yes").where("invitations.intent_verified", "=", 0);
   if (filters.flag === "callback_today") {
     const tomorrow = addDays(todayIn(timeZone, now), 1);
     q = q.where("invitations.callback_at", "is not", null).where("invitations.callback_at", "<", `${tomorrow}T00:00`);
@@ -369,15 +364,24 @@ export async function getRoundSummary(db: DB, { storeId, campaignId }: { storeId
 }
 export type RoundSummary = Awaited<ReturnType<typeof getRoundSummary>>;
 
-/** The manager's lists: maybes where the manager joins the call, and losses to verify. */
+/**
+ * The manager's lists: maybes where the manager joins the call, yeses whose intent is not yet
+ * verified (意向核实), and losses to verify (战败核实).
+ */
 export async function getManagerLists(db: DB, { storeId, campaignId, actor }: { storeId: number; campaignId: number; actor: Actor }) {
-  const [joins, losses] = await Promise.all([
+  const [joins, intents, losses] = await Promise.all([
     selectCard(baseQuery(db, storeId, campaignId)).where("invitations.result", "=", "maybe").where("invitations.manager_joins", "=", 1)
       .orderBy("invitations.next_follow_up").orderBy("invitations.id").limit(100).execute(),
+    selectCard(baseQuery(db, storeId, campaignId)).where("invitations.result", "=", "yes").where("invitations.intent_verified", "=", 0)
+      .orderBy("invitations.updated_at").orderBy("invitations.id").limit(100).execute(),
     selectCard(baseQuery(db, storeId, campaignId)).where("invitations.result", "=", "no").where("invitations.loss_verified_by", "is", null)
       .orderBy("invitations.updated_at").orderBy("invitations.id").limit(100).execute(),
   ]);
-  return { managerJoins: await cardsOf(db, joins, actor, storeId), lossesToVerify: await cardsOf(db, losses, actor, storeId) };
+  return {
+    managerJoins: await cardsOf(db, joins, actor, storeId),
+    intentsToVerify: await cardsOf(db, intents, actor, storeId),
+    lossesToVerify: await cardsOf(db, losses, actor, storeId),
+  };
 }
 
 /** Customers of the store matching a search, with whether they are already invited (for associated customers). */
@@ -465,7 +469,7 @@ export async function getCardHistory(db: DB, { storeId, campaignId, invitationId
   const roundNumbers = new Map(rounds.map((r) => [String(r.id), String(r.number)]));
   const labelOf = (field: string | null, v: string | null) => {
     if (v === null) return null;
-    if (field === "assignee_id" || field === "loss_verified_by") return userNames.get(String(v)) ?? null;
+    if (field === "assignee_id" || field === "loss_verified_by" || field === "intent_verified_by") return userNames.get(String(v)) ?? null;
     if (field === "round_id") return roundNumbers.get(String(v)) ?? null;
     return null;
   };

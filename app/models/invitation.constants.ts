@@ -35,19 +35,21 @@ export const MIN_ATTEMPTS = 3;
 /** Cards rendered per board column before "show more". */
 export const BOARD_PAGE = 12;
 
-export const FLAGS = ["short", "callback_today", "deposit"] as const;
+export const FLAGS = ["short", "callback_today", "deposit", "intent_unverified"] as const;
 export type Flag = (typeof FLAGS)[number];
 
 /**
  * The drop form's required fields, checked in the browser before the optimistic move
- * (same messages as the server's schema, which stays the judge).
+ * (same messages as the server's schema, which stays the judge). `nowLocal`: the store's
+ * local date-time, to refuse a call-back in the past.
  */
-export function checkMove(to: Column, v: Record<string, unknown>): Record<string, string> | null {
+export function checkMove(to: Column, v: Record<string, unknown>, nowLocal: string | null = null): Record<string, string> | null {
   const s = (k: string) => (typeof v[k] === "string" ? (v[k] as string).trim() : "");
   const errors: Record<string, string> = {};
   const outcome = to === "pending" ? s("outcome") : to;
   if (to === "pending" && !(CONTACT_OUTCOMES as readonly string[]).includes(outcome)) errors.outcome = "invitations:errors.outcome";
   if (outcome === "callback" && !s("callbackAt")) errors.callbackAt = "invitations:errors.callbackRequired";
+  else if (outcome === "callback" && nowLocal && s("callbackAt").replace(" ", "T").slice(0, 16) < nowLocal) errors.callbackAt = "invitations:errors.callbackPast";
   if (outcome === "maybe" && !s("nextFollowUp")) errors.nextFollowUp = "invitations:errors.followUpRequired";
   if (outcome === "no" && !s("lossReason")) errors.lossReason = "invitations:errors.lossReasonRequired";
   if (outcome === "no" && s("lossReason") === "other" && !s("lossNote")) errors.lossNote = "invitations:errors.lossNoteRequired";

@@ -70,11 +70,19 @@ export async function seedInvitationsDemo(ctx: DemoContext): Promise<void> {
     const res = await recordAttempt(db, { storeId, campaignId: campaign.id, actor: { id: inv.assignee_id!, role: "staff" }, input: parsed.data as MoveInput, now: when });
     return res.invitation;
   };
+  // a receipt number is unique within a campaign: a number drawn twice gets a suffix
+  const receipts = new Set<string>();
+  const uniqueReceipt = (drawn: string) => {
+    let out = drawn;
+    for (let k = 2; receipts.has(out); k++) out = `${drawn}-${k}`;
+    receipts.add(out);
+    return out;
+  };
   const decide = (day: number): Record<string, unknown> => {
     const r = rng.next();
     if (r < 0.38) {
       const deposit = rng.chance(0.3);
-      return { to: "yes", intentVerified: rng.chance(0.8) ? "on" : "", deposit: deposit ? String(rng.int(2, 10) * 100) : "", depositReceipt: deposit ? `SJ${today.replace(/-/g, "").slice(2)}${rng.int(100, 999)}` : "" };
+      return { to: "yes", intentVerified: rng.chance(0.8) ? "on" : "", deposit: deposit ? String(rng.int(2, 10) * 100) : "", depositReceipt: deposit ? uniqueReceipt(`SJ${today.replace(/-/g, "").slice(2)}${rng.int(100, 999)}`) : "" };
     }
     if (r < 0.66) return { to: "maybe", nextFollowUp: addDays(today, rng.int(0, 4)), managerJoins: rng.chance(0.2) ? "on" : "" };
     if (r < 0.86) {

@@ -133,24 +133,39 @@ const base = {
   note: text(500),
 };
 
+/**
+ * When a form is judged: `nowLocal` is the store's local date-time (`YYYY-MM-DDTHH:mm`, see
+ * localNow) — a call-back before it is refused. Without it (the browser's check, tests of the
+ * shape) the time is not judged; the model refuses a past call-back in any case.
+ */
+export interface AttemptContext {
+  nowLocal?: string | null;
+}
+
 /** One contact attempt; the fields each outcome requires (the brief's table). */
-export const AttemptSchema = z.discriminatedUnion("outcome", [
-  z.object({ ...base, outcome: z.literal("no_answer") }),
-  z.object({ ...base, outcome: z.literal("wrong_number") }),
-  z.object({ ...base, outcome: z.literal("callback"), callbackAt: dateTime("invitations:errors.callbackRequired") }),
-  z.object({
-    ...base,
-    outcome: z.literal("yes"),
-    intentVerified: checkbox,
-    deposit,
-    depositReceipt: text(60),
-  }),
-  z.object({ ...base, outcome: z.literal("maybe"), nextFollowUp: date("invitations:errors.followUpRequired"), managerJoins: checkbox }),
-  z.object({ ...base, outcome: z.literal("no"), lossReason: choice(LOSS_REASONS, "invitations:errors.lossReasonRequired"), lossNote: text(500) })
-    .superRefine((v, ctx) => {
-      if (v.lossReason === "other" && !v.lossNote) ctx.addIssue({ code: "custom", path: ["lossNote"], message: "invitations:errors.lossNoteRequired" });
+export function attemptSchema({ nowLocal = null }: AttemptContext = {}) {
+  return z.discriminatedUnion("outcome", [
+    z.object({ ...base, outcome: z.literal("no_answer") }),
+    z.object({ ...base, outcome: z.literal("wrong_number") }),
+    z.object({ ...base, outcome: z.literal("callback"), callbackAt: dateTime("invitations:errors.callbackRequired") })
+      .superRefine((v, ctx) => {
+        if (nowLocal && v.callbackAt < nowLocal) ctx.addIssue({ code: "custom", path: ["callbackAt"], message: "invitations:errors.callbackPast" });
+      }),
+    z.object({
+      ...base,
+      outcome: z.literal("yes"),
+      intentVerified: checkbox,
+      deposit,
+      depositReceipt: text(60),
     }),
-], { error: () => "invitations:errors.outcome" });
+    z.object({ ...base, outcome: z.literal("maybe"), nextFollowUp: date("invitations:errors.followUpRequired"), managerJoins: checkbox }),
+    z.object({ ...base, outcome: z.literal("no"), lossReason: choice(LOSS_REASONS, "invitations:errors.lossReasonRequired"), lossNote: text(500) })
+      .superRefine((v, ctx) => {
+        if (v.lossReason === "other" && !v.lossNote) ctx.addIssue({ code: "custom", path: ["lossNote"], message: "invitations:errors.lossNoteRequired" });
+      }),
+  ], { error: () => "invitations:errors.outcome" });
+}
+export const AttemptSchema = attemptSchema();
 export type AttemptInput = z.output<typeof AttemptSchema>;
 
 /**
@@ -158,43 +173,52 @@ export type AttemptInput = z.output<typeof AttemptSchema>;
  * "To contact" names a contact outcome (no answer, wrong number, callback) and reopens the
  * invitation (result pending).
  */
-export const MoveSchema = z.preprocess((input) => {
-  if (!input || typeof input !== "object") return input;
-  const v = input as Record<string, unknown>;
-  if (v.to === "yes" || v.to === "maybe" || v.to === "no") return { ...v, outcome: v.to };
-  return v;
-}, z.object({ to: z.enum(COLUMNS, { error: () => "invitations:errors.unknownColumn" }) }).passthrough())
-  .transform((v, ctx) => {
-    const parsed = AttemptSchema.safeParse(v);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
-      return z.NEVER;
-    }
-    if (v.to === "pending" && !(CONTACT_OUTCOMES as readonly string[]).includes(parsed.data.outcome)) {
-      ctx.addIssue({ code: "custom", path: ["outcome"], message: "invitations:errors.outcome" });
-      return z.NEVER;
-    }
-    return { ...parsed.data, reopen: v.to === "pending" };
-  });
+export function moveSchema(context: AttemptContext = {}) {
+  const attempt = attemptSchema(context);
+  return z.preprocess((input) => {
+    if (!input || typeof input !== "object") return input;
+    const v = input as Record<string, unknown>;
+    if (v.to === "yes" || v.to === "maybe" || v.to === "no") return { ...v, outcome: v.to };
+    return v;
+  }, z.object({ to: z.enum(COLUMNS, { error: () => "invitations:errors.unknownColumn" }) }).passthrough())
+    .transform((v, ctx) => {
+      const parsed = attempt.safeParse(v);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+        return z.NEVER;
+      }
+      if (v.to === "pending" && !(CONTACT_OUTCOMES as readonly string[]).includes(parsed.data.outcome)) {
+        ctx.addIssue({ code: "custom", path: ["outcome"], message: "invitations:errors.outcome" });
+        return z.NEVER;
+      }
+      return { ...parsed.data, reopen: v.to === "pending" };
+    });
+}
+export const MoveSchema = moveSchema();
 export type MoveInput = z.output<typeof MoveSchema>;
 
 /**
  * Forms on the board and the call workbench: confirm the script, log an attempt (the
- * attempt's own fields, by outcome), verify a loss.
+ * attempt's own fields, by outcome), verify a loss, verify a yes's intent (意向核实).
  */
-export const BoardFormSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("confirm_script") }),
-  z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
-  z.object({ intent: z.literal("attempt") }).passthrough(),
-], { error: () => "invitations:errors.intent" }).transform((v, ctx) => {
-  if (v.intent !== "attempt") return v;
-  const parsed = AttemptSchema.safeParse(v);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
-    return z.NEVER;
-  }
-  return { intent: "attempt" as const, attempt: parsed.data };
-});
+export function boardFormSchema(context: AttemptContext = {}) {
+  const attempt = attemptSchema(context);
+  return z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("confirm_script") }),
+    z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
+    z.object({ intent: z.literal("verify_intent"), invitationId: id(), version }),
+    z.object({ intent: z.literal("attempt") }).passthrough(),
+  ], { error: () => "invitations:errors.intent" }).transform((v, ctx) => {
+    if (v.intent !== "attempt") return v;
+    const parsed = attempt.safeParse(v);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path as (string | number)[], message: issue.message });
+      return z.NEVER;
+    }
+    return { intent: "attempt" as const, attempt: parsed.data };
+  });
+}
+export const BoardFormSchema = boardFormSchema();
 export type BoardFormInput = z.output<typeof BoardFormSchema>;
 
 /** Filters in the board's URL. `assignee`: "me", "all", "none" or a user id. */
@@ -265,5 +289,6 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
     phone: raw.pipe(z.string().regex(/^(1\d{10})?$/, "invitations:errors.phone")).transform((v) => (v === "" ? null : v)),
   }),
   z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),
+  z.object({ intent: z.literal("verify_intent"), invitationId: id(), version }),
 ], { error: () => "invitations:errors.intent" });
 export type InvitationsAdminInput = z.output<typeof InvitationsAdminSchema>;

@@ -1,17 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
-import { toInt } from "#db/dialect";
+import { constraintViolation, toInt } from "#db/dialect";
 import { createTestDb } from "../../tests/helpers/test-db";
 import { makeApprovedCampaign, makeCustomers } from "../../tests/helpers/invitation-factories";
 import { makeUser } from "../../tests/helpers/factories";
 import { parseObject } from "~/utils/form";
 import { CampaignNotFound } from "./campaign.server";
-import { getBoard, getCardHistory, getNextCall, getRoundSummary } from "./invitation-board.server";
-import { AttemptSchema, BOARD_PAGE, BoardFiltersSchema, MoveSchema, type AttemptInput } from "./invitation.schema";
+import { getBoard, getCardHistory, getManagerLists, getNextCall, getRoundSummary } from "./invitation-board.server";
+import { localNow } from "~/utils/format";
+import { AttemptSchema, BOARD_PAGE, BoardFiltersSchema, boardFormSchema, MoveSchema, moveSchema, type AttemptInput } from "./invitation.schema";
 import {
   addAssociated, assignRound, confirmScript, distribute, drawHoldout, holdoutSize, InvitationNotFound, InvitationRefused,
-  openRound, reassign, recordAttempt, snapshotAudience, StaleInvitation, startInvitations, verifyLoss,
+  openRound, reassign, recordAttempt, snapshotAudience, StaleInvitation, startInvitations, verifyIntent, verifyLoss,
 } from "./invitation.server";
+import { checkMove } from "./invitation.constants";
 import { createRng } from "./random";
 
 let db: DB;
@@ -237,7 +239,8 @@ describe("attempts", () => {
   it("applies each result's follow-up and keeps every change in the history", async () => {
     const c = await started();
     const s = c.staffActors[0]!;
-    const at = (input: AttemptInput & { reopen?: boolean }) => recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, input });
+    const now = new Date("2026-12-01T02:00:00Z"); // the call-backs below are in its future
+    const at = (input: AttemptInput & { reopen?: boolean }) => recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, input, now });
     let inv = (await at(move({ invitationId: c.mine.id, version: c.mine.version, to: "pending", outcome: "callback", callbackAt: "2026-12-02T15:00" }))).invitation;
     expect(inv).toMatchObject({ result: "pending", callback_at: "2026-12-02T15:00", attempts_count: 1 });
     inv = (await at(move({ invitationId: inv.id, version: inv.version, to: "maybe", nextFollowUp: "2026-12-05", managerJoins: "on" }))).invitation;
@@ -330,7 +333,7 @@ describe("attempts", () => {
         const target = targets[local.int(0, targets.length - 1)]!;
         if (rng.chance(0.5)) await new Promise((r) => setTimeout(r, 0));
         try {
-          const res = await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor, input: move({ invitationId: id, version, ...target }) });
+          const res = await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor, now: new Date("2026-12-01T00:00:00Z"), input: move({ invitationId: id, version, ...target }) });
           accepted.push({ id, version: res.invitation.version, to: target.to, outcome: res.invitation.result });
           known.set(id, Math.max(known.get(id)!, res.invitation.version));
         } catch (e) {
@@ -456,7 +459,8 @@ describe("board and workbench", () => {
     const [a, b, d] = board.columns.pending;
     const now = new Date("2026-12-01T02:00:00Z"); // 10:00 in Shanghai
     await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, now, input: move({ invitationId: a!.id, version: a!.version, to: "pending", outcome: "no_answer" }) });
-    await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, now, input: move({ invitationId: b!.id, version: b!.version, to: "pending", outcome: "callback", callbackAt: "2026-12-01T09:30" }) });
+    // set at 09:00 for 09:30: due by 10:00
+    await recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, now: new Date("2026-12-01T01:00:00Z"), input: move({ invitationId: b!.id, version: b!.version, to: "pending", outcome: "callback", callbackAt: "2026-12-01T09:30" }) });
     const next = await getNextCall(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: s, timeZone: "Asia/Shanghai", now });
     expect(next.card!.id).toBe(b!.id); // the due callback
     expect(next.card!.phone).toMatch(/^\d{11}$/);
@@ -468,5 +472,107 @@ describe("board and workbench", () => {
     expect(flagged.counts.pending).toBe(1);
     await expect(getNextCall(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.staffActors[1]!, timeZone: "Asia/Shanghai", invitationId: a!.id }))
       .rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe("follow-up of a yes, deposit receipts and call-backs (issue 11)", () => {
+  async function started(customers = 6) {
+    const c = await makeApprovedCampaign(db, { customers, start: true });
+    const rows = await invitationsOf(c.campaign.id);
+    await reassign(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, invitationIds: rows.map((r) => r.id), assigneeId: c.staff[0]!.id });
+    const fresh = await invitationsOf(c.campaign.id);
+    const s = c.staffActors[0]!;
+    const log = (inv: { id: number; version: number }, raw: Record<string, unknown>, now = new Date("2026-12-01T02:00:00Z"), actor = s) =>
+      recordAttempt(db, { storeId: c.store.id, campaignId: c.campaign.id, actor, now, input: move({ invitationId: inv.id, version: inv.version, ...raw }) });
+    return { ...c, rows: fresh, s, log };
+  }
+  const eventCount = async () => toInt((await db.selectFrom("invitation_events").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst())?.n);
+
+  it("a receipt number is unique within a campaign: a second card is refused at the field, nothing changes", async () => {
+    const c = await started();
+    const [a, b] = c.rows;
+    const first = (await c.log(a!, { to: "yes", deposit: "300", depositReceipt: "SJ-300" })).invitation;
+    const before = { row: (await invitationsOf(c.campaign.id)).find((r) => r.id === b!.id), events: await eventCount() };
+    const refused = await c.log(b!, { to: "yes", deposit: "300", depositReceipt: "SJ-300" }).catch((e) => e);
+    expect(refused).toBeInstanceOf(InvitationRefused);
+    expect(refused).toMatchObject({ messageKey: "invitations:errors.receiptTaken", field: "depositReceipt", status: 409 });
+    expect((await invitationsOf(c.campaign.id)).find((r) => r.id === b!.id)).toEqual(before.row);
+    expect(await eventCount()).toBe(before.events);
+    // the card that has it may be saved again with it; another number is fine for the second card
+    await expect(c.log(first, { to: "yes", deposit: "", depositReceipt: "SJ-300" })).resolves.toMatchObject({ invitation: { deposit_receipt: "SJ-300", deposit_fen: 30000 } });
+    await expect(c.log(b!, { to: "yes", deposit: "200", depositReceipt: "SJ-301" })).resolves.toMatchObject({ invitation: { deposit_receipt: "SJ-301" } });
+    // the same number in another campaign is another receipt
+    const other = await started(2);
+    await expect(other.log(other.rows[0]!, { to: "yes", deposit: "300", depositReceipt: "SJ-300" })).resolves.toMatchObject({ invitation: { deposit_receipt: "SJ-300" } });
+    // and the database itself refuses a duplicate written around the model
+    await expect(db.updateTable("invitations").set({ deposit_receipt: "SJ-300" }).where("id", "=", b!.id).execute().then(() => "none", constraintViolation)).resolves.toBe("unique");
+  });
+
+  it("refuses a call-back before now in the store's time zone; the queue is left as it was", async () => {
+    const c = await started(3);
+    const [a] = c.rows;
+    const now = new Date("2026-12-01T02:00:00Z"); // 10:00 in Shanghai
+    const before = (await invitationsOf(c.campaign.id)).find((r) => r.id === a!.id);
+    await expect(c.log(a!, { to: "pending", outcome: "callback", callbackAt: "2026-12-01T09:59" }, now))
+      .rejects.toMatchObject({ messageKey: "invitations:errors.callbackPast", field: "callbackAt", status: 400 });
+    await expect(c.log(a!, { to: "pending", outcome: "callback", callbackAt: "2026-11-30T18:00" }, now)).rejects.toMatchObject({ field: "callbackAt" });
+    expect((await invitationsOf(c.campaign.id)).find((r) => r.id === a!.id)).toEqual(before);
+    expect(await db.selectFrom("invitation_attempts").select("id").where("invitation_id", "=", a!.id).execute()).toHaveLength(0);
+    // this very minute is not the past
+    await expect(c.log(a!, { to: "pending", outcome: "callback", callbackAt: "2026-12-01T10:00" }, now)).resolves.toMatchObject({ invitation: { callback_at: "2026-12-01T10:00" } });
+
+    // 09:00 is past in Shanghai at 02:00 UTC, and still ahead in a store on UTC
+    await db.updateTable("stores").set({ timezone: "UTC" }).where("id", "=", c.store.id).execute();
+    const b = (await invitationsOf(c.campaign.id)).find((r) => r.id === c.rows[1]!.id)!;
+    await expect(c.log(b, { to: "pending", outcome: "callback", callbackAt: "2026-12-01T09:00" }, now)).resolves.toMatchObject({ invitation: { callback_at: "2026-12-01T09:00" } });
+
+    // the form's schema says the same next to the field, given the store's local time
+    const form = parseObject(boardFormSchema({ nowLocal: localNow("Asia/Shanghai", now) }), { intent: "attempt", invitationId: "1", version: "1", outcome: "callback", callbackAt: "2026-12-01T09:59" });
+    expect(form.ok ? null : form.errors).toEqual({ callbackAt: "invitations:errors.callbackPast" });
+    const json = parseObject(moveSchema({ nowLocal: "2026-12-01T10:00" }), { invitationId: 1, version: 1, to: "pending", outcome: "callback", callbackAt: "2026-12-01 09:30" });
+    expect(json.ok ? null : json.errors).toEqual({ callbackAt: "invitations:errors.callbackPast" });
+    expect(parseObject(moveSchema({ nowLocal: "2026-12-01T10:00" }), { invitationId: 1, version: 1, to: "pending", outcome: "callback", callbackAt: "2026-12-01T10:00" }).ok).toBe(true);
+    // and the board's drop form, in the browser, before the optimistic move
+    expect(checkMove("pending", { outcome: "callback", callbackAt: "2026-12-01T09:59" }, "2026-12-01T10:00")).toEqual({ callbackAt: "invitations:errors.callbackPast" });
+    expect(checkMove("pending", { outcome: "callback", callbackAt: "2026-12-01T10:00" }, "2026-12-01T10:00")).toBeNull();
+  });
+
+  it("a yes without verified intent is listed for the manager and marked on its card until a manager verifies it", async () => {
+    const c = await started(4);
+    const [a, b, d] = c.rows;
+    const unverified = (await c.log(a!, { to: "yes", deposit: "" })).invitation;
+    await c.log(b!, { to: "yes", intentVerified: "on", deposit: "100", depositReceipt: "R-9" });
+    await c.log(d!, { to: "no", lossReason: "price" });
+    const lists = () => getManagerLists(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor });
+    expect((await lists()).intentsToVerify.map((x) => x.id)).toEqual([a!.id]);
+    expect((await lists()).lossesToVerify.map((x) => x.id)).toEqual([d!.id]);
+    const board = await getBoard(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, filters: BoardFiltersSchema.parse({}), timeZone: "Asia/Shanghai" });
+    expect(Object.fromEntries(board.columns.yes.map((x) => [x.id, x.intentVerified]))).toEqual({ [a!.id]: false, [b!.id]: true });
+    const flagged = await getBoard(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, filters: BoardFiltersSchema.parse({ flag: "intent_unverified" }), timeZone: "Asia/Shanghai" });
+    expect(flagged.counts).toEqual({ pending: 0, yes: 1, maybe: 0, no: 0 });
+    // the caller who ticked it is recorded as the verifier
+    const ticked = (await invitationsOf(c.campaign.id)).find((r) => r.id === b!.id)!;
+    expect(ticked).toMatchObject({ intent_verified: 1, intent_verified_by: c.staff[0]!.id, intent_verified_at: "2026-12-01T02:00:00.000Z" });
+
+    // staff may not verify by the manager's action; a card that is not a yes cannot be verified
+    await expect(verifyIntent(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.s, invitationId: a!.id, version: unverified.version })).rejects.toMatchObject({ status: 403 });
+    const loss = (await invitationsOf(c.campaign.id)).find((r) => r.id === d!.id)!;
+    await expect(verifyIntent(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, invitationId: d!.id, version: loss.version })).rejects.toMatchObject({ messageKey: "invitations:errors.notAYes" });
+    await expect(verifyIntent(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, invitationId: a!.id, version: unverified.version + 1 })).rejects.toBeInstanceOf(StaleInvitation);
+
+    const verified = await verifyIntent(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, invitationId: a!.id, version: unverified.version, now: new Date("2026-12-01T03:00:00Z") });
+    expect(verified).toMatchObject({ intent_verified: 1, intent_verified_by: c.manager.id, intent_verified_at: "2026-12-01T03:00:00.000Z", version: unverified.version + 1 });
+    expect((await lists()).intentsToVerify).toEqual([]);
+    const history = await getCardHistory(db, { storeId: c.store.id, campaignId: c.campaign.id, invitationId: a!.id });
+    expect(history.find((e) => e.field === "intent_verified_by")).toMatchObject({ kind: "verification", to: String(c.manager.id), toLabel: c.manager.display_name });
+
+    // a later yes keeps the verification (as it keeps the deposit); a maybe clears it
+    const again = (await c.log(verified, { to: "yes", deposit: "" }, new Date("2026-12-01T04:00:00Z"))).invitation;
+    expect(again).toMatchObject({ intent_verified: 1, intent_verified_by: c.manager.id });
+    const maybe = (await c.log(again, { to: "maybe", nextFollowUp: "2026-12-04" }, new Date("2026-12-01T05:00:00Z"))).invitation;
+    expect(maybe).toMatchObject({ intent_verified: 0, intent_verified_by: null, intent_verified_at: null });
+    const yesAgain = (await c.log(maybe, { to: "yes", deposit: "" }, new Date("2026-12-01T06:00:00Z"))).invitation;
+    expect(yesAgain.intent_verified).toBe(0);
+    expect((await lists()).intentsToVerify.map((x) => x.id)).toEqual([a!.id]);
   });
 });

@@ -9,7 +9,8 @@
 import crypto from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
-import { inChunks, toInt } from "#db/dialect";
+import { constraintViolation, inChunks, toInt } from "#db/dialect";
+import { localNow } from "~/utils/format";
 import type { Campaign, Database, Invitation } from "#db/schema";
 import { getCampaignRow, transition, transitionRefusal, type Actor } from "./campaign.server";
 import { CHANNELS } from "./campaign.schema";
@@ -455,36 +456,47 @@ async function loadInvitation(db: Q, storeId: number, campaignId: number, invita
   return inv;
 }
 
-/** What an attempt changes on the invitation (pure): the new column values. */
-export function applyAttempt(inv: Invitation, input: AttemptInput & { reopen?: boolean }) {
+/**
+ * What an attempt changes on the invitation (pure): the new column values. `by` is who logs
+ * it and when: a yes whose intent is verified now records them (意向核实); a repeated yes keeps
+ * an earlier verification, as it keeps an earlier deposit.
+ */
+export function applyAttempt(inv: Invitation, input: AttemptInput & { reopen?: boolean }, by: { userId: number; at: string } | null = null) {
   const next: Partial<Pick<Invitation,
-    "result" | "intent_verified" | "deposit_fen" | "deposit_receipt" | "next_follow_up" | "manager_joins" | "loss_reason" | "loss_note" | "loss_verified_by" | "loss_verified_at" | "callback_at"
+    "result" | "intent_verified" | "intent_verified_by" | "intent_verified_at" | "deposit_fen" | "deposit_receipt" | "next_follow_up" | "manager_joins"
+    | "loss_reason" | "loss_note" | "loss_verified_by" | "loss_verified_at" | "callback_at"
   >> = {};
+  const unverified = { intent_verified: 0, intent_verified_by: null, intent_verified_at: null };
   next.callback_at = input.outcome === "callback" ? input.callbackAt : null;
   switch (input.outcome) {
-    case "yes":
+    case "yes": {
+      const kept = inv.result === "yes" && !!inv.intent_verified;
+      const verification = kept
+        ? { intent_verified: 1, intent_verified_by: inv.intent_verified_by, intent_verified_at: inv.intent_verified_at }
+        : input.intentVerified ? { intent_verified: 1, intent_verified_by: by?.userId ?? null, intent_verified_at: by?.at ?? null } : unverified;
       Object.assign(next, {
-        result: "yes", intent_verified: input.intentVerified ? 1 : 0,
+        result: "yes", ...verification,
         deposit_fen: input.deposit ?? inv.deposit_fen, deposit_receipt: input.deposit !== null ? input.depositReceipt : input.depositReceipt ?? inv.deposit_receipt,
         next_follow_up: null, manager_joins: 0, loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null,
       });
       break;
+    }
     case "maybe":
       Object.assign(next, {
         result: "maybe", next_follow_up: input.nextFollowUp, manager_joins: input.managerJoins ? 1 : 0,
-        intent_verified: 0, loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null,
+        ...unverified, loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null,
       });
       break;
     case "no":
       Object.assign(next, {
         result: "no", loss_reason: input.lossReason, loss_note: input.lossNote, loss_verified_by: null, loss_verified_at: null,
-        next_follow_up: null, manager_joins: 0, intent_verified: 0,
+        next_follow_up: null, manager_joins: 0, ...unverified,
       });
       break;
     default:
       if (input.reopen) {
         Object.assign(next, {
-          result: "pending", intent_verified: 0, next_follow_up: null, manager_joins: 0,
+          result: "pending", ...unverified, next_follow_up: null, manager_joins: 0,
           loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null,
         });
       }
@@ -493,7 +505,7 @@ export function applyAttempt(inv: Invitation, input: AttemptInput & { reopen?: b
 }
 
 const EVENT_FIELDS: Record<string, string> = {
-  result: "result", intent_verified: "verification", deposit_fen: "deposit", deposit_receipt: "deposit",
+  result: "result", intent_verified: "verification", intent_verified_by: "verification", intent_verified_at: "verification", deposit_fen: "deposit", deposit_receipt: "deposit",
   next_follow_up: "follow_up", manager_joins: "follow_up", callback_at: "follow_up",
   loss_reason: "loss", loss_note: "loss", loss_verified_by: "verification", loss_verified_at: "verification",
 };
@@ -501,7 +513,9 @@ const EVENT_FIELDS: Record<string, string> = {
 /**
  * Logs one contact attempt and applies its result and follow-up. Refused: holdout cards,
  * staff on a card assigned to someone else, anyone who has not confirmed the script,
- * campaigns not being invited, and a stale version (StaleInvitation with the current row).
+ * campaigns not being invited, a call-back before now in the store's time zone, a deposit
+ * receipt another card of the campaign already has, and a stale version (StaleInvitation with
+ * the current row).
  */
 export async function recordAttempt(
   db: DB,
@@ -515,12 +529,24 @@ export async function recordAttempt(
     if (!isManagerRole(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
     if (!(await hasConfirmedScript(trx, { campaignId, userId: actor.id }))) throw new InvitationRefused("invitations:errors.scriptNotConfirmed", 400);
     if (inv.version !== input.version) throw new StaleInvitation(inv);
+    if (input.outcome === "callback") {
+      const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
+      if (input.callbackAt < localNow(store.timezone, now)) throw new InvitationRefused("invitations:errors.callbackPast", 400, "callbackAt");
+    }
     const at = now.toISOString();
-    const next = applyAttempt(inv, input);
-    const res = await trx.updateTable("invitations")
-      .set((eb) => ({ ...next, attempts_count: eb("attempts_count", "+", 1), last_attempt_at: at, version: eb("version", "+", 1), updated_at: at }))
-      .where("id", "=", inv.id).where("version", "=", input.version)
-      .executeTakeFirst();
+    const next = applyAttempt(inv, input, { userId: actor.id, at });
+    if (next.deposit_receipt && next.deposit_receipt !== inv.deposit_receipt) await requireFreeReceipt(trx, campaignId, inv.id, next.deposit_receipt);
+    let res;
+    try {
+      res = await trx.updateTable("invitations")
+        .set((eb) => ({ ...next, attempts_count: eb("attempts_count", "+", 1), last_attempt_at: at, version: eb("version", "+", 1), updated_at: at }))
+        .where("id", "=", inv.id).where("version", "=", input.version)
+        .executeTakeFirst();
+    } catch (e) {
+      // another card took the receipt between the check and this write (the unique index)
+      if (constraintViolation(e) === "unique") throw new InvitationRefused("invitations:errors.receiptTaken", 409, "depositReceipt");
+      throw e;
+    }
     if (Number(res.numUpdatedRows) === 0) throw new StaleInvitation(await loadInvitation(trx, storeId, campaignId, inv.id));
     const attempt = await trx.insertInto("invitation_attempts").values({
       invitation_id: inv.id, campaign_id: campaignId, round_id: inv.round_id, user_id: actor.id, channel: input.channel, at,
@@ -536,6 +562,41 @@ export async function recordAttempt(
     }
     await appendEvents(trx, events, at);
     return { invitation: await loadInvitation(trx, storeId, campaignId, inv.id), attemptId };
+  });
+}
+
+/** A deposit receipt number is the campaign's one record of that deposit: no second card may carry it. */
+async function requireFreeReceipt(db: Q, campaignId: number, invitationId: number, receipt: string) {
+  const taken = await db.selectFrom("invitations").select("id")
+    .where("campaign_id", "=", campaignId).where("deposit_receipt", "=", receipt).where("id", "!=", invitationId).executeTakeFirst();
+  if (taken) throw new InvitationRefused("invitations:errors.receiptTaken", 409, "depositReceipt");
+}
+
+/**
+ * A manager verifies a yes's intent (意向核实: a check call confirming the customer is coming).
+ * Staff verify their own card's yes by ticking it when they log the call.
+ */
+export async function verifyIntent(
+  db: DB,
+  { storeId, campaignId, actor, invitationId, version, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; invitationId: number; version: number; now?: Date },
+) {
+  requireManagerActor(actor);
+  return db.transaction().execute(async (trx) => {
+    await getCampaignRow(trx, { storeId, id: campaignId });
+    const inv = await loadInvitation(trx, storeId, campaignId, invitationId);
+    if (inv.version !== version) throw new StaleInvitation(inv);
+    if (inv.result !== "yes") throw new InvitationRefused("invitations:errors.notAYes", 400);
+    if (inv.intent_verified) return inv;
+    const at = now.toISOString();
+    const res = await trx.updateTable("invitations")
+      .set((eb) => ({ intent_verified: 1, intent_verified_by: actor.id, intent_verified_at: at, version: eb("version", "+", 1), updated_at: at }))
+      .where("id", "=", inv.id).where("version", "=", version).executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw new StaleInvitation(await loadInvitation(trx, storeId, campaignId, inv.id));
+    await appendEvents(trx, [
+      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified", oldValue: 0, newValue: 1 },
+      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified_by", oldValue: inv.intent_verified_by, newValue: actor.id },
+    ], at);
+    return loadInvitation(trx, storeId, campaignId, inv.id);
   });
 }
 

@@ -6,15 +6,16 @@ import { useTranslation } from "react-i18next";
 import { Board } from "~/components/board/board";
 import { InvitationNav, ScriptPanel } from "~/components/board/nav";
 import styles from "~/components/board/board.css";
-import { getBoard } from "~/models/invitation-board.server";
+import { getBoard, getCard } from "~/models/invitation-board.server";
 import { COLUMNS, FLAGS, BOARD_PAGE, WORKING_STATUSES, type Column } from "~/models/invitation.constants";
-import { confirmScript, recordAttempt, verifyLoss } from "~/models/invitation.server";
+import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { GROUPS, TIERS } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
-import { actorOf, BoardFiltersSchema, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, attemptContext, BoardFiltersSchema, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
+import { useRootData } from "~/root";
 import { isManager, requireUser } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -26,7 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const filters = BoardFiltersSchema.parse(Object.fromEntries(url.searchParams));
   try {
     const board = await getBoard(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), filters, timeZone: ctx.store.timezone });
-    return json({ board, filters, manager: isManager(ctx), userId: ctx.user.id });
+    // back from a card's form posted without JavaScript: say what was saved
+    const savedId = url.searchParams.get("saved");
+    const saved = savedId && /^\d{1,12}$/.test(savedId)
+      ? await getCard(getDb(), { storeId: ctx.store.id, campaignId, invitationId: Number(savedId), actor: actorOf(ctx) }).catch(() => null)
+      : null;
+    return json({ board, filters, manager: isManager(ctx), userId: ctx.user.id, saved: saved ? { id: saved.id, name: saved.name, result: saved.result } : null });
   } catch (e) {
     throw refusalResponse(e, {});
   }
@@ -36,28 +42,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
   const raw = formDataToObject(await readForm(request));
-  const parsed = parseObject(BoardFormSchema, raw);
-  const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "verify_loss" ? parsed.data.invitationId : 0) : parsed.values.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
+  const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
+  const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "confirm_script" ? 0 : parsed.data.invitationId) : parsed.values.invitationId) || null;
+  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
   const db = getDb();
   const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   try {
     const input = parsed.data;
     if (input.intent === "confirm_script") await confirmScript(db, args);
     else if (input.intent === "verify_loss") await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
+    else if (input.intent === "verify_intent") await verifyIntent(db, { ...args, invitationId: input.invitationId, version: input.version });
     else await recordAttempt(db, { ...args, input: input.attempt });
   } catch (e) {
     if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
     return refusalResponse(e, raw, invitationId);
   }
+  // Without JavaScript a card's form posts the whole page: come back to the same board, at the
+  // card (its anchor), saying what was saved.
   const url = new URL(request.url);
-  return redirect(url.pathname + url.search);
+  if (!invitationId) return redirect(url.pathname + url.search);
+  const p = new URLSearchParams(url.search);
+  p.set("saved", String(invitationId));
+  return redirect(`${url.pathname}?${p}#card-${invitationId}`);
 }
 
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.board", (d) => d?.board.campaign.name);
 
 export default function BoardPage() {
-  const { board, filters, manager, userId } = useLoaderData<typeof loader>();
+  const { board, filters, manager, userId, saved } = useLoaderData<typeof loader>();
+  const { timezone } = useRootData();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(["invitations", "common"]);
   const location = useLocation();
@@ -67,6 +80,7 @@ export default function BoardPage() {
     const out = {} as Record<Column, string>;
     for (const col of COLUMNS) {
       const p = new URLSearchParams(location.search);
+      p.delete("saved");
       const show = { ...filters.show, [col]: (filters.show[col] ?? BOARD_PAGE) + BOARD_PAGE * 2 };
       p.set("show", Object.entries(show).map(([k, v]) => `${k}:${v}`).join(","));
       out[col] = `?${p}`;
@@ -141,6 +155,8 @@ export default function BoardPage() {
         targets={board.targets}
         moreHref={moreHref}
         canVerify={manager}
+        timeZone={timezone}
+        saved={saved}
         failure={actionData && !actionData.ok ? actionData : null}
       />
     </div>

@@ -11,7 +11,7 @@ import { CampaignNotFound } from "~/models/campaign.server";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
 import { isStorageFailure, readJson, storageFailure } from "~/utils/http.server";
-import { actorOf, campaignIdParam, failure, MoveSchema, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, attemptContext, campaignIdParam, failure, moveSchema, refusalResponse } from "~/utils/invitation-http.server";
 import { requireUser } from "~/utils/session.server";
 
 /** Only POST moves a card: any other method is a 405 (before, a GET ended in Remix's "no loader" error and a logged stack trace). */
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed();
   // application/json only (415), within the size limit (413); not JSON, or nested too deep: null → 400 below
   const body = await readJson(request);
-  const parsed = parseObject(MoveSchema, body);
+  const parsed = parseObject(moveSchema(attemptContext(ctx)), body);
   const values = (body ?? {}) as Record<string, unknown>;
   const invitationId = Number(values.invitationId) || null;
   if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values, invitationId });

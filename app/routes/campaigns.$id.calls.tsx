@@ -8,11 +8,11 @@ import { ResultFields } from "~/components/board/result-fields";
 import { ErrorText } from "~/components/ui/field";
 import { getCardHistory, getNextCall, type HistoryEntry } from "~/models/invitation-board.server";
 import { MIN_ATTEMPTS } from "~/models/invitation.constants";
-import { confirmScript, recordAttempt, verifyLoss } from "~/models/invitation.server";
+import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
-import { actorOf, BoardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { actorOf, attemptContext, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireUser } from "~/utils/session.server";
@@ -37,14 +37,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
   const raw = formDataToObject(await readForm(request));
-  const parsed = parseObject(BoardFormSchema, raw);
+  const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
   const invitationId = Number(raw.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });
+  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });
   const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   try {
     const input = parsed.data;
     if (input.intent === "confirm_script") await confirmScript(getDb(), args);
     else if (input.intent === "attempt") await recordAttempt(getDb(), { ...args, input: input.attempt });
+    else if (input.intent === "verify_intent") await verifyIntent(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
     else await verifyLoss(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
   } catch (e) {
     if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
@@ -85,9 +86,9 @@ export default function CallsPage() {
       case "deposit_fen": return f.money(Number(value));
       case "intent_verified": case "manager_joins": return t(value === "1" || value === "true" ? "history.yes" : "history.no");
       case "round_id": return label ? t("filters.roundN", { n: label }) : value;
-      case "assignee_id": case "loss_verified_by": return label ?? "—";
+      case "assignee_id": case "loss_verified_by": case "intent_verified_by": return label ?? "—";
       case "callback_at": return value.replace("T", " ");
-      case "loss_verified_at": return f.dateTime(value);
+      case "loss_verified_at": case "intent_verified_at": return f.dateTime(value);
       default: return value;
     }
   };
@@ -109,7 +110,9 @@ export default function CallsPage() {
               <dt>{t("calls.code")}</dt><dd>{customer.code}</dd>
               <dt>{t("calls.vehicles")}</dt><dd>{card.vehicles.map((v) => [v.plate, v.model].filter(Boolean).join(" ")).join(" · ") || "—"}</dd>
               <dt>{t("filters.group")}</dt><dd>{card.group ? `${t("common:groupLabel", { n: card.group })} · ${t(`common:groups.${card.group}.name` as "common:groups.1.name")} — ${t(`common:groups.${card.group}.tactic` as "common:groups.1.tactic")}` : "—"}</dd>
-              <dt>{t("calls.result")}</dt><dd>{t(`columns.${card.result}`)} · <span className={card.attempts < MIN_ATTEMPTS ? "badge badge-warn" : "badge"}>{t("board.attempts", { n: card.attempts })}</span></dd>
+              <dt>{t("calls.result")}</dt><dd>{t(`columns.${card.result}`)} · <span className={card.attempts < MIN_ATTEMPTS ? "badge badge-warn" : "badge"}>{t("board.attempts", { n: card.attempts })}</span>
+                {card.result === "yes" ? <> · <span className={card.intentVerified ? "badge" : "badge badge-warn"} data-testid="intent-status">{t(card.intentVerified ? "board.intentVerified" : "board.intentUnverified")}</span></> : null}</dd>
+              {card.depositFen ? <><dt>{t("form.deposit")}</dt><dd>{f.money(card.depositFen)}</dd></> : null}
               {card.callbackAt ? <><dt>{t("form.callbackAt")}</dt><dd>{card.callbackAt.replace("T", " ")}</dd></> : null}
               {card.nextFollowUp ? <><dt>{t("form.nextFollowUp")}</dt><dd>{f.date(card.nextFollowUp)}</dd></> : null}
             </dl>
@@ -118,7 +121,9 @@ export default function CallsPage() {
               <ul>{customer.visits.map((v, i) => <li key={i}>{f.date(v.visit_date)} · {t(`common:visitTypes.${v.type}` as "common:visitTypes.maintenance", { defaultValue: v.type })} · {f.money(v.amount_fen)}</li>)}</ul>
             ) : <p className="muted">{t("calls.noVisits")}</p>}
           </section>
-          <section className="panel" aria-labelledby="log-title">
+          {/* Keyed by the card and its version: the next customer (or this one after a save)
+              gets empty forms, never the answers typed for the previous one. */}
+          <section className="panel" aria-labelledby="log-title" key={`${card.id}:${card.version}`} data-testid="call-forms">
             <h2 id="log-title">{t("calls.outcomes")}</h2>
             <h3>{t("calls.oneClick")}</h3>
             <div className="inv-outcomes">
@@ -158,7 +163,7 @@ export default function CallsPage() {
             </div>
             <h3>{t("calls.history")}</h3>
             {data.attempts.length ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t("calls.history")}>
                 <table>
                   <thead><tr><th scope="col">{t("calls.at")}</th><th scope="col">{t("form.outcome")}</th><th scope="col">{t("calls.by")}</th><th scope="col">{t("form.note")}</th></tr></thead>
                   <tbody>
@@ -174,6 +179,18 @@ export default function CallsPage() {
                 </table>
               </div>
             ) : <p className="muted">{t("calls.noHistory")}</p>}
+            {data.manager && card.result === "yes" && !card.intentVerified ? (
+              <Form method="post">
+                <fieldset>
+                  <legend>{t("calls.verifyIntentTitle")}</legend>
+                  <input type="hidden" name="intent" value="verify_intent" />
+                  <input type="hidden" name="invitationId" value={card.id} />
+                  <input type="hidden" name="version" value={card.version} />
+                  <p>{t("calls.verifyIntentHint")}</p>
+                  <button type="submit">{t("form.verifyIntent")}</button>
+                </fieldset>
+              </Form>
+            ) : null}
             {data.manager && card.result === "no" && !card.lossVerified ? (
               <Form method="post">
                 <fieldset>
@@ -190,7 +207,7 @@ export default function CallsPage() {
           <section className="panel inv-history" aria-labelledby="history-title" data-testid="card-history">
             <h2 id="history-title">{t("history.title")}</h2>
             {data.history.length ? (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="history-title">
                 <table>
                   <thead><tr><th scope="col">{t("history.at")}</th><th scope="col">{t("history.by")}</th><th scope="col">{t("history.change")}</th><th scope="col">{t("history.from")}</th><th scope="col">{t("history.to")}</th></tr></thead>
                   <tbody>

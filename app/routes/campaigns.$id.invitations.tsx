@@ -8,7 +8,7 @@ import { ErrorText } from "~/components/ui/field";
 import { getInvitationsAdmin, type SummaryLine } from "~/models/invitation-board.server";
 import { INVITATION_CHANNELS as CHANNELS, LOSS_REASONS } from "~/models/invitation.constants";
 import {
-  addAssociated, assignRound, createAssociatedCustomer, openRound, reassign, snapshotAudience, startInvitations, verifyLoss,
+  addAssociated, assignRound, createAssociatedCustomer, openRound, reassign, snapshotAudience, startInvitations, verifyIntent, verifyLoss,
 } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
@@ -81,6 +81,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
         done = "verify";
         break;
+      case "verify_intent":
+        await verifyIntent(db, { ...args, invitationId: input.invitationId, version: input.version });
+        done = "verifyIntent";
+        break;
     }
   } catch (e) {
     if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw });
@@ -124,7 +128,7 @@ export default function InvitationsAdmin() {
     ? t("admin.done.start", { count: Number(n.split("-")[0]) || 0, holdout: Number(n.split("-")[1]) || 0 })
     : done === "round" ? t("admin.done.round", { n })
       : done === "assign" || done === "reassign" ? t(`admin.done.${done}`, { count: Number(n) || 0 })
-        : done && ["snapshot", "associated", "verify"].includes(done) ? t(`admin.done.${done as "snapshot"}`) : null;
+        : done && ["snapshot", "associated", "verify", "verifyIntent"].includes(done) ? t(`admin.done.${done as "snapshot"}`) : null;
   const kpiRows: [string, string, string][] = [
     [t("admin.summary.invited"), f.number(s.progress.invited), "—"],
     [t("admin.summary.reached"), f.number(s.progress.reached), "—"],
@@ -190,7 +194,8 @@ export default function InvitationsAdmin() {
 
       <section className="panel" aria-labelledby="summary-title">
         <h2 id="summary-title">{t("admin.summary.campaign")}</h2>
-        <div className="table-wrap">
+        {/* focusable: on a phone the table scrolls sideways, by keyboard too */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="summary-title">
           <table data-testid="kpi-table">
             <thead><tr><th scope="col">{t("admin.summary.measure")}</th><th scope="col">{t("admin.summary.actual")}</th><th scope="col">{t("admin.summary.target")}</th></tr></thead>
             <tbody>{kpiRows.map(([label, actual, target]) => <tr key={label}><th scope="row">{label}</th><td>{actual}</td><td>{target}</td></tr>)}</tbody>
@@ -202,9 +207,9 @@ export default function InvitationsAdmin() {
         </ul>
         <h2>{t("admin.summary.title")}</h2>
         {s.perRound.length ? s.perRound.map(({ round, staff, total }) => (
-          <div key={round.id} className="table-wrap">
+          <div key={round.id} className="table-wrap" tabIndex={0} role="region" aria-labelledby={`round-${round.number}-caption`}>
             <table data-testid={`round-${round.number}`}>
-              <caption>{t("admin.summary.roundTitle", { n: round.number })} · {round.channels.map((ch) => t(`channels.${ch as "phone"}`)).join(", ")} · {f.date(round.start_date)} – {f.date(round.end_date)}</caption>
+              <caption id={`round-${round.number}-caption`}>{t("admin.summary.roundTitle", { n: round.number })} · {round.channels.map((ch) => t(`channels.${ch as "phone"}`)).join(", ")} · {f.date(round.start_date)} – {f.date(round.end_date)}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("admin.summary.staff")}</th><th scope="col">{t("admin.summary.assigned")}</th><th scope="col">{t("admin.summary.reached")}</th>
@@ -362,6 +367,24 @@ export default function InvitationsAdmin() {
           <h2 id="joins-title">{t("admin.lists.managerJoins")}</h2>
           {data.lists.managerJoins.length ? (
             <ul>{data.lists.managerJoins.map((card) => <li key={card.id}>{card.name} · {card.phone} · {f.date(card.nextFollowUp)} · {card.assigneeName ?? "—"}</li>)}</ul>
+          ) : <p className="muted">{t("admin.lists.none")}</p>}
+        </section>
+        <section className="panel" aria-labelledby="intents-title" data-testid="intents-to-verify">
+          <h2 id="intents-title">{t("admin.lists.intents")}</h2>
+          {data.lists.intentsToVerify.length ? (
+            <ul>
+              {data.lists.intentsToVerify.map((card) => (
+                <li key={card.id} data-card-id={card.id}>
+                  {card.name} · {card.phone} · {card.depositFen ? f.money(card.depositFen) : t("admin.lists.noDeposit")} · {card.assigneeName ?? "—"}{" "}
+                  <Form method="post" className="inv-inline-form">
+                    <input type="hidden" name="intent" value="verify_intent" />
+                    <input type="hidden" name="invitationId" value={card.id} />
+                    <input type="hidden" name="version" value={card.version} />
+                    <button type="submit" className="secondary" aria-label={`${t("form.verifyIntent")} ${card.name}`}>{t("form.verifyIntent")}</button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
           ) : <p className="muted">{t("admin.lists.none")}</p>}
         </section>
         <section className="panel" aria-labelledby="losses-title">

@@ -7,6 +7,7 @@ import { json } from "@remix-run/node";
 import { z } from "zod";
 import { CampaignNotFound, StaleVersion, TransitionNotAllowed } from "~/models/campaign.server";
 import { InvitationNotFound, InvitationRefused, StaleInvitation } from "~/models/invitation.server";
+import { localNow } from "./format";
 import type { SessionContext } from "./session.server";
 import { idParam, notFound } from "./http.server";
 
@@ -16,7 +17,10 @@ export function campaignIdParam(params: { id?: string }): number {
 }
 
 /** The forms' schemas, imported by routes from here so that zod stays out of their browser bundles. */
-export { BoardFiltersSchema, BoardFormSchema, InvitationsAdminSchema, MoveSchema } from "~/models/invitation.schema";
+export { attemptSchema, BoardFiltersSchema, boardFormSchema, InvitationsAdminSchema, moveSchema } from "~/models/invitation.schema";
+
+/** How a form is judged for this store: its local time now (a call-back before it is refused). */
+export const attemptContext = (ctx: SessionContext) => ({ nowLocal: localNow(ctx.store.timezone) });
 
 export const actorOf = (ctx: SessionContext) => ({ id: ctx.user.id, role: ctx.user.role });
 

@@ -11,6 +11,7 @@ import { createDb, type DB } from "#db/client";
 import { createCampaign, transition } from "~/models/campaign.server";
 import { PlanSchema } from "~/models/campaign.schema";
 import { createSegment } from "~/models/segment.server";
+import { addDays, todayIn } from "~/utils/format";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn } from "../helpers/browser";
 
 const base = inject("baseURL");
@@ -195,13 +196,15 @@ describe("invitations", () => {
     expect(mine.slice(3)).toContain(callId);
     expect(await page.textContent('[data-testid="call-card"]')).toMatch(/1370000\d{4}/);
     await checkA11y(page);
-    await page.fill("#cb-at", "2026-12-02T15:30");
+    // a call-back in the past is refused (issue 11): tomorrow afternoon in the store's time zone
+    const tomorrow = addDays(todayIn("Asia/Shanghai"), 1);
+    await page.fill("#cb-at", `${tomorrow}T15:30`);
     // wait for the action's answer: leaving the page earlier would cancel the save
     await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.click('button:has-text("Call back") >> nth=-1')]);
     await expect.poll(() => db.selectFrom("invitation_attempts").select("id").where("invitation_id", "=", callId).execute().then((r) => r.length)).toBe(1);
     await page.goto(`${base}/campaigns/${campaignId}/board`);
     await hydrated(page);
-    expect(await page.locator(`li[data-card-id="${callId}"]`).textContent()).toContain("Call back 2026-12-02 15:30");
+    expect(await page.locator(`li[data-card-id="${callId}"]`).textContent()).toContain(`Call back ${tomorrow} 15:30`);
 
     const events = await db.selectFrom("invitation_attempts").select(["invitation_id", "outcome"]).where("campaign_id", "=", campaignId).orderBy("id").execute();
     expect(events.map((e) => e.outcome)).toEqual(["yes", "maybe", "no", "callback"]);

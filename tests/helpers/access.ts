@@ -41,6 +41,7 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.board": { loader: "user", action: "user" },
   // GET answers 405 to anyone (only POST moves a card)
   "campaigns.$id.board_.move": { loader: "public", action: "user" },
+  "campaigns.$id.board_.attempt": { loader: "public", action: "user" },
   "campaigns.$id.calls": { loader: "user", action: "user" },
   "campaigns.$id.invitations": { loader: "manager", action: "manager" },
   // event day and review (issue 6): check-in, orders and task status are for everyone at the door;

@@ -42,7 +42,7 @@ export async function attempt(db: DB, ctx: { storeId: number; campaignId: number
   const inv = await db.selectFrom("invitations").select("version").where("id", "=", invitationId).executeTakeFirstOrThrow();
   const base = { invitationId, version: inv.version, channel, note: null };
   let input: AttemptInput;
-  if (extra.outcome === "yes") input = { ...base, outcome: "yes", intentVerified: true, deposit: extra.deposit ?? null, depositReceipt: extra.deposit ? "R-1" : null };
+  if (extra.outcome === "yes") input = { ...base, outcome: "yes", intentVerified: true, deposit: extra.deposit ?? null, depositReceipt: extra.deposit ? `R-${invitationId}` : null }; // a receipt is unique within a campaign
   else if (extra.outcome === "maybe") input = { ...base, outcome: "maybe", nextFollowUp: "2026-12-11", managerJoins: false };
   else if (extra.outcome === "no") input = { ...base, outcome: "no", lossReason: extra.lossReason ?? "no_time", lossNote: null };
   else input = { ...base, outcome: "no_answer" };

@@ -127,7 +127,8 @@ describe("board moves over HTTP", () => {
         const res = await fetch(`${url}/campaigns/${campaign.id}/board/move`, {
           method: "POST", redirect: "manual",
           headers: { Origin: url, Cookie: c.cookie, "Content-Type": "application/json" },
-          body: JSON.stringify({ invitationId, version: sent, note, ...kind.body }),
+          // a receipt number is unique within a campaign: one per card
+          body: JSON.stringify({ invitationId, version: sent, note, ...kind.body, ...(kind.body.depositReceipt ? { depositReceipt: `SJ-${invitationId}` } : {}) }),
         });
         const body = (await res.json().catch(() => null)) as Move["body"];
         moves.push({ client: c.email, invitationId, sent, result: kind.result, note, status: res.status, body });

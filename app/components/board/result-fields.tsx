@@ -57,14 +57,14 @@ export function ResultFields({ idPrefix, column, errors, values, showChannel = t
       {show("yes") ? (
         <>
           <div className="field check">
-            <input id={id("intentVerified")} name="intentVerified" type="checkbox" defaultChecked={values?.intentVerified === "on" || values?.intentVerified === true} />
+            <input id={id("intentVerified")} name="intentVerified" type="checkbox" defaultChecked={values?.intentVerified === "on" || values?.intentVerified === true || values?.intentVerified === "true"} />
             <label htmlFor={id("intentVerified")}>{t("form.intentVerified")}</label>
           </div>
           <Field id={id("deposit")} label={t("form.deposit")} error={err("deposit")}>
             <input id={id("deposit")} name="deposit" inputMode="decimal" defaultValue={v("deposit")} {...described(id("deposit"), err("deposit"))} />
           </Field>
           <Field id={id("depositReceipt")} label={t("form.depositReceipt")} error={err("depositReceipt")}>
-            <input id={id("depositReceipt")} name="depositReceipt" defaultValue={v("depositReceipt")} maxLength={60} />
+            <input id={id("depositReceipt")} name="depositReceipt" defaultValue={v("depositReceipt")} maxLength={60} {...described(id("depositReceipt"), err("depositReceipt"))} />
           </Field>
         </>
       ) : null}
@@ -74,7 +74,7 @@ export function ResultFields({ idPrefix, column, errors, values, showChannel = t
             <input id={id("nextFollowUp")} name="nextFollowUp" type="date" defaultValue={v("nextFollowUp")} {...described(id("nextFollowUp"), err("nextFollowUp"))} />
           </Field>
           <div className="field check">
-            <input id={id("managerJoins")} name="managerJoins" type="checkbox" defaultChecked={values?.managerJoins === "on" || values?.managerJoins === true} />
+            <input id={id("managerJoins")} name="managerJoins" type="checkbox" defaultChecked={values?.managerJoins === "on" || values?.managerJoins === true || values?.managerJoins === "true"} />
             <label htmlFor={id("managerJoins")}>{t("form.managerJoins")}</label>
           </div>
         </>

@@ -373,7 +373,7 @@ export function PlanForm(props: PlanFormProps) {
         <section className="plan-section" aria-labelledby="sec-when">
           <h2 id="sec-when">{t("campaigns:sections.when")}</h2>
           <p className="muted">{t("campaigns:fields.timeZoneHint", { tz: props.timezone })}</p>
-          <div className="field-grid">
+          <div className="field-grid dates-grid">
             {text("invitationStart", t("campaigns:fields.invitationStart"), { type: "date" })}
             {text("invitationEnd", t("campaigns:fields.invitationEnd"), { type: "date" })}
             {text("eventStart", t("campaigns:fields.eventStart"), { type: "datetime-local" })}
