@@ -87,6 +87,19 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
+
+  /**
+   * After some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM…) SQLite has already rolled the
+   * transaction back by itself: the ROLLBACK Kysely then sends fails with "no transaction is
+   * active" and would hide the error that matters (a full disk answered 500 instead of 503).
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw("rollback"));
+    } catch (e) {
+      if (!/no transaction is active/.test(String((e as Error)?.message))) throw e;
+    }
+  }
 }
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;

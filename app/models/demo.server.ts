@@ -15,6 +15,7 @@ import { seedSegmentsDemo } from "./segments.demo.server";
 import { seedCampaignsDemo } from "./campaign.demo.server";
 import { seedInvitationsDemo } from "./invitation.demo.server";
 import { seedExecutionDemo } from "./execution.demo.server";
+import { ensureSegments } from "./segmentation.server";
 
 export const DEMO_PASSWORD = "demo1234";
 export const DEMO_STORES = [
@@ -194,5 +195,9 @@ export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<D
   await seedCampaignsDemo(ctx);
   await seedInvitationsDemo(ctx);
   await seedExecutionDemo(ctx);
+  // The event-day demos add service visits after the segments were first computed: the snapshot
+  // is brought up to date here, so that a fresh demo database serves its first pages without a
+  // write (a server started read-only on it, SQLITE_READONLY=1, still reads every page).
+  for (const storeId of Object.values(ctx.stores)) await ensureSegments(db, { storeId, asOf: ctx.today });
   return ctx;
 }

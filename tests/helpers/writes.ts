@@ -360,7 +360,8 @@ export const ACK_WRITES: AckWrite[] = [
         method: "POST",
         redirect: "manual",
         headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ intent: "walkin", name: `压测来宾 ${seq} ${token("w")}`, override: "on" }),
+        // a new walk-in needs a mobile of its own (a second customer with the same phone is refused)
+        body: new URLSearchParams({ intent: "walkin", name: `压测来宾 ${seq} ${token("w")}`, phone: walkInPhone(), override: "on" }),
       });
       const text = await res.text();
       onAnswer?.(res.status);
@@ -434,6 +435,11 @@ export const ACK_WRITES: AckWrite[] = [
  * collects every acknowledged id. Network errors (the server was killed) and failed writes
  * (WriteFailed) end a loop.
  */
+/** A random mobile (139 and eight digits): a clash with one of the demo's 3,000 phones is a few in a million. */
+function walkInPhone(): string {
+  return `139${String(crypto.randomInt(0, 100_000_000)).padStart(8, "0")}`;
+}
+
 export async function burst(
   url: string,
   writes: AckWrite[],
