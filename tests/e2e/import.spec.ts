@@ -237,13 +237,15 @@ describe("customer import page", () => {
     await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
     const jobUrl = page.url();
     expect(await page.locator('[data-testid="import-progress"]').count()).toBe(1);
-    // the page reloads itself (meta refresh inside <noscript>) until the summary shows
-    await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 45_000 });
+    // the page reloads itself (meta refresh inside <noscript>) until the summary shows. The
+    // import is paced so that other users' writes never wait long (decision 013): on a machine
+    // busy with other work it takes longer, so the bound here is generous (it is not a speed target)
+    await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 200_000 });
     expect(page.url()).toBe(jobUrl);
     expect(await page.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0"]);
     expect(await page.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["150,000", "150,000", "0", "0"]);
     await context.close();
-  });
+  }, 300_000);
 
   it("refuses the page to staff (403) and an empty upload (400)", async () => {
     const staff = await openPage(browser, { locale: "en" });

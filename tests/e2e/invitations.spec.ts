@@ -187,7 +187,8 @@ describe("invitations", () => {
     await page.selectOption("#move-lossReason", "price");
     await page.click('[data-testid="move-dialog"] button[type="submit"]');
     await expect.poll(() => cardIds(page, "no")).toEqual([mine[2]]);
-    expect(await cardsIn(page, "no").first().textContent()).toContain("Price");
+    // the card moves at once; its new content (the reason) arrives with the server's answer
+    await expect.poll(() => cardsIn(page, "no").first().textContent()).toContain("Price");
 
     // the call workbench: the next card has no attempt yet; log a callback
     await page.goto(`${base}/campaigns/${campaignId}/calls`);
