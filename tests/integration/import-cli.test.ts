@@ -5,9 +5,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
+
+// Each test runs the CLI several times (a tsx start each): on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIX = path.join(ROOT, "tests/fixtures/import");

@@ -6,11 +6,14 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { createDb, type DB } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { makeStore } from "../helpers/factories";
 import { customerWith } from "../helpers/segment-factories";
+
+// Each test runs the CLI several times (a tsx start each): on a busy 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 const ROOT = path.resolve(__dirname, "../..");
 let dir: string;
