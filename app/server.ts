@@ -6,6 +6,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express from "express";
 import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
@@ -76,6 +77,10 @@ export function createApp({ build, assetsDir, env }: { build: ServerBuild; asset
   app.set("trust proxy", edgeOpts.trustProxy);
   // Remix reads the query from the URL itself; Express's own parse (qs) is not needed.
   app.set("query parser", false);
+  // gzip or brotli, as the browser accepts, for HTML, JSON, JS and CSS (images are sent as
+  // they are). Small answers (<1 KB) are not worth the CPU. Streamed pages are flushed as React
+  // writes them.
+  app.use(compression({ threshold: 1024 }));
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(edge(edgeOpts));
