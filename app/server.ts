@@ -3,6 +3,8 @@
  * (unless DEMO=0), then serves the Remix build with Express. Started by `npm start`
  * through `cli serve`, so migrations run once, in this one process, before requests.
  */
+import cluster from "node:cluster";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
@@ -41,17 +43,69 @@ export async function serve({ port }: { port?: number } = {}) {
   if (parseDatabaseUrl(env.DATABASE_URL).kind === "postgres" && !env.SESSION_SECRET) {
     throw new Error("SESSION_SECRET must be set (16 characters or more) when DATABASE_URL is PostgreSQL: every app server sharing the database signs session cookies with it");
   }
+  if (cluster.isWorker) return listen({ port, env });
+  // Migrations, crash recovery and the demo seed run once, here, before any worker starts.
   await prepareDatabase();
+  const workers = workerCount(env);
+  if (workers === 1) return listen({ port, env, announce: true });
+  return superviseWorkers({ workers, port, env });
+}
+
+/** WORKERS, or one process per core; one for an in-memory database (each process would have its own). */
+export function workerCount(env: Env): number {
+  const target = parseDatabaseUrl(env.DATABASE_URL);
+  if (target.kind === "sqlite" && target.filename === ":memory:") return 1;
+  return env.WORKERS ?? os.availableParallelism();
+}
+
+/**
+ * The primary process of a multi-process server (docs/decisions/019): forks the workers, which
+ * share one port (the primary hands out the connections), says it listens once every worker
+ * does, starts a new worker for one that dies, and on SIGTERM/SIGINT lets each worker finish
+ * its requests before they all exit. Nothing a request needs lives in one worker's memory:
+ * sessions, sign-in limits, import progress and its lock are in the database.
+ */
+function superviseWorkers({ workers, port, env }: { workers: number; port?: number; env: Env }) {
+  let listening = 0;
+  let stopping = false;
+  const workerEnv = { CP_PORT: String(port ?? env.PORT) };
+  cluster.on("listening", (_worker, address) => {
+    listening++;
+    if (listening === workers) console.log(`Campaign planner listening on ${listeningUrl(env.HOST, address.port)} (${workers} workers)`);
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    if (listening < workers) {
+      // a worker that cannot start (no build, a bad setting) would only fail again
+      console.error(`worker ${worker.process.pid} stopped (${signal ?? code}) before it listened`);
+      stopping = true;
+      cluster.disconnect(() => process.exit(1));
+      return;
+    }
+    console.error(`worker ${worker.process.pid} stopped (${signal ?? code}); starting another`);
+    cluster.fork(workerEnv);
+  });
+  for (let i = 0; i < workers; i++) cluster.fork(workerEnv);
+  const stop = () => {
+    stopping = true;
+    cluster.disconnect(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+async function listen({ port, env, announce = false }: { port?: number; env: Env; announce?: boolean }) {
   const buildDir = process.env.BUILD_DIR;
   const buildPath = path.resolve(buildDir ? `${buildDir}/index.js` : "build/index.js");
   const assetsDir = path.resolve(buildDir ? `${buildDir}/assets` : "public/build");
   const build = await import(pathToFileURL(buildPath).href);
   const app = createApp({ build, assetsDir, env });
-  const listenPort = port ?? env.PORT;
+  // A worker listens on the port its primary was given (0: one free port, the same for every worker).
+  const listenPort = cluster.isWorker ? Number(process.env.CP_PORT) : port ?? env.PORT;
   const server = app.listen(listenPort, env.HOST, () => {
     const address = server.address();
     const actual = typeof address === "object" && address ? address.port : listenPort;
-    console.log(`Campaign planner listening on ${listeningUrl(env.HOST, actual)}`);
+    if (announce) console.log(`Campaign planner listening on ${listeningUrl(env.HOST, actual)}`);
   });
   // An idle keep-alive connection stays open longer than a reverse proxy's (60 s) or a client's
   // idle timeout, so that it is never closed by the server just as a request is sent on it

@@ -24,11 +24,13 @@ const EnvSchema = z.object({
   MAX_BODY_KB: whole(1, 100 * 1024).default(1024),
   /** largest upload (a CSV import, all files of one request), in MiB; default: every import file at its largest */
   MAX_UPLOAD_MB: whole(1, 100 * 1024).optional(),
+  /** how many processes `serve` runs on one port (default: one per core; 1: a single process) */
+  WORKERS: whole(1, 64).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB"] as const;
+const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB", "WORKERS"] as const;
 
 export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const input: Record<string, unknown> = { ...source };

@@ -23,7 +23,9 @@ export async function startServer(opts: { dbFile?: string; env?: Record<string, 
   // SIGKILL to the pid we hold would leave the real server running as an orphan.
   const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: "e2e-secret-0123456789abcdef", DEMO: "1", ...opts.env },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: "e2e-secret-0123456789abcdef", DEMO: "1",
+      // one process, as before `serve` ran one per core; tests of several workers ask for them
+      WORKERS: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
