@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import "~/utils/i18n-resources.server";
 import type { EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";

@@ -109,7 +109,7 @@ function AppShell({ children }: { children: ReactNode }) {
               <span data-testid="current-store">{t("header.store")}: {data.store.name}</span>
             )
           ) : null}
-          <Form method="post" action="/lang" className="no-print" aria-label={t("header.language")}>
+          <Form method="post" action="/lang" reloadDocument className="no-print" aria-label={t("header.language")}>
             <input type="hidden" name="redirectTo" value={here} />
             {LOCALES.map((l) => (
               <button key={l} type="submit" name="lang" value={l} className="link-button" aria-pressed={data.locale === l} lang={l}>

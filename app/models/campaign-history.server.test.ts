@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
+import "~/utils/i18n-resources.server";
 import { createI18n, LOCALES, type Locale } from "~/utils/i18n";
 import { describeHistory, HISTORY_FIELDS, HISTORY_STATUS_FIELDS, type HistoryRefs } from "~/utils/campaign-history";
 import { formatDate, formatMoney, formatNumber } from "~/utils/format";

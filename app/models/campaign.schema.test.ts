@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planFormValues } from "../../tests/helpers/campaign-factories";
 import { parseObject } from "~/utils/form";
+import "~/utils/i18n-resources.server";
 import { createI18n } from "~/utils/i18n";
 import { planDefaults, TEMPLATES } from "./campaign-templates";
 import {

@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { yuanToFen } from "~/utils/money";
 import { MAX_ATTRIBUTION_DAYS, MIN_ATTRIBUTION_DAYS } from "./review-math";
+import { ORDER_KINDS, ORDER_LINES } from "./execution.constants";
 
-export const ORDER_LINES = ["M", "R", "I", "B"] as const;
-export const ORDER_KINDS = ["package", "deposit_converted", "new_booking"] as const;
+export { ORDER_KINDS, ORDER_LINES } from "./execution.constants";
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 /** 接触点 and the control indicators checked under each (the brief's examples). */
@@ -241,3 +241,11 @@ export const ReviewAction = z.discriminatedUnion("intent", [
   ReviewWorkflowSchema.extend({ intent: z.literal("finalise") }),
 ]);
 export type ReviewActionInput = z.output<typeof ReviewAction>;
+
+/** What the event-day page was redirected with after a save (ignored when not one of these). */
+export const ExecutionFlash = z.object({
+  done: z.enum(["checked_in", "holdout_checked_in", "walk_in_checked_in"]).optional().catch(undefined),
+  saved: z.enum(["order", "deposit", "actuals", "score", "readiness", "task"]).optional().catch(undefined),
+  arrival: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+});
+export type ExecutionFlashValues = z.infer<typeof ExecutionFlash>;

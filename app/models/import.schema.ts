@@ -4,9 +4,9 @@
  * page uses the reason codes to pick translated texts (`customers:import.reasons.<code>`).
  */
 import { z } from "zod";
+import { IMPORT_FILES, type ImportFile } from "./import.constants";
 
-export const IMPORT_FILES = ["customers", "vehicles", "visits"] as const;
-export type ImportFile = (typeof IMPORT_FILES)[number];
+export { IMPORT_FILES, MAX_UPLOAD_BYTES, type ImportFile } from "./import.constants";
 
 /**
  * Canonical column names per file, each with the header spellings accepted for it.
@@ -106,9 +106,6 @@ export type ImportOutcome =
 
 /** The most issues kept in a report; the total is always counted. */
 export const MAX_REPORTED_ISSUES = 50_000;
-
-/** Uploads: per file and per request. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** The job page's URL parameter. */
 export const JobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{10,40}$/);

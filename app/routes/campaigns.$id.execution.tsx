@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@rem
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import styles from "~/components/charts/execution.css";
 import { StatusBadge, useLocalDateTime } from "~/components/plan/plan-summary";
 import planStyles from "~/components/plan/plan.css";
@@ -10,7 +9,9 @@ import { ErrorText } from "~/components/ui/field";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { checkIn, CustomerExists, registerWalkIn, type CheckinMatch } from "~/models/checkin.server";
 import { AlreadyCheckedIn, ExecutionRefused } from "~/models/execution-errors";
-import { CheckinQuery, ExecutionAction, ORDER_KINDS, ORDER_LINES, type ExecutionIntent } from "~/models/execution.schema";
+import { ORDER_KINDS, ORDER_LINES } from "~/models/execution.constants";
+import type { ExecutionFlashValues as Flash, ExecutionIntent } from "~/models/execution.schema";
+import { CheckinQuery, ExecutionAction, ExecutionFlash } from "~/models/execution-forms.server";
 import {
   getExecutionPage, recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus, type ExecutionPage,
 } from "~/models/execution.server";
@@ -26,11 +27,6 @@ import { useFormat } from "~/utils/use-format";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: planStyles }, { rel: "stylesheet", href: styles }];
 
 const Id = IdParam;
-const Flash = z.object({
-  done: z.enum(["checked_in", "holdout_checked_in", "walk_in_checked_in"]).optional().catch(undefined),
-  saved: z.enum(["order", "deposit", "actuals", "score", "readiness", "task"]).optional().catch(undefined),
-  arrival: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
-});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
@@ -39,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = CheckinQuery.safeParse({ q: url.searchParams.get("q") ?? "" });
   const q = query.success ? query.data.q : "";
-  const flash = Flash.parse(Object.fromEntries(url.searchParams));
+  const flash = ExecutionFlash.parse(Object.fromEntries(url.searchParams));
   try {
     const page = await getExecutionPage(getDb(), {
       storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role }, timeZone: ctx.store.timezone, q,
@@ -139,7 +135,7 @@ export default function ExecutionRoute() {
   return <ExecutionPageView page={data.page as unknown as ExecutionPage} flash={data.flash} qError={data.qError} />;
 }
 
-function ExecutionPageView({ page, flash, qError }: { page: ExecutionPage; flash: z.infer<typeof Flash>; qError: string | null }) {
+function ExecutionPageView({ page, flash, qError }: { page: ExecutionPage; flash: Flash; qError: string | null }) {
   const { t } = useTranslation(["execution", "common"]);
   const c = page.campaign;
   const local = useLocalDateTime();
@@ -183,7 +179,7 @@ function useActionFor(intent: string | string[]) {
   return data && list.includes(data.intent) ? data : undefined;
 }
 
-function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: z.infer<typeof Flash>; qError: string | null }) {
+function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: Flash; qError: string | null }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const navigation = useNavigation();
@@ -333,7 +329,7 @@ function WalkInForm({ page, override, errors, values, busy, duplicate }: { page:
   );
 }
 
-function ConversionSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typeof Flash> }) {
+function ConversionSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
@@ -464,7 +460,7 @@ function ConversionSection({ page, flash }: { page: ExecutionPage; flash: z.infe
   );
 }
 
-function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typeof Flash> }) {
+function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
@@ -553,7 +549,7 @@ function ReadinessSection({ page }: { page: ExecutionPage }) {
   );
 }
 
-function CostsSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typeof Flash> }) {
+function CostsSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
@@ -607,7 +603,7 @@ function CostsSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typ
   );
 }
 
-function ScoresSection({ page, flash }: { page: ExecutionPage; flash: z.infer<typeof Flash> }) {
+function ScoresSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { localeFromAcceptLanguage, NAMESPACES, resources } from "./i18n";
+import { localeFromAcceptLanguage, NAMESPACES } from "./i18n";
+import { resources } from "./i18n-resources.server";
 
 function keys(obj: unknown, prefix = ""): string[] {
   if (typeof obj !== "object" || obj === null) return [prefix];

@@ -4,7 +4,7 @@
  * route tests call directly) enforce. Pure and browser-safe (the form parser in `form.ts` uses
  * the field limits too). Byte sizes come from the environment (`MAX_BODY_KB`, `MAX_UPLOAD_MB`).
  */
-import { IMPORT_FILES, MAX_UPLOAD_BYTES } from "~/models/import.schema";
+import { IMPORT_FILES, MAX_UPLOAD_BYTES } from "~/models/import.constants";
 
 /** Fields in one form (the largest real form, a full plan, has about 1,700). */
 export const MAX_FIELDS = 5000;

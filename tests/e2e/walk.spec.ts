@@ -14,7 +14,7 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { resources } from "~/utils/i18n";
+import { resources } from "~/utils/i18n-resources.server";
 import { checkA11y, DESKTOP, hydrated, launchBrowser, openPage, PHONE, signIn } from "../helpers/browser";
 
 const base = inject("baseURL");

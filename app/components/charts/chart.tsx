@@ -1,10 +1,5 @@
-import {
-  BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip,
-} from "chart.js";
 import { useEffect, useState } from "react";
-import { Bar, Line } from "react-chartjs-2";
-
-ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Tooltip, Legend);
+import type { ChartCanvas } from "./chart-canvas";
 
 export const CHART_COLOURS = ["#0b5cad", "#c9942f", "#1f7a3a", "#b3261e", "#6b4fa8", "#4a5361", "#2a9d8f", "#e76f51"];
 
@@ -16,7 +11,8 @@ export interface ChartSeries {
 /**
  * A chart.js chart drawn on the client only. The server renders the box at its final
  * height, so nothing moves when the canvas appears; the canvas is hidden from assistive
- * technology because the same numbers are always in a table next to it.
+ * technology because the same numbers are always in a table next to it. chart.js itself is
+ * fetched once the page has hydrated (`chart-canvas.tsx`, its own chunk).
  */
 export function Chart({
   kind = "bar", labels, series, height = 220, horizontal = false, stacked = false, percent = false, testId,
@@ -30,8 +26,16 @@ export function Chart({
   percent?: boolean;
   testId?: string;
 }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const [Canvas, setCanvas] = useState<typeof ChartCanvas | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import("./chart-canvas").then((m) => {
+      if (live) setCanvas(() => m.ChartCanvas);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const data = {
     labels,
     datasets: series.map((s, i) => ({
@@ -52,8 +56,8 @@ export function Chart({
     scales: horizontal ? { x: valueAxis, y: { stacked } } : { y: valueAxis, x: { stacked } },
   };
   return (
-    <div className="chart-box" style={{ height }} aria-hidden="true" data-testid={testId} data-chart-ready={mounted ? "true" : undefined}>
-      {mounted ? (kind === "line" ? <Line data={data} options={options as never} /> : <Bar data={data} options={options as never} />) : null}
+    <div className="chart-box" style={{ height }} aria-hidden="true" data-testid={testId} data-chart-ready={Canvas ? "true" : undefined}>
+      {Canvas ? <Canvas kind={kind} data={data as never} options={options as never} /> : null}
     </div>
   );
 }

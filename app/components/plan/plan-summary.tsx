@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { BUDGET_CATEGORIES, PAYERS, TASK_PHASES } from "~/models/campaign.schema";
+import { BUDGET_CATEGORIES, PAYERS, TASK_PHASES } from "~/models/campaign.constants";
 import type { CampaignDetail, SegmentSummaryView } from "./types";
 import { useFormat } from "~/utils/use-format";
 

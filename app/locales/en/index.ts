@@ -1,0 +1,8 @@
+/** The en catalogs, one namespace per feature (see utils/i18n.ts). */
+import campaigns from "./campaigns.json";
+import common from "./common.json";
+import customers from "./customers.json";
+import execution from "./execution.json";
+import invitations from "./invitations.json";
+
+export const catalog = { common, customers, campaigns, invitations, execution };
