@@ -4,7 +4,7 @@
  * each aimed at a saved segment (created here when the demo has none of that name).
  */
 import type { DB } from "#db/client";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 import { planDefaults } from "./campaign-templates";
 import { PlanSchema } from "./campaign.schema";
 import { createCampaign, transition, type Actor } from "./campaign.server";

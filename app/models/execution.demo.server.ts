@@ -9,7 +9,7 @@
  */
 import type { DB } from "#db/client";
 import { addDays } from "~/utils/format";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 import { planDefaults } from "./campaign-templates";
 import { PlanSchema } from "./campaign.schema";
 import { createCampaign, transition, type Actor } from "./campaign.server";

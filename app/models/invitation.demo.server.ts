@@ -5,7 +5,7 @@
  * loss reasons, some cards short of three follow-ups), then round 2 for the undecided.
  */
 import { addDays } from "~/utils/format";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 import { planDefaults } from "./campaign-templates";
 import { PlanSchema } from "./campaign.schema";
 import { createCampaign, transition, type Actor } from "./campaign.server";

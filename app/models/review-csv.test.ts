@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 import { csvCell, csvLine, parseCsv, reviewCsv } from "./review-csv";
 import { lift, type ReviewFigures } from "./review-math";
 

@@ -8,7 +8,7 @@ import { getReview } from "~/models/review.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound, IdParam } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 import { requireManager } from "~/utils/session.server";
 
 const Id = IdParam;

@@ -9,3 +9,6 @@ import { registerCatalog } from "./i18n";
 export const resources = { en, "zh-CN": zhCN } as const;
 registerCatalog("en", en);
 registerCatalog("zh-CN", zhCN);
+
+/** A fixed-language t() for server code outside a request (the demo seed), the catalogs registered. */
+export { fixedT } from "./meta";
