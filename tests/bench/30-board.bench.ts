@@ -124,11 +124,16 @@ async function signIn(url: string, email: string) {
   return cookie;
 }
 
-/** Bytes of JavaScript (gzipped) a browser loads for a route: entry, root and route chunks. */
+/**
+ * Bytes of JavaScript (gzipped) a browser loads for a route: entry, root and route chunks, and
+ * the zh-CN catalogs the entry loads before hydrating (chart.js, fetched after, is not counted).
+ */
 async function routeJsGzip(buildDir: string, routeId: string) {
   const build = await import(pathToFileURL(path.join(buildDir, "index.js")).href) as { assets: { entry: { module: string; imports: string[] }; routes: Record<string, { module: string; imports?: string[] }> } };
   const a = build.assets;
-  const files = new Set<string>([a.entry.module, ...a.entry.imports]);
+  const catalog = fs.readdirSync(path.join(buildDir, "assets", "_shared")).find((f) => f.startsWith("zh-CN-") && f.endsWith(".js"));
+  if (!catalog) throw new Error("the zh-CN catalog chunk is not in the build");
+  const files = new Set<string>([a.entry.module, ...a.entry.imports, `/build/_shared/${catalog}`]);
   for (const id of ["root", routeId]) {
     const r = a.routes[id];
     if (!r) throw new Error(`route ${id} not in the manifest`);
@@ -149,8 +154,13 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const buildDir = path.join(ROOT, ".cache", "bench-build");
   fs.rmSync(buildDir, { recursive: true, force: true });
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: buildDir } });
-  const js = await routeJsGzip(buildDir, "routes/campaigns.$id.board");
-  ctx.log(`board page JavaScript: ${js.files} files, ${(js.raw / 1024).toFixed(0)} KB raw, ${(js.gz / 1024).toFixed(1)} KB gzipped`);
+  const pages = { dashboard: "routes/_index", board: "routes/campaigns.$id.board", "check-in (event day)": "routes/campaigns.$id.execution" };
+  const jsRows: BenchRow[] = [];
+  for (const [name, id] of Object.entries(pages)) {
+    const r = await routeJsGzip(buildDir, id);
+    ctx.log(`${name} page JavaScript: ${r.files} files, ${(r.raw / 1024).toFixed(0)} KB raw, ${(r.gz / 1024).toFixed(1)} KB gzipped`);
+    jsRows.push({ name: `${name} page JavaScript on first load, gzipped`, value: r.gz / 1024, unit: "KB", target: "≤ 150 KB", ok: r.gz <= 150 * 1024 });
+  }
 
   const dbFile = path.join(ctx.workDir, "board-bench.db");
   const t0 = performance.now();
@@ -211,9 +221,9 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     ctx.log(`board: ${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p95 ${boardP95.toFixed(1)} ms, non-200 ${non2xx}`);
     ctx.log(`moves under load: ${moveTimes.length}, refused ${moveErrors}, p95 ${moveP95.toFixed(1)} ms`);
     return [
-      { name: "board page, manager, 5k invitations / 15k attempts: p95 at 20 connections (floor: app shell)", value: boardP95, floor: floorP95, unit: "ms", target: "< 150 ms", ok: boardP95 < 150 && non2xx === 0 },
+      { name: "board page, manager, 5k invitations / 15k attempts: p95 at 20 connections (floor: app shell)", value: boardP95, floor: floorP95, unit: "ms", target: "≤ 2× floor", ok: boardP95 <= 2 * floorP95 && non2xx === 0 },
       { name: "card move (JSON action) p95 under the same load", value: moveP95, unit: "ms", target: "< 50 ms", ok: moveP95 < 50 && moveErrors === 0 },
-      { name: "board page JavaScript, gzipped", value: js.gz / 1024, unit: "KB", target: "< 250 KB", ok: js.gz < 250 * 1024 },
+      ...jsRows,
     ];
   } finally {
     await server.stop();
