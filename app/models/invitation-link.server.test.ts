@@ -12,7 +12,7 @@ import {
 } from "./invitation-link.server";
 import { recordAttempt } from "./invitation.server";
 import { InviteFormSchema } from "./invite.schema";
-import { hitRateLimit, InviteRateLimited } from "./invite-rate-limit.server";
+import { checkRateLimit, hitRateLimit, InviteRateLimited } from "./invite-rate-limit.server";
 import { getReview } from "./review.server";
 
 let db: DB;
@@ -106,7 +106,7 @@ describe("the page", () => {
     const page = await getInvitePage(db, { token, now: BEFORE });
     expect(page.code).toBe(invitationCode(inv.id));
     expect(page.companions).toBe(2);
-    expect((await getInviteCalendar(db, { token, now: BEFORE })).campaign.eventStart).toBe("2026-12-12T09:00");
+    expect((await getInviteCalendar(db, { token, now: BEFORE }))?.campaign.eventStart).toBe("2026-12-12T09:00");
     // the review counts it by channel
     await db.updateTable("campaigns").set({ status: "reviewing" }).where("id", "=", c.campaign.id).execute();
     const review = await getReview(db, { storeId: c.store.id, campaignId: c.campaign.id, actor: c.actor, now: new Date("2026-12-14T04:00:00Z") });
@@ -192,9 +192,31 @@ describe("rate limit", () => {
     for (let i = 0; i < 3; i++) await hitRateLimit(db, { key: "ip:1.2.3.4", limit, now: t0 });
     await expect(hitRateLimit(db, { key: "ip:1.2.3.4", limit, now: t0 })).rejects.toMatchObject({ retryAfterSeconds: 50 });
     await expect(hitRateLimit(db, { key: "ip:1.2.3.4", limit, now: t0 })).rejects.toBeInstanceOf(InviteRateLimited);
+    await expect(checkRateLimit(db, { key: "ip:1.2.3.4", limit, now: t0 })).rejects.toBeInstanceOf(InviteRateLimited);
+    await checkRateLimit(db, { key: "ip:5.6.7.8", limit, now: t0 }); // reading writes nothing
+    expect(await db.selectFrom("invite_rate_limits").select("key").where("key", "=", "ip:5.6.7.8").execute()).toEqual([]);
     await hitRateLimit(db, { key: "ip:5.6.7.8", limit, now: t0 }); // another address is not touched
     await hitRateLimit(db, { key: "ip:1.2.3.4", limit, now: new Date("2026-12-05T02:01:00Z") }); // the next window
     const row = await db.selectFrom("invite_rate_limits").selectAll().where("key", "=", "ip:1.2.3.4").executeTakeFirstOrThrow();
     expect(toInt(row.hits)).toBe(1);
+  });
+});
+
+describe("the calendar file", () => {
+  it("is a VEVENT at the event's time in UTC, with the venue and the check-in code", async () => {
+    const { inviteIcs, zonedLocalToUtc } = await import("./invite-calendar.server");
+    expect(new Date(zonedLocalToUtc("2026-12-12T09:00", "Asia/Shanghai")).toISOString()).toBe("2026-12-12T01:00:00.000Z");
+    expect(new Date(zonedLocalToUtc("2026-07-01T09:00", "Europe/Berlin")).toISOString()).toBe("2026-07-01T07:00:00.000Z");
+    const c = await setup();
+    const inv = c.contactable[0]!;
+    const token = (await linkTokenFor(db, { storeId: c.store.id, campaignId: c.campaign.id, invitationId: inv.id }))!;
+    expect(await getInviteCalendar(db, { token, now: BEFORE })).toBeNull(); // not before a yes
+    await respondToInvitation(db, { token, answer: answer("yes"), now: BEFORE });
+    const ics = inviteIcs((await getInviteCalendar(db, { token, now: BEFORE }))!, { code: "Code", offer: "Offer" });
+    expect(ics).toContain("BEGIN:VEVENT");
+    expect(ics).toContain("DTSTART:20261212T010000Z");
+    expect(ics).toContain("DTEND:20261213T090000Z");
+    expect(ics.replace(/\r?\n /g, "")).toContain(`Code: ${invitationCode(inv.id)}`);
+    expect(ics).not.toContain(token);
   });
 });

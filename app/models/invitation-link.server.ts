@@ -235,9 +235,12 @@ export async function optOutFromInvitation(db: DB, { token, now = new Date() }: 
   });
 }
 
-/** The calendar entry's facts (the route makes the .ics with the `ics` package). */
+/**
+ * The calendar entry's facts (the route makes the .ics with the `ics` package), or null while the
+ * answer is not yes (or the event has no time).
+ */
 export async function getInviteCalendar(db: DB, { token, now = new Date() }: { token: string; now?: Date }) {
   const page = await getInvitePage(db, { token, now });
-  if (page.result !== "yes" || !page.campaign.eventStart || page.optedOut) throw new InviteLinkNotFound();
+  if (page.result !== "yes" || !page.campaign.eventStart || page.optedOut) return null;
   return page;
 }

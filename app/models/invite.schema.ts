@@ -10,6 +10,8 @@ export type InviteResponse = (typeof INVITE_RESPONSES)[number];
 /** Companions a customer may bring along (a family, a colleague or two). */
 export const MAX_COMPANIONS = 9;
 export const MAX_INVITE_NOTE = 200;
+/** The loss reasons a customer may give (not "unreachable": that one is the caller's). */
+export const CUSTOMER_LOSS_REASONS = LOSS_REASONS.filter((r) => r !== "unreachable");
 
 const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
 
@@ -40,7 +42,7 @@ export const InviteFormSchema = z.discriminatedUnion("intent", [
     }),
     lossReason: raw.transform((v, ctx) => {
       if (v === "") return null;
-      if (!(LOSS_REASONS as readonly string[]).includes(v)) {
+      if (!(CUSTOMER_LOSS_REASONS as readonly string[]).includes(v)) {
         ctx.addIssue({ code: "custom", message: "invite:errors.reason" });
         return z.NEVER;
       }

@@ -10,6 +10,8 @@ import enInvitations from "~/locales/en/invitations.json";
 import zhInvitations from "~/locales/zh-CN/invitations.json";
 import enExecution from "~/locales/en/execution.json";
 import zhExecution from "~/locales/zh-CN/execution.json";
+import enInvite from "~/locales/en/invite.json";
+import zhInvite from "~/locales/zh-CN/invite.json";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -19,11 +21,12 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 /**
  * One namespace per feature so features keep their strings in their own files:
  * common (shell, sign-in, errors, domain labels), customers (customers, segments,
- * settings), campaigns (plans), invitations (board, calls), execution (event day, review, dashboard).
+ * settings), campaigns (plans), invitations (board, calls), execution (event day, review, dashboard),
+ * invite (the customers' invitation page and the invitation messages).
  */
 export const resources = {
-  en: { common: enCommon, customers: enCustomers, campaigns: enCampaigns, invitations: enInvitations, execution: enExecution },
-  "zh-CN": { common: zhCommon, customers: zhCustomers, campaigns: zhCampaigns, invitations: zhInvitations, execution: zhExecution },
+  en: { common: enCommon, customers: enCustomers, campaigns: enCampaigns, invitations: enInvitations, execution: enExecution, invite: enInvite },
+  "zh-CN": { common: zhCommon, customers: zhCustomers, campaigns: zhCampaigns, invitations: zhInvitations, execution: zhExecution, invite: zhInvite },
 } as const;
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];
 
