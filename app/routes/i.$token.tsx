@@ -122,7 +122,8 @@ export default function InvitationPage() {
       {page.canAnswer ? (
         <section className="panel">
           {failed?.formError ? <p className="form-error" role="alert" data-testid="invite-form-error">{t(failed.formError as "errors.form")}</p> : null}
-          <Form method="post" replace>
+          {/* the server judges (noValidate): its message sits next to the field, what was typed stays */}
+          <Form method="post" replace noValidate>
             <input type="hidden" name="intent" value="respond" />
             <fieldset>
               <legend>{t("question")}</legend>
