@@ -124,6 +124,20 @@ describe("the invitation page (issue 13)", () => {
     await manager.page.goto(`${base}/campaigns/${campaignId}/board?q=${encodeURIComponent(me.name)}`);
     await hydrated(manager.page);
     expect(await manager.page.locator(`section[data-column="yes"] li[data-card-id="${me.id}"]`).count()).toBe(1);
+
+    // the invitations page offers the messages as CSV: a BOM, one row per contactable invitation, its link among them
+    await manager.page.goto(`${base}/campaigns/${campaignId}/invitations`);
+    await hydrated(manager.page);
+    const href = await manager.page.getAttribute('[data-testid="messages-csv"]', "href");
+    const csv = await manager.page.request.get(`${base}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+    const csvText = (await csv.body()).toString("utf8");
+    expect(csvText.startsWith("\uFEFFcustomer_code,name,phone,channel,message,link\r\n")).toBe(true);
+    const contactable = await db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select((eb) => eb.fn.countAll().as("n"))
+      .where("invitations.campaign_id", "=", campaignId).where("invitations.holdout", "=", 0).where("customers.do_not_contact", "=", 0).executeTakeFirstOrThrow();
+    expect(csvText.trimEnd().split("\r\n").length - 1).toBe(Number(contactable.n));
+    expect(csvText).toContain(`/i/${me.token}`);
     await manager.context.close();
   });
 
