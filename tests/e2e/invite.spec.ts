@@ -125,6 +125,12 @@ describe("the invitation page (issue 13)", () => {
     await hydrated(manager.page);
     expect(await manager.page.locator(`section[data-column="yes"] li[data-card-id="${me.id}"]`).count()).toBe(1);
 
+    // the card's history and attempts say the customer answered
+    await manager.page.goto(`${base}/campaigns/${campaignId}/calls?invitation=${me.id}`);
+    await hydrated(manager.page);
+    expect(await manager.page.textContent('[data-testid="card-history"]')).toContain("The customer (invitation page)");
+    await checkA11y(manager.page);
+
     // the invitations page offers the messages as CSV: a BOM, one row per contactable invitation, its link among them
     await manager.page.goto(`${base}/campaigns/${campaignId}/invitations`);
     await hydrated(manager.page);
