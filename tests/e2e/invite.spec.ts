@@ -4,7 +4,7 @@
  * code and downloads the calendar file; the invitation is then yes with a `self` attempt and the
  * manager's board shows the card under yes. A tampered link is a 404 that names nothing; without
  * JavaScript the form still answers, and a bad value comes back next to its field with what was
- * typed. Every page passes axe (axe needs JavaScript: not the no-JS one) and the answered page fits 320 px. The invitations used are put back afterwards.
+ * typed; opting out marks the customer do-not-contact with history. Every page passes axe (axe needs JavaScript: not the no-JS one) and the answered page fits 320 px. The invitations used are put back afterwards.
  * INVITE_SCREENSHOT=1 also writes docs/invitation-page.png (the README's screenshot).
  */
 import path from "node:path";
@@ -22,11 +22,12 @@ let storeId = 0;
 let campaignId = 0;
 let campaignName = "";
 let storeName = "";
-/** two pending, contactable invitations of the demo's inviting campaign: [answered in the test, answered without JavaScript] */
+/** pending, contactable invitations of the demo's inviting campaign: [answered yes, answered without JavaScript, opted out] */
 const picked: { id: number; customerId: number; name: string; token: string }[] = [];
 let savedRows: Record<string, unknown>[] = [];
 let maxAttempt = 0;
 let maxEvent = 0;
+let maxChange = 0;
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -40,13 +41,14 @@ beforeAll(async () => {
   const rows = await db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
     .select(["invitations.id", "invitations.customer_id", "customers.name"])
     .where("invitations.campaign_id", "=", campaignId).where("invitations.holdout", "=", 0).where("invitations.result", "=", "pending")
-    .where("customers.do_not_contact", "=", 0).orderBy("invitations.id").limit(2).execute();
+    .where("customers.do_not_contact", "=", 0).orderBy("invitations.id").limit(3).execute();
   for (const r of rows) {
     picked.push({ id: r.id, customerId: r.customer_id, name: r.name, token: (await linkTokenFor(db, { storeId, campaignId, invitationId: r.id }))! });
   }
   savedRows = await db.selectFrom("invitations").selectAll().where("id", "in", picked.map((p) => p.id)).execute();
   maxAttempt = (await db.selectFrom("invitation_attempts").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst())?.m ?? 0;
   maxEvent = (await db.selectFrom("invitation_events").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst())?.m ?? 0;
+  maxChange = (await db.selectFrom("customer_changes").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst())?.m ?? 0;
 });
 
 afterAll(async () => {
@@ -61,13 +63,16 @@ afterAll(async () => {
       await db.updateTable("invitations").set(rest as never).where("id", "=", id).execute();
     }
     await db.updateTable("invitation_links").set({ companions: null, responded_at: null, opted_out_at: null }).where("invitation_id", "in", ids).execute();
+    const customers = picked.map((p) => p.customerId);
+    await db.deleteFrom("customer_changes").where("customer_id", "in", customers).where("id", ">", maxChange).execute();
+    await db.updateTable("customers").set({ do_not_contact: 0 }).where("id", "in", customers).execute();
   }
   await db?.destroy();
 });
 
 describe("the invitation page (issue 13)", () => {
   it("a customer answers yes on a phone without signing in, gets the QR code and the calendar file; the board shows the card", async () => {
-    expect(picked.length).toBe(2);
+    expect(picked.length).toBe(3);
     const me = picked[0]!;
     const { page, errors, context } = await openPage(browser, { locale: "zh-CN", viewport: PHONE });
     const res = await page.goto(`${base}/i/${me.token}`);
@@ -184,6 +189,20 @@ describe("the invitation page (issue 13)", () => {
     expect(inv.next_follow_up).not.toBeNull();
     const attempt = await db.selectFrom("invitation_attempts").selectAll().where("invitation_id", "=", me.id).where("id", ">", maxAttempt).executeTakeFirstOrThrow();
     expect(attempt).toMatchObject({ channel: "self", user_id: null, note: "Bringing my son" });
+    await context.close();
+  });
+
+  it("opting out on the page (without JavaScript) makes the customer do-not-contact, with history", async () => {
+    const me = picked[2]!;
+    const { page, context } = await openPage(browser, { locale: "en", viewport: PHONE, javaScriptEnabled: false });
+    await page.goto(`${base}/i/${me.token}`);
+    await Promise.all([page.waitForURL(/done=optout/), page.click('[data-testid="invite-opt-out"]')]);
+    await page.waitForSelector('[data-testid="invite-opted-out"]');
+    expect(await page.locator('[data-testid="invite-yes"]').count()).toBe(0);
+    const customer = await db.selectFrom("customers").select("do_not_contact").where("id", "=", me.customerId).executeTakeFirstOrThrow();
+    expect(Number(customer.do_not_contact)).toBe(1);
+    const changes = await db.selectFrom("customer_changes").selectAll().where("customer_id", "=", me.customerId).where("id", ">", maxChange).execute();
+    expect(changes).toEqual([expect.objectContaining({ field: "do_not_contact", old_value: "0", new_value: "1", user_id: null })]);
     await context.close();
   });
 });
