@@ -2,6 +2,7 @@
  * Command line: `npm run --silent cli -- <command>`.
  *   migrate | seed-demo | serve [--port N] | user add … | backup --to FILE
  *   copy --from URL --to URL [--force] | restore --from FILE [--force]
+ *   messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]
  * Later features register more commands in COMMANDS.
  */
 import fs from "node:fs";
@@ -227,6 +228,40 @@ COMMANDS.import = async (argv) => {
     }
     console.log(formatImportSummary(outcome, values.store!).join("\n"));
     return 0;
+  });
+};
+
+/**
+ * `cli messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]`: one invitation
+ * message per contactable invitation as CSV on stdout (issue 13): customer_code, name, phone,
+ * channel, message, link. Links use --base-url, else PUBLIC_URL, else http://localhost:PORT.
+ */
+COMMANDS.messages = async (argv) => {
+  const { values } = parseArgs({ args: argv, options: { store: { type: "string" }, campaign: { type: "string" }, channel: { type: "string" }, "base-url": { type: "string" } } });
+  const usage = "usage: messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]";
+  if (!values.store || !values.campaign) throw new UsageError(usage);
+  if (!/^[1-9]\d{0,9}$/.test(values.campaign)) throw new UsageError("--campaign must be a campaign id (a whole number)");
+  const { MESSAGE_CHANNELS, listInvitationMessages, messagesCsvLines } = await import("./models/invitation-messages.server");
+  const channel = values.channel ?? "sms";
+  if (!(MESSAGE_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${MESSAGE_CHANNELS.join(", ")}`);
+  let baseUrl = values["base-url"];
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(baseUrl)) throw new UsageError("--base-url must be an http(s) URL");
+  const env = getEnv();
+  baseUrl ??= env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const { CampaignNotFound } = await import("./models/campaign.server");
+  const { InvitationRefused } = await import("./models/invitation.server");
+  return withDb(async (db) => {
+    const store = await getStoreByCode(db, values.store!);
+    if (!store) throw new UsageError(`no store with code ${values.store}`);
+    try {
+      const rows = await listInvitationMessages(db, { storeId: store.id, campaignId: Number(values.campaign), baseUrl: baseUrl!, channel: channel as "sms" });
+      process.stdout.write(`${messagesCsvLines(rows).join("\n")}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof CampaignNotFound) throw new UsageError(`no campaign ${values.campaign} in store ${values.store}`);
+      if (e instanceof InvitationRefused) throw new UsageError(`campaign ${values.campaign} is not inviting (messages are made from the start of invitations until the event ends)`);
+      throw e;
+    }
   });
 };
 

@@ -3,7 +3,7 @@ import { pageTitle } from "~/utils/meta";
 import { json } from "@remix-run/node";
 import {
   Form, isRouteErrorResponse, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration,
-  useLocation, useRouteError, useRouteLoaderData,
+  useLocation, useMatches, useRouteError, useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
@@ -70,6 +70,8 @@ function AppShell({ children }: { children: ReactNode }) {
   const data = useRootData();
   const location = useLocation();
   const here = location.pathname + location.search;
+  // a page for the public (the customers' invitation page, handle.bare): no app name, navigation or signed-in user
+  const bare = useMatches().some((m) => (m.handle as { bare?: boolean } | undefined)?.bare);
   const nav = [
     ["/", "nav.dashboard"],
     ["/campaigns", "nav.campaigns"],
@@ -82,8 +84,8 @@ function AppShell({ children }: { children: ReactNode }) {
     <>
       <a className="skip-link" href="#main">{t("skipToContent")}</a>
       <header className="app-header">
-        <a className="brand" href="/">{t("appName")}</a>
-        {data.user ? (
+        {bare ? null : <a className="brand" href="/">{t("appName")}</a>}
+        {data.user && !bare ? (
           <nav className="main-nav" aria-label={t("nav.label")}>
             <ul>
               {nav.map(([to, key]) => (
@@ -95,7 +97,7 @@ function AppShell({ children }: { children: ReactNode }) {
           </nav>
         ) : null}
         <div className="header-tools">
-          {data.user && data.store ? (
+          {data.user && data.store && !bare ? (
             data.stores.length > 1 ? (
               <Form method="post" action="/store" className="no-print">
                 <input type="hidden" name="redirectTo" value={location.pathname} />
@@ -117,7 +119,7 @@ function AppShell({ children }: { children: ReactNode }) {
               </button>
             ))}
           </Form>
-          {data.user ? (
+          {data.user && !bare ? (
             <>
               <span data-testid="current-user">{t("header.signedInAs", { name: data.user.displayName })} · {t(`roles.${data.user.role}`)}</span>
               <Form method="post" action="/logout" className="no-print">

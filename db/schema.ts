@@ -367,7 +367,8 @@ export interface InvitationAttemptTable {
   invitation_id: number;
   campaign_id: number;
   round_id: number | null;
-  user_id: number;
+  /** null: the customer answered on the invitation page themselves (channel `self`) */
+  user_id: number | null;
   channel: string;
   at: string;
   outcome: AttemptOutcome;
@@ -390,6 +391,25 @@ export interface InvitationEventTable {
   old_value: string | null;
   new_value: string | null;
   attempt_id: number | null;
+}
+
+/** The invitation page's link (邀请函, issue 13): an unguessable token per contactable invitation. */
+export interface InvitationLinkTable {
+  invitation_id: number;
+  /** random text (144 bits, base64url), unique */
+  token: string;
+  /** companions the customer named with their last answer on the page */
+  companions: number | null;
+  responded_at: string | null;
+  opted_out_at: string | null;
+  created_at: string;
+}
+
+/** Fixed-window request counters of the invitation page (per client address, per token). */
+export interface InviteRateLimitTable {
+  key: string;
+  window_start: string;
+  hits: number;
 }
 
 /** A staff member confirmed reading the campaign's unified script (一场培训) before calling. */
@@ -554,6 +574,8 @@ export interface Database {
   invitation_attempts: InvitationAttemptTable;
   invitation_events: InvitationEventTable;
   script_acknowledgements: ScriptAcknowledgementTable;
+  invitation_links: InvitationLinkTable;
+  invite_rate_limits: InviteRateLimitTable;
   arrivals: ArrivalTable;
   event_orders: EventOrderTable;
   event_deposits: EventDepositTable;

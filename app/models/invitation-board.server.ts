@@ -445,6 +445,8 @@ export interface HistoryEntry {
   id: number;
   at: string;
   by: string | null;
+  /** the customer themselves, on the invitation page (an attempt or an opt-out with no user) */
+  self: boolean;
   kind: string;
   field: string | null;
   from: string | null;
@@ -474,7 +476,7 @@ export async function getCardHistory(db: DB, { storeId, campaignId, invitationId
     return null;
   };
   return events.map((e) => ({
-    id: e.id, at: e.at, by: e.user_name, kind: e.kind, field: e.field, from: e.old_value, to: e.new_value,
+    id: e.id, at: e.at, by: e.user_name, self: e.user_id === null && (e.kind === "opt_out" || e.attempt_id !== null), kind: e.kind, field: e.field, from: e.old_value, to: e.new_value,
     fromLabel: labelOf(e.field, e.old_value), toLabel: labelOf(e.field, e.new_value),
   }));
 }

@@ -27,6 +27,11 @@ export type LossReason = (typeof LOSS_REASONS)[number];
 /** The plan's channels (the same list as campaign.schema's CHANNELS). */
 export const INVITATION_CHANNELS = ["phone", "sms", "wechat_official", "wechat_moments", "radio", "posters", "home_visit"] as const;
 
+/** The channel of a customer's own answer on the invitation page (客户自助回复). */
+export const SELF_CHANNEL = "self";
+/** Channels an attempt may carry: the plan's, and `self` (never offered to staff in a form). */
+export const ATTEMPT_CHANNELS = [...INVITATION_CHANNELS, SELF_CHANNEL] as const;
+
 /** Statuses in which invitations are worked (attempts, rounds, associated customers). */
 export const WORKING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
 

@@ -45,6 +45,13 @@ export class InvitationRefused extends Error {
 
 export { WORKING_STATUSES };
 
+/** The customer answering on the invitation page themselves (channel `self`, no staff user). */
+export const SELF = { self: true } as const;
+export type AttemptActor = Actor | typeof SELF;
+const isSelf = (a: AttemptActor): a is typeof SELF => "self" in a;
+
+export { appendEvents };
+
 const nowIso = () => new Date().toISOString();
 const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
@@ -461,7 +468,7 @@ async function loadInvitation(db: Q, storeId: number, campaignId: number, invita
  * it and when: a yes whose intent is verified now records them (意向核实); a repeated yes keeps
  * an earlier verification, as it keeps an earlier deposit.
  */
-export function applyAttempt(inv: Invitation, input: AttemptInput & { reopen?: boolean }, by: { userId: number; at: string } | null = null) {
+export function applyAttempt(inv: Invitation, input: AttemptInput & { reopen?: boolean }, by: { userId: number | null; at: string } | null = null) {
   const next: Partial<Pick<Invitation,
     "result" | "intent_verified" | "intent_verified_by" | "intent_verified_at" | "deposit_fen" | "deposit_receipt" | "next_follow_up" | "manager_joins"
     | "loss_reason" | "loss_note" | "loss_verified_by" | "loss_verified_at" | "callback_at"
@@ -519,22 +526,37 @@ const EVENT_FIELDS: Record<string, string> = {
  */
 export async function recordAttempt(
   db: DB,
-  { storeId, campaignId, actor, input, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; input: AttemptInput & { reopen?: boolean }; now?: Date },
+  args: { storeId: number; campaignId: number; actor: AttemptActor; input: AttemptInput & { reopen?: boolean }; now?: Date },
 ) {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => recordAttemptIn(trx, args));
+}
+
+/**
+ * recordAttempt inside a transaction the caller holds (the invitation page writes its own
+ * record of the answer in the same transaction). `actor` SELF: the customer answered on the
+ * invitation page — channel `self`, no staff user, no assignee or script check.
+ */
+export async function recordAttemptIn(
+  trx: Transaction<Database>,
+  { storeId, campaignId, actor, input, now = new Date() }: { storeId: number; campaignId: number; actor: AttemptActor; input: AttemptInput & { reopen?: boolean }; now?: Date },
+) {
+  {
+    const self = isSelf(actor);
+    const userId = self ? null : actor.id;
+    if (self) input = { ...input, channel: "self", ...(input.outcome === "yes" ? { intentVerified: false } : {}) } as unknown as typeof input;
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     const inv = await loadInvitation(trx, storeId, campaignId, input.invitationId);
     requireWorking(campaign);
     if (inv.holdout) throw new InvitationRefused("invitations:errors.holdout", 400);
-    if (!isManagerRole(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
-    if (!(await hasConfirmedScript(trx, { campaignId, userId: actor.id }))) throw new InvitationRefused("invitations:errors.scriptNotConfirmed", 400);
+    if (!self && !isManagerRole(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
+    if (!self && !(await hasConfirmedScript(trx, { campaignId, userId: actor.id }))) throw new InvitationRefused("invitations:errors.scriptNotConfirmed", 400);
     if (inv.version !== input.version) throw new StaleInvitation(inv);
     if (input.outcome === "callback") {
       const store = await trx.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirstOrThrow();
       if (input.callbackAt < localNow(store.timezone, now)) throw new InvitationRefused("invitations:errors.callbackPast", 400, "callbackAt");
     }
     const at = now.toISOString();
-    const next = applyAttempt(inv, input, { userId: actor.id, at });
+    const next = applyAttempt(inv, input, { userId, at });
     if (next.deposit_receipt && next.deposit_receipt !== inv.deposit_receipt) await requireFreeReceipt(trx, campaignId, inv.id, next.deposit_receipt);
     let res;
     try {
@@ -549,20 +571,20 @@ export async function recordAttempt(
     }
     if (Number(res.numUpdatedRows) === 0) throw new StaleInvitation(await loadInvitation(trx, storeId, campaignId, inv.id));
     const attempt = await trx.insertInto("invitation_attempts").values({
-      invitation_id: inv.id, campaign_id: campaignId, round_id: inv.round_id, user_id: actor.id, channel: input.channel, at,
+      invitation_id: inv.id, campaign_id: campaignId, round_id: inv.round_id, user_id: userId, channel: input.channel, at,
       outcome: input.outcome, callback_at: input.outcome === "callback" ? input.callbackAt : null, note: input.note,
     }).returning("id").executeTakeFirstOrThrow();
     const attemptId = toInt(attempt.id);
-    const events: EventRow[] = [{ invitationId: inv.id, campaignId, userId: actor.id, kind: "attempt", field: "outcome", oldValue: null, newValue: input.outcome, attemptId }];
+    const events: EventRow[] = [{ invitationId: inv.id, campaignId, userId, kind: "attempt", field: "outcome", oldValue: null, newValue: input.outcome, attemptId }];
     for (const [field, value] of Object.entries(next)) {
       const old = inv[field as keyof Invitation];
       if ((old ?? null) !== (value ?? null)) {
-        events.push({ invitationId: inv.id, campaignId, userId: actor.id, kind: EVENT_FIELDS[field] ?? field, field, oldValue: old as string | number | null, newValue: value as string | number | null, attemptId });
+        events.push({ invitationId: inv.id, campaignId, userId, kind: EVENT_FIELDS[field] ?? field, field, oldValue: old as string | number | null, newValue: value as string | number | null, attemptId });
       }
     }
     await appendEvents(trx, events, at);
     return { invitation: await loadInvitation(trx, storeId, campaignId, inv.id), attemptId };
-  });
+  }
 }
 
 /** A deposit receipt number is the campaign's one record of that deposit: no second card may carry it. */

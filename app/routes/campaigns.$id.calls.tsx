@@ -171,7 +171,7 @@ export default function CallsPage() {
                       <tr key={a.id}>
                         <td>{f.dateTime(a.at)}</td>
                         <td>{t(`outcomes.${a.outcome}`)}{a.callback_at ? ` · ${a.callback_at.replace("T", " ")}` : ""}</td>
-                        <td>{a.user_name ?? "—"}</td>
+                        <td>{a.user_name ?? (a.channel === "self" ? t("calls.customerSelf") : "—")}</td>
                         <td>{a.note ?? ""}</td>
                       </tr>
                     ))}
@@ -214,7 +214,7 @@ export default function CallsPage() {
                     {data.history.map((e) => (
                       <tr key={e.id} data-field={e.field ?? ""}>
                         <td>{f.dateTime(e.at)}</td>
-                        <td>{e.by ?? "—"}</td>
+                        <td>{e.by ?? (e.self ? t("calls.customerSelf") : "—")}</td>
                         <td>{t(`history.fields.${e.field ?? "outcome"}` as "history.fields.result", { defaultValue: e.field ?? e.kind })}</td>
                         <td>{describe(e, e.from, e.fromLabel)}</td>
                         <td>{describe(e, e.to, e.toLabel)}</td>

@@ -183,6 +183,13 @@ export default function InvitationsAdmin() {
             </dl>
           </>
         ) : <p className="muted">{t("admin.audience.none")}</p>}
+        {audience && working ? (
+          <p>
+            <a href={`/campaigns/${c.id}/messages/csv`} download data-testid="messages-csv">{t("invite:messages.download")}</a>
+            {" · "}<a href={`/campaigns/${c.id}/messages/csv?channel=wecom`} download>{t("invite:messages.downloadWecom")}</a>
+            <br /><span className="muted">{t("invite:messages.downloadHint")}</span>
+          </p>
+        ) : null}
         {working ? (
           <Form method="post">
             <p className="muted">{t("admin.audience.resnapshotHint")}</p>

@@ -50,6 +50,10 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.codes": { loader: "user" },
   "campaigns.$id.review": { loader: "manager", action: "manager" },
   "campaigns.$id.review.csv": { loader: "manager" },
+  "campaigns.$id.messages.csv": { loader: "manager" },
+  // the customers' invitation page: no sign-in, the token is the key (decision 017)
+  "i.$token": { loader: "public", action: "public" },
+  "i.$token_.calendar": { loader: "public" },
 };
 
 export interface Store {
@@ -74,6 +78,15 @@ export const PARAM_RESOLVERS: Record<string, (db: DB, store: Store) => Promise<s
     (await db.selectFrom("customers").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
   "segments/:id": async (db, store) =>
     (await db.selectFrom("segments").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst())?.id ?? null,
+  // a link token of the store's inviting campaign (made when missing)
+  "i/:token": async (db, store) => {
+    const inv = await db.selectFrom("invitations").innerJoin("campaigns", "campaigns.id", "invitations.campaign_id")
+      .select(["invitations.id", "invitations.campaign_id"]).where("invitations.store_id", "=", store.id).where("campaigns.status", "=", "inviting")
+      .where("invitations.holdout", "=", 0).orderBy("invitations.id").executeTakeFirst();
+    if (!inv) return null;
+    const { linkTokenFor } = await import("~/models/invitation-link.server");
+    return linkTokenFor(db, { storeId: store.id, campaignId: inv.campaign_id, invitationId: inv.id });
+  },
   "campaigns/:id": async (db, store) => {
     const found = await db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).orderBy("id").executeTakeFirst();
     if (found) return found.id;

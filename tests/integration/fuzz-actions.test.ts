@@ -32,6 +32,7 @@ import { N8_POINTS, ORDER_KINDS, ORDER_LINES, TASK_STATUSES, TOUCHPOINT_KEYS } f
 import { IMPORT_COLUMNS } from "~/models/import.schema";
 import { COLUMNS, CONTACT_OUTCOMES, INVITATION_CHANNELS, LOSS_REASONS, OUTCOMES } from "~/models/invitation.constants";
 import { assignRound, confirmScript } from "~/models/invitation.server";
+import { linkTokenFor } from "~/models/invitation-link.server";
 import { makeCampaign, makeCampaignIn, makeSegment } from "../helpers/campaign-factories";
 import { EVENT_DAY, TZ, attempt, makeEventCampaign } from "../helpers/execution-factories";
 import { makeCustomer, makeStore, makeUser } from "../helpers/factories";
@@ -73,6 +74,8 @@ interface Fixture {
   admin: CampaignFx;
   exec: CampaignFx;
   review: CampaignFx;
+  /** the invitation page: a started campaign (its event far ahead) and one contactable invitation's link token */
+  invite: CampaignFx & { token: string };
   importStoreId: number;
   leaverId: number;
 }
@@ -576,6 +579,36 @@ const TARGETS: Target[] = [
     },
   },
   {
+    name: "invitation page: answer, opt out (i.$token)",
+    route: () => import("~/routes/i.$token"),
+    path: (fx) => `/i/${fx.invite.token}`,
+    params: (fx) => ({ token: fx.invite.token }),
+    as: null,
+    fields: () => ({
+      intent: fc.constantFrom("respond", "respond", "respond", "respond", "opt_out"),
+      response: fc.constantFrom("yes", "maybe", "no"),
+      companions: fc.constantFrom("", "0", "2", "9"),
+      note: text(100),
+      lossReason: fc.constantFrom("", "price", "no_time", "other"),
+    }),
+    // the page's rate limit counts every post (refused ones too); a customer who opted out is let back in for the next post
+    prepare: async (fx) => {
+      await fx.db.deleteFrom("invite_rate_limits").execute();
+      const link = await fx.db.selectFrom("invitation_links").innerJoin("invitations", "invitations.id", "invitation_links.invitation_id")
+        .select(["invitation_links.invitation_id", "invitation_links.opted_out_at", "invitations.customer_id"]).where("invitation_links.token", "=", fx.invite.token).executeTakeFirstOrThrow();
+      if (link.opted_out_at) {
+        await fx.db.updateTable("invitation_links").set({ opted_out_at: null }).where("invitation_id", "=", link.invitation_id).execute();
+        await fx.db.updateTable("customers").set({ do_not_contact: 0 }).where("id", "=", link.customer_id).execute();
+      }
+    },
+    writesOnRefusal: ["invite_rate_limits"],
+    stored: {
+      schema: async () => (await import("~/models/invite.schema")).InviteFormSchema,
+      expect: (d: { intent: string; note?: string | null }) => (d.intent === "respond" ? { note: d.note } : null),
+      read: (fx) => readAttempt(fx, fx.invite),
+    },
+  },
+  {
     name: "call workbench, as staff (campaigns.$id.calls)",
     route: () => import("~/routes/campaigns.$id.calls"),
     path: (fx) => `/campaigns/${fx.calls.campaignId}/calls`,
@@ -950,6 +983,11 @@ beforeAll(async () => {
   const reviewCtx = await makeEventCampaign(db, { customers: 6 });
   cookie.review = await signedCookie(reviewCtx.manager.id);
 
+  const invite = await startedCampaign(db, cookie, "invite", { customers: 4 });
+  await db.updateTable("campaigns").set({ event_start: "2099-12-12T09:00", event_end: "2099-12-12T17:00" }).where("id", "=", invite.fx.campaignId).execute();
+  const inviteInv = await db.selectFrom("invitations").select("id").where("campaign_id", "=", invite.fx.campaignId).where("holdout", "=", 0).orderBy("id").executeTakeFirstOrThrow();
+  const inviteToken = (await linkTokenFor(db, { storeId: invite.fx.storeId, campaignId: invite.fx.campaignId, invitationId: inviteInv.id }))!;
+
   const importStore = await makeStore(db);
   cookie.importer = await signedCookie((await makeUser(db, importStore.id, "manager")).id);
 
@@ -960,6 +998,7 @@ beforeAll(async () => {
     segmentId: segment.id, planId: plan.id, amendId: amend.id,
     flow: { storeId: flowStore.id, authorId: flowAuthor.id, campaignId: flowCampaign.id },
     board: board.fx, move: move.fx, calls: calls.fx, admin: admin.fx, exec: campaignFx(execCtx), review: campaignFx(reviewCtx),
+    invite: { ...invite.fx, token: inviteToken },
     importStoreId: importStore.id, leaverId: leaver.id,
   };
   tables = await listTables(db);

@@ -4,5 +4,6 @@ import common from "./common.json";
 import customers from "./customers.json";
 import execution from "./execution.json";
 import invitations from "./invitations.json";
+import invite from "./invite.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution };
+export const catalog = { common, customers, campaigns, invitations, execution, invite };

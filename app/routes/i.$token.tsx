@@ -1,0 +1,189 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import styles from "~/styles/invite.css";
+import { ErrorText } from "~/components/ui/field";
+import { formatCode } from "~/models/invitation-code";
+import { qrSvg } from "~/models/invitation-qr.server";
+import { getInvitePage, InviteLinkNotFound, InviteRefused, optOutFromInvitation, respondToInvitation, type InvitePage } from "~/models/invitation-link.server";
+import { CUSTOMER_LOSS_REASONS, InviteFormSchema, MAX_COMPANIONS, MAX_INVITE_NOTE } from "~/models/invite.schema";
+import { ErrorPage } from "~/root";
+import { getDb } from "~/utils/db.server";
+import { formDataToObject, parseObject } from "~/utils/form";
+import { isStorageFailure, readForm, storageFailure } from "~/utils/http.server";
+import { failure } from "~/utils/invitation-http.server";
+import { inviteCheckAddress, inviteCountWrite, inviteMiss } from "~/utils/invite-http.server";
+import { pageTitle } from "~/utils/meta";
+import { useFormat } from "~/utils/use-format";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+/** The root shows no app header, navigation or signed-in user on this page (decision 017). */
+export const handle = { bare: true };
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const db = getDb();
+  await inviteCheckAddress(db, request, context);
+  let page: InvitePage;
+  try {
+    page = await getInvitePage(db, { token: params.token ?? "" });
+  } catch (e) {
+    if (e instanceof InviteLinkNotFound) await inviteMiss(db, request, context);
+    throw e;
+  }
+  const qr = page.code ? await qrSvg(page.code) : null;
+  return json({ page, qr }, { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" } });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const db = getDb();
+  const token = params.token ?? "";
+  await inviteCheckAddress(db, request, context);
+  const raw = formDataToObject(await readForm(request));
+  const values = { ...raw };
+  const parsed = parseObject(InviteFormSchema, raw);
+  if (!parsed.ok) return failure(400, { formError: "invite:errors.form", errors: parsed.errors, values });
+  await inviteCountWrite(db, request, context, token);
+  try {
+    if (parsed.data.intent === "opt_out") {
+      await optOutFromInvitation(db, { token });
+      return redirect(`/i/${token}?done=optout`);
+    }
+    const { intent: _intent, ...answer } = parsed.data;
+    await respondToInvitation(db, { token, answer });
+    return redirect(`/i/${token}?done=${answer.response}#answer`);
+  } catch (e) {
+    if (e instanceof InviteLinkNotFound) await inviteMiss(db, request, context);
+    if (e instanceof InviteRefused) return failure(e.status, { formError: e.messageKey, errors: {}, values });
+    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values });
+    throw e;
+  }
+}
+
+export const meta = pageTitle<SerializeFrom<typeof loader>>("invite:title", (d) => d?.page.campaign.theme);
+
+export default function InvitationPage() {
+  const { page, qr } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const { t } = useTranslation(["invite", "common"]);
+  const f = useFormat();
+  const failed = actionData && !actionData.ok ? actionData : null;
+  const sent = (failed?.values ?? {}) as Record<string, unknown>;
+  const text = (k: string) => (typeof sent[k] === "string" ? (sent[k] as string) : undefined);
+  const err = (k: string) => failed?.errors?.[k];
+  const c = page.campaign;
+  const when = (v: string | null) => (v ? `${f.date(v.slice(0, 10))} ${v.slice(11, 16)}`.trim() : "—");
+  const greeting = page.greeting.kind === "title"
+    ? t(`greeting.${page.greeting.title}`, { surname: page.greeting.surname })
+    : t("greeting.name", { name: page.greeting.name });
+  const done = params.get("done");
+  const answeredResult = page.answered || page.result !== "pending" ? page.result : null;
+  const describedBy = (k: string) => (err(k) ? `invite-${k}-error` : undefined);
+  return (
+    <article className="invite">
+      <p className="invite-store" data-testid="invite-store">{page.store}</p>
+      <h1>{c.theme}</h1>
+      <section className="panel" aria-labelledby="invite-greeting">
+        <p id="invite-greeting"><strong>{greeting}</strong></p>
+        <p>{t("intro", { store: page.store })}</p>
+        <dl>
+          {c.offer ? <><dt>{t("offer")}</dt><dd>{c.offer}</dd></> : null}
+          <dt>{t("when")}</dt><dd data-testid="invite-when">{when(c.eventStart)}{c.eventEnd ? ` – ${when(c.eventEnd)}` : ""}</dd>
+          <dt>{t("venue")}</dt><dd>{c.venue ?? "—"}</dd>
+          {page.plate ? <><dt>{t("plate")}</dt><dd data-testid="invite-plate">{page.plate}</dd></> : null}
+        </dl>
+      </section>
+
+      {page.optedOut ? (
+        <p className="panel invite-status" role="status" data-testid="invite-opted-out">{t("optOut.done")}</p>
+      ) : null}
+
+      {!page.optedOut && answeredResult && answeredResult !== "pending" ? (
+        <section className="panel" id="answer" aria-labelledby="invite-answer">
+          <p className="invite-status" id="invite-answer" role="status" data-testid="invite-result" data-result={answeredResult}>
+            {done && done !== "optout" ? `${t("saved")} ` : ""}{t(`current.${answeredResult}`)}
+            {page.companions ? ` ${t("companionsNow", { count: page.companions })}` : ""}
+          </p>
+          {page.result === "yes" && page.code ? (
+            <>
+              <h2>{t("checkin.title")}</h2>
+              <p>{t("checkin.hint")}</p>
+              {qr ? <div className="invite-qr" role="img" aria-label={t("checkin.qr", { code: formatCode(page.code) })} data-testid="invite-qr" dangerouslySetInnerHTML={{ __html: qr }} /> : null}
+              <p className="invite-code"><span className="muted">{t("checkin.code")}: </span><span data-testid="invite-code">{formatCode(page.code)}</span></p>
+              {c.eventStart ? <p><a className="button secondary" href={`/i/${page.token}/calendar`} download="invitation.ics" data-testid="invite-ics">{t("calendar")}</a></p> : null}
+              <h3>{t("venueTitle")}</h3>
+              <p data-testid="invite-venue">{c.venue ?? "—"}</p>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+
+      {page.canAnswer ? (
+        <section className="panel">
+          {failed?.formError ? <p className="form-error" role="alert" data-testid="invite-form-error">{t(failed.formError as "errors.form")}</p> : null}
+          {/* the server judges (noValidate): its message sits next to the field, what was typed stays */}
+          <Form method="post" replace noValidate>
+            <input type="hidden" name="intent" value="respond" />
+            <fieldset>
+              <legend>{t("question")}</legend>
+              <div className="field">
+                <label htmlFor="invite-companions">{t("companions")}</label>
+                <input id="invite-companions" name="companions" type="number" inputMode="numeric" min={0} max={MAX_COMPANIONS} step={1}
+                  defaultValue={text("companions") ?? (page.companions ?? "")} aria-invalid={err("companions") ? true : undefined} aria-describedby={describedBy("companions")} />
+                <ErrorText id="invite-companions-error" message={err("companions")} />
+              </div>
+              <div className="field">
+                <label htmlFor="invite-note">{t("note")}</label>
+                <textarea id="invite-note" name="note" rows={2} maxLength={MAX_INVITE_NOTE} defaultValue={text("note") ?? ""}
+                  aria-invalid={err("note") ? true : undefined} aria-describedby={describedBy("note")} />
+                <ErrorText id="invite-note-error" message={err("note")} />
+              </div>
+              <div className="field">
+                <label htmlFor="invite-reason">{t("reason")}</label>
+                <select id="invite-reason" name="lossReason" defaultValue={text("lossReason") ?? (page.result === "no" ? page.lossReason ?? "" : "")}
+                  aria-invalid={err("lossReason") ? true : undefined} aria-describedby={describedBy("lossReason")}>
+                  <option value="">{t("reasonNone")}</option>
+                  {CUSTOMER_LOSS_REASONS.map((r) => <option key={r} value={r}>{t(`reasons.${r}`)}</option>)}
+                </select>
+                <ErrorText id="invite-reason-error" message={err("lossReason")} />
+              </div>
+              <div className="invite-answers">
+                {(["yes", "maybe", "no"] as const).map((r) => (
+                  <button key={r} type="submit" name="response" value={r} className={r === "yes" ? undefined : "secondary"} aria-pressed={page.result === r && page.answered}
+                    data-testid={`invite-${r}`}>{t(`responses.${r}`)}</button>
+                ))}
+              </div>
+              <ErrorText id="invite-response-error" message={err("response")} />
+              <p className="muted">{t("change")}</p>
+            </fieldset>
+          </Form>
+        </section>
+      ) : page.refusal && !page.optedOut ? <p className="panel muted" data-testid="invite-closed">{t(page.refusal as "errors.closed")}</p> : null}
+
+      {!page.optedOut ? (
+        <section className="panel">
+          <Form method="post" replace>
+            <input type="hidden" name="intent" value="opt_out" />
+            <p><strong>{t("optOut.title")}</strong></p>
+            <button type="submit" className="link-like" data-testid="invite-opt-out">{t("optOut.button")}</button>
+          </Form>
+        </section>
+      ) : null}
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation(["invite"]);
+  const tooMany = isRouteErrorResponse(error) && error.status === 429;
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  if (!tooMany && !notFound) return <ErrorPage />;
+  return (
+    <div className="panel" role="alert">
+      <h1>{t(tooMany ? "tooMany.title" : "notFound.title")}</h1>
+      <p>{t(tooMany ? "tooMany.body" : "notFound.body")}</p>
+    </div>
+  );
+}
