@@ -13,7 +13,8 @@ import { todayIn } from "~/utils/format";
 import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
 import { storageFailure, readForm } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
-import { fixedT, pageTitle } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
+import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useRootData } from "~/root";
 

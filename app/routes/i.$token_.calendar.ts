@@ -5,7 +5,7 @@ import { inviteIcs } from "~/models/invite-calendar.server";
 import { getDb } from "~/utils/db.server";
 import { getLocale } from "~/utils/i18n.server";
 import { inviteCheckAddress, inviteMiss } from "~/utils/invite-http.server";
-import { fixedT } from "~/utils/meta";
+import { fixedT } from "~/utils/i18n-resources.server";
 
 /** GET /i/:token/calendar — the event as an .ics file, once the customer said yes. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
