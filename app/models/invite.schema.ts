@@ -3,15 +3,10 @@
  * in the invite namespace. FormData values are strings: the number of companions is coerced here.
  */
 import { z } from "zod";
-import { LOSS_REASONS, type LossReason } from "./invitation.constants";
+import type { LossReason } from "./invitation.constants";
+import { CUSTOMER_LOSS_REASONS, INVITE_RESPONSES, MAX_COMPANIONS, MAX_INVITE_NOTE, type InviteResponse } from "./invite.constants";
 
-export const INVITE_RESPONSES = ["yes", "maybe", "no"] as const;
-export type InviteResponse = (typeof INVITE_RESPONSES)[number];
-/** Companions a customer may bring along (a family, a colleague or two). */
-export const MAX_COMPANIONS = 9;
-export const MAX_INVITE_NOTE = 200;
-/** The loss reasons a customer may give (not "unreachable": that one is the caller's). */
-export const CUSTOMER_LOSS_REASONS = LOSS_REASONS.filter((r) => r !== "unreachable");
+export { CUSTOMER_LOSS_REASONS, INVITE_RESPONSES, MAX_COMPANIONS, MAX_INVITE_NOTE, type InviteResponse } from "./invite.constants";
 
 const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
 

@@ -7,13 +7,13 @@ import { ErrorText } from "~/components/ui/field";
 import { formatCode } from "~/models/invitation-code";
 import { qrSvg } from "~/models/invitation-qr.server";
 import { getInvitePage, InviteLinkNotFound, InviteRefused, optOutFromInvitation, respondToInvitation, type InvitePage } from "~/models/invitation-link.server";
-import { CUSTOMER_LOSS_REASONS, InviteFormSchema, MAX_COMPANIONS, MAX_INVITE_NOTE } from "~/models/invite.schema";
+import { CUSTOMER_LOSS_REASONS, MAX_COMPANIONS, MAX_INVITE_NOTE } from "~/models/invite.constants";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, readForm, storageFailure } from "~/utils/http.server";
 import { failure } from "~/utils/invitation-http.server";
-import { inviteCheckAddress, inviteCountWrite, inviteMiss } from "~/utils/invite-http.server";
+import { InviteFormSchema, inviteCheckAddress, inviteCountWrite, inviteMiss } from "~/utils/invite-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 

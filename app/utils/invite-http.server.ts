@@ -56,3 +56,6 @@ export async function inviteCountWrite(db: DB, request: Request, context: unknow
 export function publicBaseUrl(request: Request): string {
   return getEnv().PUBLIC_URL ?? new URL(request.url).origin;
 }
+
+/** The page's form schema, reached through this server-only module so the page's bundle carries no zod. */
+export { InviteFormSchema } from "~/models/invite.schema";
