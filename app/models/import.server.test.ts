@@ -271,7 +271,7 @@ describe("all or nothing: the bad-row report", () => {
     // the CLI's English lines
     const text = formatImportIssues(refused);
     expect(text[0]).toBe("import refused: 21 problem(s) found, nothing was imported");
-    expect(text).toContain('vehicles.csv line 2, column purchase_date, value "2026-02-30": not a valid date (YYYY-MM-DD)');
+    expect(text).toContain('vehicles.csv line 2, column purchase_date, value "2026-02-30": not a valid date (e.g. 2026-03-05, 2026/3/5, 2026年3月5日, 20260305)');
     expect(text).toContain('visits.csv line 7, column ro_number, value "BRO001": duplicate key in the file (first on line 2)');
   });
 
@@ -294,19 +294,20 @@ describe("all or nothing: the bad-row report", () => {
       store: { code: "HDR" },
       files: {
         customers: csv("c.csv", "customer_code,name,电话,手机,gender,usage,preferences,do_not_contact,wechat", "C1,x,13800138000,13800138000,,,,,"),
-        vehicles: csv("v.csv", "vin,customer_code,plate,model,purchase_date,warranty_end,insurance_expiry", "V1,C1,,,,,"),
+        // only key and rule columns are required (issue 12): mileage may be absent, the customer code may not
+        vehicles: csv("v.csv", "vin,plate,model,purchase_date,warranty_end,insurance_expiry", "V1,,,,,"),
         visits: { name: "s.csv", text: "" },
       },
     }));
     expect(brief(refused.issues)).toEqual([
       ["customers", 1, "手机", "duplicateColumn"],
       ["customers", 1, "wechat", "unknownColumn"],
-      ["vehicles", 1, "mileage_km", "missingColumn"],
+      ["vehicles", 1, "customer_code", "missingColumn"],
       ["visits", 1, "", "emptyFile"],
     ]);
   });
 
-  it("reports broken quoting, text that is not UTF-8 and values too long", async () => {
+  it("reports broken quoting and values too long; a file mixing GBK and UTF-8 is neither: refused on the line of its first undecodable bytes (issue 12)", async () => {
     const gbk = Buffer.concat([
       Buffer.from(`${CUSTOMERS_HEADER}\nG1,`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(",13800138000,M,private,,0\n"),
       Buffer.from(`G2,${"长".repeat(101)},13800138000,M,private,,0\n`),
@@ -315,12 +316,13 @@ describe("all or nothing: the bad-row report", () => {
       store: { code: "ENC" },
       files: {
         customers: { name: "gbk.csv", text: gbk },
+        vehicles: csv("v.csv", VEHICLES_HEADER, `V1,G1,,${"长".repeat(65)},,,,`),
         visits: csv("s.csv", VISITS_HEADER, 'R1,V1,2025-01-01,repair,"10"x'),
       },
     }));
     expect(brief(refused.issues)).toEqual([
-      ["customers", 2, "name", "badEncoding"],
-      ["customers", 3, "name", "tooLong"],
+      ["customers", 3, "", "undecodable"],
+      ["vehicles", 2, "model", "tooLong"],
       ["visits", 2, "", "badCsv"],
     ]);
   });
