@@ -233,7 +233,7 @@ export function formatImportIssues(outcome: Extract<ImportOutcome, { ok: false }
       i.column ? fill(c.cli.column, { column: i.column }) : "",
       i.value !== "" ? fill(c.cli.value, { value: JSON.stringify(i.value) }) : "",
     ].filter(Boolean).join(c.cli.separator);
-    lines.push(`${where}: ${fill(reasons[i.reason]!, { firstLine: i.firstLine ?? "", value: i.value })}`);
+    lines.push(`${where}${c.cli.because}${fill(reasons[i.reason]!, { firstLine: i.firstLine ?? "", value: i.value })}`);
   }
   if (outcome.truncated) lines.push(fill(c.cli.more, { count: outcome.issueCount - outcome.issues.length }));
   return lines;
