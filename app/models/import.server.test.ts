@@ -518,3 +518,52 @@ describe("consent and preferences from a file (issue 10)", () => {
     expect(third.counts.customers).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   });
 });
+
+describe("dealer files (issue 12)", () => {
+  it("a file without an optional column keeps the values on file for it; new rows get none; vehicles may move", async () => {
+    const store = await makeStore(db, { code: "OPT" });
+    const c = await makeCustomer(db, store.id, { code: "K1", phone: "13900001111", usage: "official" });
+    await db.updateTable("customers").set({ gender: "F" }).where("id", "=", c.id).execute();
+    await makeVehicle(db, store.id, c.id, { vin: "LFVOPT00000000001", plate: "豫A99999", model: "Q5L", purchase_date: "2024-01-02", insurance_expiry: "2026-09-01" });
+    await db.updateTable("vehicles").set({ mileage_km: 4321 }).where("vin", "=", "LFVOPT00000000001").execute();
+    const outcome = await importCustomerBase(db, {
+      store: { id: store.id },
+      files: {
+        customers: csv("c.csv", "客户编号,车主姓名", "K1,改名", "K2,新客户"),
+        vehicles: csv("v.csv", "车架号,客户编号,车型名称", "LFVOPT00000000001,K2,Q7", "LFVOPT00000000002,K2,"),
+      },
+    });
+    expectOk(outcome);
+    expect(outcome.formats).toEqual({ customers: "utf-8", vehicles: "utf-8" });
+    const customers = await db.selectFrom("customers").select(["customer_code", "name", "phone", "gender", "usage"]).where("store_id", "=", store.id).orderBy("customer_code").execute();
+    expect(customers).toEqual([
+      { customer_code: "K1", name: "改名", phone: "13900001111", gender: "F", usage: "official" },
+      { customer_code: "K2", name: "新客户", phone: null, gender: null, usage: null },
+    ]);
+    const vehicles = await db.selectFrom("vehicles").innerJoin("customers", "customers.id", "vehicles.customer_id")
+      .select(["vin", "customer_code", "plate", "model", "purchase_date", "insurance_expiry", "mileage_km"]).where("vehicles.store_id", "=", store.id).orderBy("vin").execute();
+    expect(vehicles).toEqual([
+      { vin: "LFVOPT00000000001", customer_code: "K2", plate: "豫A99999", model: "Q7", purchase_date: "2024-01-02", insurance_expiry: "2026-09-01", mileage_km: 4321 },
+      { vin: "LFVOPT00000000002", customer_code: "K2", plate: null, model: null, purchase_date: null, insurance_expiry: null, mileage_km: null },
+    ]);
+    // the same files again change nothing
+    const again = await importCustomerBase(db, {
+      store: { id: store.id },
+      files: {
+        customers: csv("c.csv", "客户编号,车主姓名", "K1,改名", "K2,新客户"),
+        vehicles: csv("v.csv", "车架号,客户编号,车型名称", "LFVOPT00000000001,K2,Q7", "LFVOPT00000000002,K2,"),
+      },
+    });
+    expectOk(again);
+    expect([again.counts.customers?.unchanged, again.counts.vehicles?.unchanged]).toEqual([2, 2]);
+  });
+
+  it("a refused file set says how each file was read", async () => {
+    const outcome = expectRefused(await importCustomerBase(db, {
+      store: { code: "FMT" },
+      files: { customers: { name: "c.csv", text: Buffer.from("\uFEFF客户编号,车主姓名\nK1,\n") } },
+    }));
+    expect(outcome.formats).toEqual({ customers: "utf-8-bom" });
+    expect(brief(outcome.issues)).toEqual([["customers", 2, "车主姓名", "required"]]);
+  });
+});
