@@ -108,3 +108,20 @@ describe("cli import", () => {
     expect(r.stderr).toContain("no such file");
   });
 });
+
+describe("cli import --map (issue 12)", () => {
+  it("maps a header the import does not know, ignores another; a malformed --map is a usage error", () => {
+    const visits = path.join(dir, "dms-visits.csv");
+    fs.writeFileSync(visits, "委托书号,车架号,进厂日期,出厂日期,业务类型,结算金额,备注\nRO-0200,LFV2A1111111111111,2025/12/1,2025年12月3日,保养,\"¥1,200.00\",x\n");
+    const refused = cli("import", "--store", "CLI1", "--visits", visits);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("dms-visits.csv line 1, column 出厂日期, value \"出厂日期\": unknown column in the header");
+    const r = cli("import", "--store", "CLI1", "--visits", visits, "--map", "visits.visit_date=出厂日期", "--map", "visits.ignore=备注");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual(["dms-visits.csv: 1 inserted, 0 updated, 0 unchanged", "dms-visits.csv: read as UTF-8"]);
+    const bad = cli("import", "--store", "CLI1", "--visits", visits, "--map", "visits.when=出厂日期");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("the field must be one of ro_number, vin, visit_date, type, amount, ignore");
+  });
+});
