@@ -35,6 +35,8 @@ describe("encodings", () => {
     expect(parsed.customers![0]!.name).toBe("谢伟");
     // real Cyrillic in UTF-8 stays UTF-8 (its GB18030 reading is not Chinese text)
     expect(await detectFormat(bytesOf(Buffer.from("customer_code,name\nK1,Иван Петров\n")))).toMatchObject({ format: "utf-8" });
+    // accented Latin letters stay UTF-8, even when their bytes are common GB2312 pairs (é = C3 A9)
+    expect(await detectFormat(bytesOf(Buffer.from("customer_code,name\nK1,José\nK2,Zoë\n")))).toMatchObject({ format: "utf-8" });
   });
 
   test("a file that is neither is refused, naming the line of its first undecodable bytes", async () => {

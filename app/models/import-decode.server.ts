@@ -8,10 +8,11 @@
  * - a BOM decides (UTF-8, UTF-16LE, UTF-16BE), and the whole file must then decode strictly;
  * - otherwise the file must be valid UTF-8 (TextDecoder with `fatal`), else valid GB18030
  *   (iconv-lite: no replacement character anywhere);
- * - one ambiguity is resolved towards GB18030: a file that is valid UTF-8 only through
- *   two-byte sequences (Cyrillic, Greek, Latin-1 letters: "лΰ"), with no character of three
+ * - one ambiguity is resolved towards GB18030: a file that is valid UTF-8 with two-byte
+ *   characters beyond the Latin letters (Cyrillic, Greek: "лΰ") and no character of three
  *   bytes (every Chinese character in UTF-8), and whose every GB18030 character is a common
- *   (GB2312) one (GBK's 谢伟 is the valid UTF-8 "лΰ");
+ *   (GB2312) one (GBK's 谢伟 is the valid UTF-8 "лΰ"); accented Latin letters alone (José,
+ *   Zoë) stay UTF-8;
  * - a file that decodes as none of them is refused, naming the line of its first bad byte.
  */
 import { Transform } from "node:stream";
@@ -54,14 +55,14 @@ export function delimiterOf(firstLine: string): "," | "\t" {
 
 const firstLineOf = (text: string) => text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
 
-interface TextCheck { ok: boolean; firstLine: string; badLine: number; twoByteOnly: boolean; chinese: boolean }
+interface TextCheck { ok: boolean; firstLine: string; badLine: number; looksLikeGbk: boolean; chinese: boolean }
 
 /** Decodes the whole file strictly with a WHATWG decoder (UTF-8, UTF-16). */
 async function checkStrict(bytes: ByteSource, label: "utf-8" | "utf-16le" | "utf-16be"): Promise<TextCheck> {
   const decoder = new TextDecoder(label, { fatal: true, ignoreBOM: false });
   let firstLine: string | null = null;
   let line = 1;
-  let twoByte = false;
+  let nonLatin = false;
   let threeByte = false;
   let prefix = "";
   try {
@@ -75,7 +76,8 @@ async function checkStrict(bytes: ByteSource, label: "utf-8" | "utf-16le" | "utf
         for (let i = 0; i < text.length; i++) {
           const c = text.charCodeAt(i);
           if (c >= 0x800) { threeByte = true; break; }
-          if (c >= 0x80) twoByte = true;
+          // two-byte characters beyond the Latin letters (Cyrillic, Greek…): what GBK's 谢伟 looks like
+          if (c >= 0x250) nonLatin = true;
         }
       }
       for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) line++;
@@ -83,9 +85,9 @@ async function checkStrict(bytes: ByteSource, label: "utf-8" | "utf-16le" | "utf
     const rest = decoder.decode();
     if (firstLine === null) firstLine = firstLineOf(prefix + rest);
   } catch {
-    return { ok: false, firstLine: firstLine ?? "", badLine: line, twoByteOnly: false, chinese: false };
+    return { ok: false, firstLine: firstLine ?? "", badLine: line, looksLikeGbk: false, chinese: false };
   }
-  return { ok: true, firstLine, badLine: 0, twoByteOnly: twoByte && !threeByte, chinese: false };
+  return { ok: true, firstLine, badLine: 0, looksLikeGbk: nonLatin && !threeByte, chinese: false };
 }
 
 /**
@@ -123,10 +125,10 @@ async function checkGb18030(bytes: ByteSource): Promise<TextCheck> {
   };
   for await (const chunk of bytes()) {
     scan(chunk);
-    if (!look(decoder.write(chunk))) return { ok: false, firstLine: firstLine ?? "", badLine: line, twoByteOnly: false, chinese: false };
+    if (!look(decoder.write(chunk))) return { ok: false, firstLine: firstLine ?? "", badLine: line, looksLikeGbk: false, chinese: false };
   }
-  if (!look(decoder.end() ?? "")) return { ok: false, firstLine: firstLine ?? "", badLine: line, twoByteOnly: false, chinese: false };
-  return { ok: true, firstLine: firstLine ?? firstLineOf(prefix), badLine: 0, twoByteOnly: false, chinese };
+  if (!look(decoder.end() ?? "")) return { ok: false, firstLine: firstLine ?? "", badLine: line, looksLikeGbk: false, chinese: false };
+  return { ok: true, firstLine: firstLine ?? firstLineOf(prefix), badLine: 0, looksLikeGbk: false, chinese };
 }
 
 /** Decides how a file is read (see the module comment). */
@@ -141,7 +143,7 @@ export async function detectFormat(bytes: ByteSource): Promise<Detection> {
   const bom = startsWith(start, [0xef, 0xbb, 0xbf]);
   const utf8 = await checkStrict(bytes, "utf-8");
   if (bom) return utf8.ok ? { format: "utf-8-bom", delimiter: delimiterOf(utf8.firstLine) } : { format: null, line: utf8.badLine };
-  if (utf8.ok && !utf8.twoByteOnly) return { format: "utf-8", delimiter: delimiterOf(utf8.firstLine) };
+  if (utf8.ok && !utf8.looksLikeGbk) return { format: "utf-8", delimiter: delimiterOf(utf8.firstLine) };
   const gb = await checkGb18030(bytes);
   if (gb.ok && (!utf8.ok || gb.chinese)) return { format: "gb18030", delimiter: delimiterOf(gb.firstLine) };
   if (utf8.ok) return { format: "utf-8", delimiter: delimiterOf(utf8.firstLine) };
