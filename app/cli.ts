@@ -234,6 +234,8 @@ COMMANDS.import = async (argv) => {
       }
       throw e;
     }
+    // the process's peak memory (resident set), for the bench (tests/bench/12-import-xlsx.bench.ts)
+    if (values.progress) process.stderr.write(`peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
     if (!outcome.ok) {
       process.stderr.write(`${[...formatImportIssues(outcome, lang), ...formatImportFormats(outcome, fileNames, lang)].join("\n")}\n`);
       return 1;

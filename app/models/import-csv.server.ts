@@ -1,7 +1,9 @@
 /**
- * Reading and checking the three CSV files of the customer-base import, streaming with
- * csv-parse. Nothing here writes to the database: it turns files into checked rows and a
- * list of issues (every bad row, with its line and column).
+ * Reading and checking the three files of the customer-base import, streaming: text through
+ * csv-parse (decoded first when it is not UTF-8), workbooks through exceljs' streaming reader,
+ * both into the same row checks (import-decode.server.ts decides which, docs/decisions/020).
+ * Nothing here writes to the database: it turns files into checked rows and a list of issues
+ * (every bad row, with its line and column).
  */
 import fs from "node:fs";
 import { Readable } from "node:stream";
@@ -10,7 +12,7 @@ import ExcelJS from "exceljs";
 import type { Usage, VisitType } from "./domain";
 import { detectFormat, textDecoderStream, type ByteSource, type FileFormat } from "./import-decode.server";
 import {
-  numberCellText, parseAmount, parseFlag, parseGender, parseImportDate, parseMileage, parsePhone, parsePreferences,
+  numberCellText, parseAmount, toHalfWidth, parseFlag, parseGender, parseImportDate, parseMileage, parsePhone, parsePreferences,
   parseUsage, parseVisitType, unquotedThousands,
 } from "./import-values";
 import {
@@ -51,7 +53,8 @@ export { normalizePhone, parseImportDate, parseAmount } from "./import-values";
 
 // ── headers ────────────────────────────────────────────────────────────────────
 
-const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s_\-（）()]/g, "");
+/** Header matching ignores case, full width, spaces, "_", "-", brackets and a required-field mark `*`. */
+const normaliseHeader = (h: string) => toHalfWidth(h).trim().toLowerCase().replace(/[\s_\-（）()*]/g, "");
 
 function headerMap(file: ImportFile): Map<string, string> {
   const map = new Map<string, string>();

@@ -65,6 +65,9 @@ describe("encodings", () => {
       expect(parsed.customers, format).toEqual(expected);
       expect(parsed.formats.customers).toBe(format);
     }
+    // a required-field mark and full-width letters in a header are ignored
+    const marked = await read({ customers: { text: "客户编号*,车主姓名＊,ＶＩＰ勿扰\nK8,赵六,\n".replace("ＶＩＰ勿扰", "勿 扰"), name: "c.csv" } });
+    expect(marked.issues.items).toEqual([]);
     // only code and name are required
     const { parsed, issues } = await read({ customers: { text: "车主,客户编号\n王五,K9\n", name: "c.csv" } });
     expect(issues.count).toBe(0);

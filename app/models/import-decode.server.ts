@@ -55,6 +55,11 @@ export function delimiterOf(firstLine: string): "," | "\t" {
 
 const firstLineOf = (text: string) => text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007F]/;
+const THREE_BYTES = /[^\u0000-\u07FF]/;
+const NON_LATIN_TWO_BYTES = /[\u0250-\u07FF]/;
+
 interface TextCheck { ok: boolean; firstLine: string; badLine: number; looksLikeGbk: boolean; chinese: boolean }
 
 /** Decodes the whole file strictly with a WHATWG decoder (UTF-8, UTF-16). */
@@ -72,13 +77,10 @@ async function checkStrict(bytes: ByteSource, label: "utf-8" | "utf-16le" | "utf
         prefix += text;
         if (/\r?\n/.test(prefix) || prefix.length > 65536) firstLine = firstLineOf(prefix);
       }
-      if (label === "utf-8" && !threeByte) {
-        for (let i = 0; i < text.length; i++) {
-          const c = text.charCodeAt(i);
-          if (c >= 0x800) { threeByte = true; break; }
-          // two-byte characters beyond the Latin letters (Cyrillic, Greek…): what GBK's 谢伟 looks like
-          if (c >= 0x250) nonLatin = true;
-        }
+      if (label === "utf-8" && !threeByte && NON_ASCII.test(text)) {
+        if (THREE_BYTES.test(text)) threeByte = true;
+        // two-byte characters beyond the Latin letters (Cyrillic, Greek…): what GBK's 谢伟 looks like
+        else if (!nonLatin && NON_LATIN_TWO_BYTES.test(text)) nonLatin = true;
       }
       for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) line++;
     }
