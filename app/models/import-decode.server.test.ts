@@ -24,6 +24,9 @@ describe("encodings", () => {
     expect(await detectFormat(bytesOf(iconv.encode(tabbed, "utf-16le", { addBOM: true })))).toEqual({ format: "utf-16le", delimiter: "\t" });
     expect(await detectFormat(bytesOf(iconv.encode(tabbed, "utf-16be", { addBOM: true })))).toEqual({ format: "utf-16be", delimiter: "\t" });
     expect(await detectFormat(bytesOf(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0])))).toEqual({ format: "xlsx" });
+    // UTF-16 saved without its BOM: told by the zero bytes of its ASCII characters
+    expect(await detectFormat(bytesOf(iconv.encode(tabbed, "utf-16le")))).toEqual({ format: "utf-16le", delimiter: "\t" });
+    expect(await detectFormat(bytesOf(iconv.encode(CUSTOMERS_ZH, "utf-16be")))).toEqual({ format: "utf-16be", delimiter: "," });
   });
 
   test("GBK bytes that happen to be valid UTF-8 (谢伟 → лΰ) are read as GB18030, never stored as garbage", async () => {
@@ -59,6 +62,7 @@ describe("encodings", () => {
     for (const [text, format] of [
       [Buffer.from(CUSTOMERS_ZH), "utf-8"], [Buffer.from(`\uFEFF${CUSTOMERS_ZH}`), "utf-8-bom"], [iconv.encode(CUSTOMERS_ZH, "gb18030"), "gb18030"],
       [iconv.encode(tabbed, "utf-16le", { addBOM: true }), "utf-16le"], [iconv.encode(tabbed, "utf-16be", { addBOM: true }), "utf-16be"],
+      [iconv.encode(tabbed, "utf-16le"), "utf-16le"],
     ] as const) {
       const { parsed, issues } = await read({ customers: { text, name: "客户.csv" } });
       expect(issues.items, format).toEqual([]);

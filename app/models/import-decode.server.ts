@@ -6,6 +6,7 @@
  * checked, so no text is stored decoded with the wrong encoding.
  *
  * - a BOM decides (UTF-8, UTF-16LE, UTF-16BE), and the whole file must then decode strictly;
+ *   UTF-16 without a BOM is recognised by the zero bytes of its ASCII characters;
  * - otherwise the file must be valid UTF-8 (TextDecoder with `fatal`), else valid GB18030
  *   (iconv-lite: no replacement character anywhere);
  * - one ambiguity is resolved towards GB18030: a file that is valid UTF-8 with two-byte
@@ -133,6 +134,24 @@ async function checkGb18030(bytes: ByteSource): Promise<TextCheck> {
   return { ok: true, firstLine: firstLine ?? firstLineOf(prefix), badLine: 0, looksLikeGbk: false, chinese };
 }
 
+/**
+ * UTF-16 text saved without its BOM: ASCII characters (the header, codes, digits) leave a zero
+ * byte in every other position — after each character (LE) or before it (BE). UTF-8 text
+ * never has zero bytes (a NUL would be refused as a control character anyway).
+ */
+function utf16WithoutBom(sample: Buffer): "utf-16le" | "utf-16be" | null {
+  const pairs = Math.floor(sample.length / 2);
+  if (pairs < 4) return null;
+  let evenZero = 0, oddZero = 0;
+  for (let i = 0; i + 1 < sample.length; i += 2) {
+    if (sample[i] === 0) evenZero++;
+    if (sample[i + 1] === 0) oddZero++;
+  }
+  if (oddZero > pairs * 0.3 && evenZero === 0) return "utf-16le";
+  if (evenZero > pairs * 0.3 && oddZero === 0) return "utf-16be";
+  return null;
+}
+
 /** Decides how a file is read (see the module comment). */
 export async function detectFormat(bytes: ByteSource): Promise<Detection> {
   const start = await head(bytes, 4);
@@ -141,6 +160,11 @@ export async function detectFormat(bytes: ByteSource): Promise<Detection> {
     const label = start[0] === 0xff ? "utf-16le" : "utf-16be";
     const check = await checkStrict(bytes, label);
     return check.ok ? { format: label, delimiter: delimiterOf(check.firstLine) } : { format: null, line: check.badLine };
+  }
+  const bomless16 = utf16WithoutBom(await head(bytes, 4096));
+  if (bomless16) {
+    const check = await checkStrict(bytes, bomless16);
+    if (check.ok) return { format: bomless16, delimiter: delimiterOf(check.firstLine) };
   }
   const bom = startsWith(start, [0xef, 0xbb, 0xbf]);
   const utf8 = await checkStrict(bytes, "utf-8");
