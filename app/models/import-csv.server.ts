@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { Usage, VisitType } from "./domain";
 import { detectFormat, textDecoderStream, type ByteSource, type FileFormat } from "./import-decode.server";
 import {
@@ -209,7 +209,9 @@ type OnRecord = (rec: string[], line: number) => boolean;
 async function readWorkbookRows(
   file: ImportFile, fileName: string, input: Readable, issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
 ): Promise<boolean> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  // loaded on first use: exceljs takes ~0.2 s to load, which every server start would pay
+  const { default: excel } = await import("exceljs");
+  const reader = new excel.stream.xlsx.WorkbookReader(input, {
     worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore",
   });
   let sheets = 0;
