@@ -150,6 +150,9 @@ async function readFile(
     issues.add({ file, fileName, line: detected.line, column: "", value: "", reason: "undecodable" });
     return false;
   }
+  // loaded on the first workbook (exceljs takes ~0.2 s to load, which every server start would
+  // pay), and before the file is opened: its bytes start flowing as soon as they are counted
+  const excel = detected.format === "xlsx" ? (await import("exceljs")).default : null;
   const input = bytes() as Readable;
   input.on("data", (chunk: Buffer) => onBytes(chunk.length));
 
@@ -193,7 +196,7 @@ async function readFile(
   };
 
   const ok = detected.format === "xlsx"
-    ? await readWorkbookRows(file, fileName, input, issues, onRecord, afterRecord)
+    ? await readWorkbookRows(excel!, file, fileName, input, issues, onRecord, afterRecord)
     : await readCsvRows(file, fileName, input, detected, issues, onRecord, afterRecord);
   if (!ok) return false;
   if (!handler) {
@@ -207,10 +210,8 @@ type OnRecord = (rec: string[], line: number) => boolean;
 
 /** The first worksheet of a workbook, row by row (exceljs' streaming reader: the workbook is never held whole). */
 async function readWorkbookRows(
-  file: ImportFile, fileName: string, input: Readable, issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
+  excel: typeof ExcelJS, file: ImportFile, fileName: string, input: Readable, issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
 ): Promise<boolean> {
-  // loaded on first use: exceljs takes ~0.2 s to load, which every server start would pay
-  const { default: excel } = await import("exceljs");
   const reader = new excel.stream.xlsx.WorkbookReader(input, {
     worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore",
   });
