@@ -6,6 +6,7 @@
  * Later features register more commands in COMMANDS.
  */
 import fs from "node:fs";
+import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { createDb, openSqlite, parseDatabaseUrl } from "#db/client";
@@ -177,8 +178,10 @@ COMMANDS.segments = async (argv) => {
 };
 
 /**
- * `cli import --store CODE [--store-name N] [--customers F] [--vehicles F] [--visits F] [--progress]`:
- * the customer-base import (issue 3). All or nothing: any bad row → every bad row on stderr, exit 1.
+ * `cli import --store CODE [--store-name N] [--customers F] [--vehicles F] [--visits F] [--map FILE.FIELD=HEADER]… [--lang zh-CN|en] [--progress]`:
+ * the customer-base import (issues 3, 12). Files: CSV/tab text in UTF-8, UTF-16 or GB18030, or .xlsx.
+ * All or nothing: any bad row → every bad row on stderr, exit 1. Texts in --lang, else the
+ * language of LANG (zh… → Chinese), else English.
  */
 COMMANDS.import = async (argv) => {
   const { values } = parseArgs({
@@ -186,20 +189,30 @@ COMMANDS.import = async (argv) => {
     options: {
       store: { type: "string" }, "store-name": { type: "string" }, customers: { type: "string" },
       vehicles: { type: "string" }, visits: { type: "string" }, progress: { type: "boolean" },
+      map: { type: "string", multiple: true }, lang: { type: "string" },
     },
+  });
+  const lang = values.lang ?? (/^zh/i.test(process.env.LC_ALL || process.env.LANG || "") ? "zh-CN" : "en");
+  if (lang !== "en" && lang !== "zh-CN") throw new UsageError("--lang must be zh-CN or en");
+  const { parseColumnMapping } = await import("./models/import.schema");
+  const mapping = (values.map ?? []).map((m) => {
+    const entry = parseColumnMapping(m);
+    if (typeof entry === "string") throw new UsageError(entry);
+    return entry;
   });
   const files = { customers: values.customers, vehicles: values.vehicles, visits: values.visits };
   if (!values.store || !Object.values(files).some(Boolean)) {
-    throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--progress]");
+    throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--map FILE.FIELD=HEADER]… [--lang zh-CN|en] [--progress]");
   }
   for (const f of Object.values(files)) if (f && !fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
-  const { importCustomerBase, formatImportIssues, formatImportSummary, ImportAlreadyRunning, ImportNotFinished } = await import("./models/import.server");
+  const { importCustomerBase, formatImportFormats, formatImportIssues, formatImportSummary, ImportAlreadyRunning, ImportNotFinished } = await import("./models/import.server");
+  const fileNames = Object.fromEntries(Object.entries(files).filter(([, f]) => f).map(([k, f]) => [k, path.basename(f!)]));
   return withDb(async (db) => {
     let shown = "";
     let outcome;
     try {
       outcome = await importCustomerBase(db, {
-        store: { code: values.store!, name: values["store-name"] }, source: "cli",
+        store: { code: values.store!, name: values["store-name"] }, source: "cli", mapping,
         files: Object.fromEntries(Object.entries(files).filter(([, f]) => f)) as Record<string, string>,
         onProgress: values.progress
           ? (p) => {
@@ -222,11 +235,13 @@ COMMANDS.import = async (argv) => {
       }
       throw e;
     }
+    // the process's peak memory (resident set), for the bench (tests/bench/12-import-xlsx.bench.ts)
+    if (values.progress) process.stderr.write(`peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
     if (!outcome.ok) {
-      process.stderr.write(`${formatImportIssues(outcome).join("\n")}\n`);
+      process.stderr.write(`${[...formatImportIssues(outcome, lang), ...formatImportFormats(outcome, fileNames, lang)].join("\n")}\n`);
       return 1;
     }
-    console.log(formatImportSummary(outcome, values.store!).join("\n"));
+    console.log([...formatImportSummary(outcome, values.store!, lang), ...formatImportFormats(outcome, fileNames, lang)].join("\n"));
     return 0;
   });
 };

@@ -28,7 +28,7 @@ import type { CustomerRow, VehicleRow, VisitRow } from "./import-csv.server";
 import {
   ACTIVE_STATUSES, claimStaleJob, ImportLeaseLost, markInterrupted, nobodyRuns, OWNER, runningHere,
 } from "./import-lease.server";
-import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportOutcome } from "./import.schema";
+import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportFormat, type ImportOutcome } from "./import.schema";
 import { invalidateSegments } from "./segmentation.server";
 
 type Trx = Transaction<Database>;
@@ -232,6 +232,10 @@ export interface ApplyState {
   fileNames: Partial<Record<ImportFile, string>>;
   counts: Partial<Record<ImportFile, ImportFileCounts>>;
   storeCreated: boolean;
+  /** how each file was read (shown in the summary) */
+  formats?: Partial<Record<ImportFile, ImportFormat>>;
+  /** optional columns a file did not have: existing rows keep their values for them */
+  absent?: Partial<Record<ImportFile, string[]>>;
 }
 
 /**
@@ -241,11 +245,13 @@ export interface ApplyState {
 export async function commitImport(
   db: DB,
   pacer: WritePacer,
-  { jobId, store, staged, fileNames }: {
+  { jobId, store, staged, fileNames, formats, absent }: {
     jobId: number;
     store: { id: number } | { code: string; name?: string };
     staged: Partial<Record<ImportFile, { rows: number; batches: number; batchSize: number }>>;
     fileNames: Partial<Record<ImportFile, string>>;
+    formats?: Partial<Record<ImportFile, ImportFormat>>;
+    absent?: Partial<Record<ImportFile, string[]>>;
   },
 ): Promise<number> {
   const files = IMPORT_FILES.filter((f) => staged[f] !== undefined);
@@ -265,7 +271,7 @@ export async function commitImport(
         storeCreated = true;
       }
     }
-    const state: ApplyState = { staged, fileNames, counts: {}, storeCreated };
+    const state: ApplyState = { staged, fileNames, counts: {}, storeCreated, formats, absent };
     await trx.updateTable("import_jobs").set({
       status: "applying", store_id: storeId, apply_file: files[0] ?? "finish", apply_seq: 0,
       apply_state: JSON.stringify(state), applied_at: new Date().toISOString(),
@@ -290,6 +296,8 @@ interface ApplyContext {
    */
   customerIds?: Map<string, number>;
   vehicles?: Map<string, { id: number; customer_id: number }>;
+  /** optional columns absent from a file (ApplyState.absent) */
+  absent: Partial<Record<ImportFile, string[]>>;
 }
 type Delta = { inserted: number; updated: number; unchanged: number };
 
@@ -321,7 +329,9 @@ async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: num
   const newPrefs: { code: string; prefs: string[] }[] = [];
   const changes: { code: string; field: string; old: string | null; new: string | null }[] = [];
   const delta: Delta = { inserted: 0, updated: 0, unchanged: 0 };
-  for (const [code, name, phone, gender, usage, fileDnc, prefText] of staged) {
+  const keep = new Set(ctx.absent.customers ?? []);
+  for (const [code, name, filePhone, fileGender, fileUsage, fileDnc, prefText] of staged) {
+    let phone = filePhone, gender = fileGender, usage = fileUsage;
     const filePrefs = prefText ? prefText.split(";") : [];
     const old = current.get(code);
     if (!old) {
@@ -330,6 +340,10 @@ async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: num
       if (filePrefs.length) newPrefs.push({ code, prefs: filePrefs });
       continue;
     }
+    // a column the file does not have keeps the value on file
+    if (keep.has("phone")) phone = old.phone;
+    if (keep.has("gender")) gender = old.gender as typeof gender;
+    if (keep.has("usage")) usage = old.usage as typeof usage;
     const oldPrefs = (currentPrefs.get(old.id) ?? []).sort();
     const added = filePrefs.filter((p) => !oldPrefs.includes(p));
     // sticky consent: set by a file or the app, cleared only by a manager in the app
@@ -450,27 +464,20 @@ async function prepareVehicles(db: DB, ctx: ApplyContext, from: number, to: numb
   return { rows, existing };
 }
 
-async function applyVehicles(trx: Trx, _ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
-  const affected = await upsertValues(trx, "vehicles", rows, (chunk) =>
+const VEHICLE_FIELDS = ["customer_id", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"] as const;
+
+async function applyVehicles(trx: Trx, ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
+  // a column the file does not have keeps the value on file (it is not updated)
+  const keep = new Set(ctx.absent.vehicles ?? []);
+  const fields = VEHICLE_FIELDS.filter((f) => !keep.has(f));
+  const affected = await upsertValues(trx, `vehicles|${fields.join(",")}`, rows, (chunk) =>
     trx.insertInto("vehicles")
       .values(chunk.map(([store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km]) => ({
         store_id, customer_id, vin, plate, model, purchase_date, warranty_end, insurance_expiry, mileage_km,
       }) as Insertable<Database["vehicles"]>))
       .onConflict((oc) => oc.columns(["store_id", "vin"])
-        .doUpdateSet((eb) => ({
-          customer_id: eb.ref("excluded.customer_id"), plate: eb.ref("excluded.plate"), model: eb.ref("excluded.model"),
-          purchase_date: eb.ref("excluded.purchase_date"), warranty_end: eb.ref("excluded.warranty_end"),
-          insurance_expiry: eb.ref("excluded.insurance_expiry"), mileage_km: eb.ref("excluded.mileage_km"),
-        }))
-        .where((eb) => eb.or([
-          eb("vehicles.customer_id", "is distinct from", eb.ref("excluded.customer_id")),
-          eb("vehicles.plate", "is distinct from", eb.ref("excluded.plate")),
-          eb("vehicles.model", "is distinct from", eb.ref("excluded.model")),
-          eb("vehicles.purchase_date", "is distinct from", eb.ref("excluded.purchase_date")),
-          eb("vehicles.warranty_end", "is distinct from", eb.ref("excluded.warranty_end")),
-          eb("vehicles.insurance_expiry", "is distinct from", eb.ref("excluded.insurance_expiry")),
-          eb("vehicles.mileage_km", "is distinct from", eb.ref("excluded.mileage_km")),
-        ]))));
+        .doUpdateSet((eb) => Object.fromEntries(fields.map((f) => [f, eb.ref(`excluded.${f}`)])))
+        .where((eb) => eb.or(fields.map((f) => eb(`vehicles.${f}`, "is distinct from", eb.ref(`excluded.${f}`)))))));
   return countsOf({ rows: rows.length, existing, affected });
 }
 
@@ -543,7 +550,7 @@ export async function applyImport(
       throw new ImportLeaseLost(jobId);
     }
     const state = JSON.parse(job.apply_state) as ApplyState;
-    const ctx: ApplyContext = { jobId, storeId: job.store_id, userId: job.user_id, at: job.applied_at };
+    const ctx: ApplyContext = { jobId, storeId: job.store_id, userId: job.user_id, at: job.applied_at, absent: state.absent ?? {} };
     const files = IMPORT_FILES.filter((f) => state.staged[f] !== undefined);
     const total = files.reduce((n, f) => n + state.staged[f]!.rows, 0);
     let file = job.apply_file ?? "finish";
@@ -597,7 +604,10 @@ export async function applyImport(
       onProgress?.({ phase: "writing", done, total });
     }
 
-    const outcome = { ok: true as const, storeCreated: state.storeCreated, storeId: ctx.storeId, counts: state.counts };
+    const outcome = {
+      ok: true as const, storeCreated: state.storeCreated, storeId: ctx.storeId, counts: state.counts,
+      ...(state.formats ? { formats: state.formats } : {}),
+    };
     await pacer.tx(db, async (trx) => {
       await holdLease(trx, jobId, "applying");
       // the segmentation snapshot notices inserts, not every update (an insurance date, consent): always rebuilt

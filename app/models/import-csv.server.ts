@@ -1,16 +1,23 @@
 /**
- * Reading and checking the three CSV files of the customer-base import, streaming with
- * csv-parse. Nothing here writes to the database: it turns files into checked rows and a
- * list of issues (every bad row, with its line and column).
+ * Reading and checking the three files of the customer-base import, streaming: text through
+ * csv-parse (decoded first when it is not UTF-8), workbooks through exceljs' streaming reader,
+ * both into the same row checks (import-decode.server.ts decides which, docs/decisions/020).
+ * Nothing here writes to the database: it turns files into checked rows and a list of issues
+ * (every bad row, with its line and column).
  */
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { yuanToFen } from "~/utils/money";
-import { PREFERENCES, USAGES, VISIT_TYPES, VISIT_TYPE_ZH, type Usage, type VisitType } from "./domain";
+import type ExcelJS from "exceljs";
+import type { Usage, VisitType } from "./domain";
+import { detectFormat, textDecoderStream, type ByteSource, type FileFormat } from "./import-decode.server";
 import {
-  IMPORT_COLUMNS, MAX_REPORTED_ISSUES,
-  type ImportFile, type ImportIssue, type ImportReason,
+  numberCellText, parseAmount, toHalfWidth, parseFlag, parseGender, parseImportDate, parseMileage, parsePhone, parsePreferences,
+  parseUsage, parseVisitType, unquotedThousands,
+} from "./import-values";
+import {
+  IMPORT_COLUMNS, IMPORT_REQUIRED, MAX_REPORTED_ISSUES,
+  type ColumnMapping, type ImportFile, type ImportIssue, type ImportReason,
 } from "./import.schema";
 
 /** A file to import: on disk (CLI, uploads) or in memory (tests). */
@@ -34,85 +41,20 @@ export interface ParsedFiles {
   /** checked rows per file (handed to `onRows` or kept above) */
   rowCounts: Partial<Record<ImportFile, number>>;
   fileNames: Partial<Record<ImportFile, string>>;
+  /** how each file was read: xlsx, or its text encoding */
+  formats: Partial<Record<ImportFile, FileFormat>>;
+  /** optional columns a file does not have: the values on file are kept for them */
+  absent: Partial<Record<ImportFile, string[]>>;
 }
 
-// ── value rules ────────────────────────────────────────────────────────────────
+// ── value rules: app/models/import-values.ts ─────────────────────────────────────────
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const DATE_RE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
-
-/** `YYYY-MM-DD` (also `YYYY/M/D`) → ISO date, or null when it is not a real calendar day. */
-export function parseImportDate(raw: string): string | null {
-  const m = DATE_RE.exec(raw);
-  if (!m) return null;
-  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
-  if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return null;
-  return m[2]!.length === 2 && m[3]!.length === 2 && raw[4] === "-" && raw[7] === "-"
-    ? raw
-    : `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-}
-
-/**
- * Phone rule (documented in docs/decisions/005-customer-import.md):
- * - a mainland mobile number: 11 digits `1[3-9]XXXXXXXXX`, optionally written with a
- *   `+86`/`86` prefix and spaces or hyphens; stored as the 11 digits;
- * - or a landline with its area code: `0` + 2–3 digit area code + a 7–8 digit number
- *   (not starting with 0), with an optional hyphen after the area code (`0371-65432100`,
- *   `01087654321`); stored as written without spaces.
- */
-export function normalizePhone(raw: string): string | null {
-  const compact = raw.replace(/[\s\u00a0]/g, "");
-  const mobile = compact.replace(/-/g, "").replace(/^\+?86(?=1\d{10}$)/, "");
-  if (/^1[3-9]\d{9}$/.test(mobile)) return mobile;
-  if (/^0\d{2,3}-?[1-9]\d{6,7}$/.test(compact)) return compact;
-  return null;
-}
-
-// Maps, not objects: a value such as "constructor" must not find Object.prototype's members
-const GENDER = new Map<string, "M" | "F">([["m", "M"], ["f", "F"], ["male", "M"], ["female", "F"], ["男", "M"], ["女", "F"]]);
-const USAGE_ALIASES = new Map<string, Usage>(Object.entries({
-  ...Object.fromEntries(USAGES.map((u) => [u, u])),
-  私家车: "private", 私家: "private", 私人: "private",
-  公务车: "official", 公务: "official", 公车: "official",
-  营运车: "commercial", 营运: "commercial",
-}) as [string, Usage][]);
-/** Chinese names as in the zh-CN catalog (common.json "preferences"). */
-const PREFERENCE_ZH: Record<(typeof PREFERENCES)[number], string[]> = {
-  car_show: ["车展"],
-  fashion_jewellery: ["时装珠宝", "时装", "珠宝"],
-  wine_cigar: ["洋酒雪茄", "洋酒", "雪茄"],
-  home_audio: ["家用音响", "音响"],
-  art: ["艺术"],
-  finance_networking: ["理财及商界联谊", "理财", "商界联谊"],
-  charity_auction: ["慈善拍卖", "收藏拍卖"],
-  beauty_makeup: ["美容彩妆", "彩妆"],
-  golf: ["高尔夫"],
-  fitness_nutrition: ["健身营养", "健身"],
-  children_education: ["儿童教育"],
-  test_drive: ["试驾会", "试驾"],
-};
-const PREFERENCE_ALIASES = new Map<string, string>([
-  ...PREFERENCES.map((p) => [p, p] as [string, string]),
-  ...Object.entries(PREFERENCE_ZH).flatMap(([key, names]) => names.map((n) => [n, key] as [string, string])),
-]);
-const FLAG = new Map<string, 0 | 1>(Object.entries({ "": 0, "0": 0, "1": 1, 否: 0, 是: 1, n: 0, y: 1, no: 0, yes: 1, false: 0, true: 1 }) as [string, 0 | 1][]);
-const TYPE_ALIASES = new Map<string, VisitType>([
-  ...VISIT_TYPES.map((t) => [t, t] as [string, VisitType]),
-  ...VISIT_TYPES.map((t) => [VISIT_TYPE_ZH[t], t] as [string, VisitType]),
-]);
-
-/** Amount text → fen, or the reason it is refused. */
-export function parseAmount(raw: string): number | "negativeAmount" | "badAmount" {
-  const s = raw.replace(/^[¥￥]/, "").trim();
-  if (s.startsWith("-")) return yuanToFen(s.slice(1)) === null ? "badAmount" : "negativeAmount";
-  return yuanToFen(s) ?? "badAmount";
-}
+export { normalizePhone, parseImportDate, parseAmount } from "./import-values";
 
 // ── headers ────────────────────────────────────────────────────────────────────
 
-const normaliseHeader = (h: string) => h.trim().toLowerCase().replace(/[\s_\-（）()]/g, "");
+/** Header matching ignores case, full width, spaces, "_", "-", brackets and a required-field mark `*`. */
+const normaliseHeader = (h: string) => toHalfWidth(h).trim().toLowerCase().replace(/[\s_\-（）()*]/g, "");
 
 function headerMap(file: ImportFile): Map<string, string> {
   const map = new Map<string, string>();
@@ -148,16 +90,48 @@ export function sourceSize(source: ImportSource): number {
 
 /** Column positions of a file once its header is read, and a way to report an issue. */
 interface Columns {
-  /** position of a canonical column in each record */
-  at: Record<string, number>;
+  /** position of a canonical column in each record (absent: an optional column the file does not have) */
+  at: Record<string, number | undefined>;
   issue: (rec: string[], line: number, column: string, reason: ImportReason, value?: string, extra?: Partial<ImportIssue>) => void;
 }
 type RowHandler = (rec: string[], line: number) => void;
 
+/** The bytes of a source, from the start, as many times as asked (format detection reads the file before it is parsed). */
+function byteSource(source: ImportSource): ByteSource {
+  if (typeof source === "string") source = { path: source };
+  if ("path" in source) {
+    const file = source.path;
+    return () => fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  }
+  const buf = Buffer.from(source.text);
+  return () => Readable.from([buf]);
+}
+
+/** A workbook cell's value → the text the row checks read (dates as `YYYY-MM-DD`, numbers as Excel shows them). */
+export function xlsxCellText(v: ExcelJS.CellValue | undefined): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return numberCellText(v);
+  if (typeof v === "boolean") return v ? "1" : "0";
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return "";
+    const iso = v.toISOString(); // exceljs gives the cell's wall-clock time as UTC
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  if (typeof v === "object") {
+    if ("richText" in v) return v.richText.map((r) => r.text).join("");
+    if ("formula" in v || "sharedFormula" in v) return xlsxCellText((v as { result?: ExcelJS.CellValue }).result);
+    if ("text" in v) return typeof v.text === "string" ? v.text : xlsxCellText(v.text as ExcelJS.CellValue);
+    if ("error" in v) return String(v.error);
+  }
+  return String(v);
+}
+
 /**
  * Streams one file: checks its header, then calls the row handler for every non-blank
- * record with its line number (lines spanned by quoted newlines are counted). Returns
- * false when the header is unusable (the rows are then not read).
+ * record with its line number (lines spanned by quoted newlines are counted; a workbook's
+ * row number). Returns how the file was read, or false when it is unreadable or its header
+ * unusable (the rows are then not read).
  */
 async function readFile(
   file: ImportFile,
@@ -167,57 +141,46 @@ async function readFile(
   makeHandler: (columns: Columns) => RowHandler,
   /** after each record: a promise when rows are being handed on (reading pauses until it settles) */
   afterRecord: () => Promise<void> | null = () => null,
-): Promise<boolean> {
+  mapping: ColumnMapping = [],
+): Promise<{ format: FileFormat | null; absent: string[] } | false> {
   const fileName = sourceName(source, file);
-  if (typeof source === "string") source = { path: source };
-  const input: Readable = "path" in source
-    ? fs.createReadStream(source.path, { highWaterMark: 256 * 1024 })
-    : Readable.from([Buffer.from(source.text)]);
+  const bytes = byteSource(source);
+  const detected = await detectFormat(bytes);
+  if (detected.format === null) {
+    issues.add({ file, fileName, line: detected.line, column: "", value: "", reason: "undecodable" });
+    return false;
+  }
+  // loaded on the first workbook (exceljs takes ~0.2 s to load, which every server start would
+  // pay), and before the file is opened: its bytes start flowing as soon as they are counted
+  const excel = detected.format === "xlsx" ? (await import("exceljs")).default : null;
+  const input = bytes() as Readable;
   input.on("data", (chunk: Buffer) => onBytes(chunk.length));
-  let line = 1;
-  let lastBadCsvLine = -1;
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    record_delimiter: ["\r\n", "\n"],
-    // called while parsing, ahead of the records being consumed: the parser's own line count
-    on_skip: (err) => {
-      const at = (err as { lines?: number } | undefined)?.lines ?? line;
-      if (at === lastBadCsvLine) return; // one broken quote is often reported twice
-      lastBadCsvLine = at;
-      issues.add({ file, fileName, line: at, column: "", value: String(err?.message ?? "").slice(0, 200), reason: "badCsv" });
-    },
-  });
-  input.on("error", (e: Error) => parser.destroy(e));
-  input.pipe(parser);
 
   let width = -1;
   let handler: RowHandler | null = null;
   let headerCells: string[] = [];
-  let headerRefused = false;
+  let absent: string[] = [];
   /** one record, in file order; false once the header is refused */
-  const onRecord = (rec: string[]): boolean => {
-    const recordLine = line;
-    line += 1;
-    for (let i = 0; i < rec.length; i++) {
-      const f = rec[i]!;
-      if (f.length > 0 && f.includes("\n")) line += f.split("\n").length - 1;
-    }
-    if (rec.length === 1 && rec[0]!.trim() === "") return true; // blank line
+  const onRecord = (rec: string[], recordLine: number): boolean => {
+    if (rec.every((v) => v.trim() === "")) return true; // blank line
     if (!handler) {
-      const columns = readHeader(file, fileName, rec, recordLine, issues);
+      const columns = readHeader(file, fileName, rec, recordLine, issues, mapping);
       if (!columns) return false;
       headerCells = rec;
       width = rec.length;
+      absent = Object.keys(IMPORT_COLUMNS[file]).filter((c) => columns.at[c] === undefined);
       handler = makeHandler(columns);
       return true;
     }
     if (rec.length !== width) {
-      // a spreadsheet may add empty trailing cells: tolerate those only
+      // a spreadsheet may add or drop empty trailing cells: tolerate those only
       const extraEmpty = rec.length > width && rec.slice(width).every((v) => v.trim() === "");
-      if (!extraEmpty) {
-        issues.add({ file, fileName, line: recordLine, column: "", value: String(rec.length), reason: "columnCount" });
+      const fewerInWorkbook = detected.format === "xlsx" && rec.length < width;
+      if (!extraEmpty && !fewerInWorkbook) {
+        const amount = unquotedThousands(rec, width);
+        issues.add(amount !== null
+          ? { file, fileName, line: recordLine, column: "", value: amount, reason: "unquotedThousands" }
+          : { file, fileName, line: recordLine, column: "", value: String(rec.length), reason: "columnCount" });
         return true;
       }
     }
@@ -231,23 +194,115 @@ async function readFile(
     handler(rec, recordLine);
     return true;
   };
+
+  const ok = detected.format === "xlsx"
+    ? await readWorkbookRows(excel!, file, fileName, input, issues, onRecord, afterRecord)
+    : await readCsvRows(file, fileName, input, detected, issues, onRecord, afterRecord);
+  if (!ok) return false;
+  if (!handler) {
+    issues.add({ file, fileName, line: 1, column: "", value: "", reason: "emptyFile" });
+    return false;
+  }
+  return { format: detected.format, absent };
+}
+
+type OnRecord = (rec: string[], line: number) => boolean;
+
+/** The first worksheet of a workbook, row by row (exceljs' streaming reader: the workbook is never held whole). */
+async function readWorkbookRows(
+  excel: typeof ExcelJS, file: ImportFile, fileName: string, input: Readable, issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
+): Promise<boolean> {
+  const reader = new excel.stream.xlsx.WorkbookReader(input, {
+    worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore",
+  });
+  let sheets = 0;
+  try {
+    for await (const sheet of reader) {
+      sheets++;
+      for await (const row of sheet) {
+        const values = Array.isArray(row.values) ? row.values : [];
+        const rec: string[] = [];
+        for (let i = 1; i < values.length; i++) rec.push(xlsxCellText(values[i] as ExcelJS.CellValue | undefined));
+        if (!onRecord(rec, row.number)) {
+          input.destroy();
+          return false;
+        }
+        const next = afterRecord();
+        if (next) await next;
+      }
+      break; // the first sheet only
+    }
+  } catch (e) {
+    input.destroy();
+    issues.add({ file, fileName, line: 1, column: "", value: String((e as Error)?.message ?? e).slice(0, 200), reason: "badWorkbook" });
+    return false;
+  }
+  input.destroy();
+  if (sheets === 0) {
+    issues.add({ file, fileName, line: 1, column: "", value: "", reason: "emptyFile" });
+    return false;
+  }
+  return true;
+}
+
+/** A text file through csv-parse (decoded first when it is not UTF-8). */
+async function readCsvRows(
+  file: ImportFile, fileName: string, input: Readable, detected: { format: FileFormat; delimiter: "," | "\t" },
+  issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
+): Promise<boolean> {
+  let line = 1;
+  let lastBadCsvLine = -1;
+  const parser = parse({
+    bom: true,
+    delimiter: detected.delimiter,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    record_delimiter: ["\r\n", "\n"],
+    // called while parsing, ahead of the records being consumed: the parser's own line count
+    on_skip: (err) => {
+      const at = (err as { lines?: number } | undefined)?.lines ?? line;
+      if (at === lastBadCsvLine) return; // one broken quote is often reported twice
+      lastBadCsvLine = at;
+      issues.add({ file, fileName, line: at, column: "", value: String(err?.message ?? "").slice(0, 200), reason: "badCsv" });
+    },
+  });
+  const decoder = detected.format === "xlsx" ? null : textDecoderStream(detected.format);
+  input.on("error", (e: Error) => parser.destroy(e));
+  if (decoder) {
+    decoder.on("error", (e: Error) => parser.destroy(e));
+    input.pipe(decoder).pipe(parser);
+  } else input.pipe(parser);
+
+  let headerRefused = false;
+  const record = (rec: string[]): boolean => {
+    const recordLine = line;
+    line += 1;
+    for (let i = 0; i < rec.length; i++) {
+      const f = rec[i]!;
+      if (f.length > 0 && f.includes("\n")) line += f.split("\n").length - 1;
+    }
+    return onRecord(rec, recordLine);
+  };
   // records are taken in batches as the parser makes them (no promise per record); reading
   // pauses while a batch of rows is handed on (staged), and resumes when it is stored
   await new Promise<void>((resolve, reject) => {
     let handing: Promise<void> | null = null;
     let ended = false;
-    const fail = (e: unknown) => {
+    const stop = () => {
       input.destroy();
+      decoder?.destroy();
       parser.destroy();
+    };
+    const fail = (e: unknown) => {
+      stop();
       reject(e);
     };
     const pump = () => {
       let rec: string[] | null;
       while (!headerRefused && !handing && (rec = parser.read() as string[] | null) !== null) {
-        if (!onRecord(rec)) {
+        if (!record(rec)) {
           headerRefused = true;
-          input.destroy();
-          parser.destroy();
+          stop();
           resolve();
           return;
         }
@@ -268,32 +323,47 @@ async function readFile(
     });
     parser.once("error", reject);
   });
-  if (headerRefused) return false;
-  if (!handler) {
-    issues.add({ file, fileName, line: 1, column: "", value: "", reason: "emptyFile" });
-    return false;
-  }
-  return true;
+  return !headerRefused;
 }
 
-function readHeader(file: ImportFile, fileName: string, header: string[], line: number, issues: IssueList): Columns | null {
+/**
+ * Header cells → canonical columns: a mapping given for the file first (`--map
+ * visits.visit_date=出厂日期`), then the names and aliases of import.schema.ts. An unknown
+ * column or two cells naming one column refuse the file (data would otherwise be dropped
+ * silently); an optional column may be absent, a required one may not.
+ */
+function readHeader(file: ImportFile, fileName: string, header: string[], line: number, issues: IssueList, mapping: ColumnMapping): Columns | null {
   const known = headerMap(file);
-  const at: Record<string, number> = {};
+  const at: Record<string, number | undefined> = {};
+  const mapped = new Set<number>();
   let ok = true;
+  for (const m of mapping.filter((x) => x.file === file)) {
+    const i = header.findIndex((h) => h.trim() === m.header.trim() || normaliseHeader(h) === normaliseHeader(m.header));
+    if (i < 0) {
+      issues.add({ file, fileName, line, column: m.header, value: m.header, reason: "mappedColumnMissing" });
+      ok = false;
+      continue;
+    }
+    mapped.add(i);
+    if (m.field !== "ignore") at[m.field] = i;
+  }
   header.forEach((h, i) => {
+    if (mapped.has(i)) return;
     const name = normaliseHeader(h);
     if (name === "") return; // an empty header cell (spreadsheet export): ignored
     const canonical = known.get(name);
     if (!canonical) {
       issues.add({ file, fileName, line, column: h.trim(), value: h, reason: "unknownColumn" });
       ok = false;
-    } else if (canonical in at) {
+    } else if (mapping.some((m) => m.file === file && m.field === canonical)) {
+      // the mapping chose another column for this field: this one is not read
+    } else if (at[canonical] !== undefined) {
       issues.add({ file, fileName, line, column: h.trim(), value: h, reason: "duplicateColumn" });
       ok = false;
     } else at[canonical] = i;
   });
-  for (const column of Object.keys(IMPORT_COLUMNS[file])) {
-    if (!(column in at)) {
+  for (const column of IMPORT_REQUIRED[file] as readonly string[]) {
+    if (at[column] === undefined) {
       issues.add({ file, fileName, line, column, value: "", reason: "missingColumn" });
       ok = false;
     }
@@ -302,8 +372,8 @@ function readHeader(file: ImportFile, fileName: string, header: string[], line: 
   return {
     at,
     issue: (rec, recordLine, column, reason, value, extra) => {
-      const i = at[column]!;
-      issues.add({ file, fileName, line: recordLine, column: header[i]!.trim(), value: value ?? rec[i] ?? "", reason, ...extra });
+      const i = at[column];
+      issues.add({ file, fileName, line: recordLine, column: i === undefined ? column : header[i]!.trim(), value: value ?? (i === undefined ? "" : rec[i] ?? ""), reason, ...extra });
     },
   };
 }
@@ -312,8 +382,8 @@ const hasBadEncoding = (v: string) => v.includes("\uFFFD");
 // C0 controls and DEL, except tab, line feed and carriage return (quoted fields may hold line breaks)
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-const cell = (rec: string[], i: number) => {
-  const v = rec[i];
+const cell = (rec: string[], i: number | undefined) => {
+  const v = i === undefined ? undefined : rec[i];
   return v === undefined ? "" : v.trim();
 };
 
@@ -322,7 +392,7 @@ const cell = (rec: string[], i: number) => {
  * is recorded).
  */
 function textCell(c: Columns, rec: string[], line: number, column: string, max: number, required: boolean): string | null | undefined {
-  const v = cell(rec, c.at[column]!);
+  const v = cell(rec, c.at[column]);
   if (v === "") {
     if (required) c.issue(rec, line, column, "required");
     return required ? undefined : null;
@@ -333,7 +403,7 @@ function textCell(c: Columns, rec: string[], line: number, column: string, max: 
 }
 
 function dateCell(c: Columns, rec: string[], line: number, column: string, required: boolean): string | null | undefined {
-  const v = cell(rec, c.at[column]!);
+  const v = cell(rec, c.at[column]);
   if (v === "") {
     if (required) c.issue(rec, line, column, "required");
     return required ? undefined : null;
@@ -362,6 +432,8 @@ export interface ReadOptions {
   onRows?: (file: ImportFile, rows: (CustomerRow | VehicleRow | VisitRow)[], firstSeq: number) => Promise<void>;
   /** rows per batch handed to onRows (may change between batches) */
   batchRows?: (file: ImportFile) => number;
+  /** header cells chosen for fields (or ignored), before the names and aliases */
+  mapping?: ColumnMapping;
 }
 
 /** Reads and checks the files; rows are only returned when there is no issue at all. */
@@ -370,7 +442,14 @@ export async function readImportFiles(
   opts: ReadOptions,
 ): Promise<{ parsed: ParsedFiles; issues: IssueList }> {
   const issues = new IssueList();
-  const parsed: ParsedFiles = { fileNames: {}, rowCounts: {} };
+  const parsed: ParsedFiles = { fileNames: {}, rowCounts: {}, formats: {}, absent: {} };
+  const read = async (file: ImportFile, source: ImportSource, makeHandler: (columns: Columns) => RowHandler, afterRecord: () => Promise<void> | null) => {
+    const result = await readFile(file, source, issues, onBytes, makeHandler, afterRecord, opts.mapping);
+    if (!result) return false;
+    if (result.format) parsed.formats[file] = result.format;
+    parsed.absent[file] = result.absent;
+    return true;
+  };
   /** hands checked rows on in batches (opts.onRows); returns the rows to keep in memory */
   const batcher = <T extends CustomerRow | VehicleRow | VisitRow>(file: ImportFile, rows: T[]) => {
     let handed = 0;
@@ -408,7 +487,7 @@ export async function readImportFiles(
     const rows: CustomerRow[] = [];
     const batches = batcher("customers", rows);
     const seen = new Map<string, number>();
-    const ok = await readFile("customers", files.customers, issues, onBytes, (c) => {
+    const ok = await read("customers", files.customers, (c) => {
       const { at } = c;
       return (rec, line) => {
         const before = issues.count;
@@ -418,30 +497,21 @@ export async function readImportFiles(
           fileCodes.add(code);
         }
         const name = textCell(c, rec, line, "name", 100, true);
-        const phoneRaw = cell(rec, at.phone!);
-        const phone = phoneRaw === "" ? null : normalizePhone(phoneRaw);
-        if (phone === null && phoneRaw !== "") c.issue(rec, line, "phone", "badPhone");
-        const g = cell(rec, at.gender!);
-        const gender = g === "" ? null : GENDER.get(g.toLowerCase());
+        const phoneRaw = cell(rec, at.phone);
+        const phone = phoneRaw === "" ? null : parsePhone(phoneRaw);
+        if (phone === "badPhone" || phone === "scientificNumber") c.issue(rec, line, "phone", phone);
+        const g = cell(rec, at.gender);
+        const gender = g === "" ? null : parseGender(g);
         if (gender === undefined) c.issue(rec, line, "gender", "badGender");
-        const u = cell(rec, at.usage!);
-        const usage = u === "" ? null : USAGE_ALIASES.get(u.toLowerCase());
+        const u = cell(rec, at.usage);
+        const usage = u === "" ? null : parseUsage(u);
         if (usage === undefined) c.issue(rec, line, "usage", "badUsage");
-        const prefs: string[] = [];
-        const p = cell(rec, at.preferences!);
-        if (p !== "") {
-          for (const item of p.split(/[;；、|]/)) {
-            const key = item.trim();
-            if (key === "") continue;
-            const pref = PREFERENCE_ALIASES.get(key.toLowerCase()) ?? PREFERENCE_ALIASES.get(key);
-            if (!pref) c.issue(rec, line, "preferences", "badPreference", key);
-            else if (!prefs.includes(pref)) prefs.push(pref);
-          }
-        }
-        const dnc = FLAG.get(cell(rec, at.do_not_contact!).toLowerCase());
+        const { prefs, unknown } = parsePreferences(cell(rec, at.preferences));
+        for (const key of unknown) c.issue(rec, line, "preferences", "badPreference", key);
+        const dnc = parseFlag(cell(rec, at.do_not_contact));
         if (dnc === undefined) c.issue(rec, line, "do_not_contact", "badFlag");
         if (issues.count === before && issues.count === 0) {
-          rows.push({ code: code!, name: name!, phone, gender: gender!, usage: usage!, dnc: dnc!, prefs: prefs.sort() });
+          rows.push({ code: code!, name: name!, phone: phone as string | null, gender: gender!, usage: usage!, dnc: dnc!, prefs });
         }
       };
     }, batches.afterRecord);
@@ -457,7 +527,7 @@ export async function readImportFiles(
     const rows: VehicleRow[] = [];
     const batches = batcher("vehicles", rows);
     const seen = new Map<string, number>();
-    const ok = await readFile("vehicles", files.vehicles, issues, onBytes, (c) => {
+    const ok = await read("vehicles", files.vehicles, (c) => {
       const { at } = c;
       return (rec, line) => {
         const before = issues.count;
@@ -474,8 +544,8 @@ export async function readImportFiles(
         const purchase = dateCell(c, rec, line, "purchase_date", false);
         const warranty = dateCell(c, rec, line, "warranty_end", false);
         const insurance = dateCell(c, rec, line, "insurance_expiry", false);
-        const kmRaw = cell(rec, at.mileage_km!).replace(/,/g, "");
-        const km = kmRaw === "" ? null : /^\d{1,9}$/.test(kmRaw) ? Number(kmRaw) : undefined;
+        const kmRaw = cell(rec, at.mileage_km);
+        const km = kmRaw === "" ? null : parseMileage(kmRaw) ?? undefined;
         if (km === undefined) c.issue(rec, line, "mileage_km", "badNumber");
         if (issues.count === before && issues.count === 0) {
           rows.push({ vin: vin!, code: code!, plate: plate!, model: model!, purchase: purchase!, warranty: warranty!, insurance: insurance!, km: km! });
@@ -493,7 +563,7 @@ export async function readImportFiles(
     const rows: VisitRow[] = [];
     const batches = batcher("visits", rows);
     const seen = new Map<string, number>();
-    await readFile("visits", files.visits, issues, onBytes, (c) => {
+    await read("visits", files.visits, (c) => {
       const { at } = c;
       return (rec, line) => {
         const before = issues.count;
@@ -503,11 +573,11 @@ export async function readImportFiles(
         const vin = vinText ? vinText.toUpperCase() : undefined;
         if (vin && referencesReliable && !fileVins.has(vin) && !knownVins.has(vin)) c.issue(rec, line, "vin", "unknownVin");
         const date = dateCell(c, rec, line, "visit_date", true);
-        const typeRaw = cell(rec, at.type!);
-        const type = typeRaw === "" ? undefined : TYPE_ALIASES.get(typeRaw) ?? TYPE_ALIASES.get(typeRaw.toLowerCase());
+        const typeRaw = cell(rec, at.type);
+        const type = typeRaw === "" ? undefined : parseVisitType(typeRaw);
         if (typeRaw === "") c.issue(rec, line, "type", "required");
         else if (!type) c.issue(rec, line, "type", "unknownType");
-        const amountRaw = cell(rec, at.amount!);
+        const amountRaw = cell(rec, at.amount);
         const fen = amountRaw === "" ? "required" : parseAmount(amountRaw);
         if (typeof fen === "string") c.issue(rec, line, "amount", fen);
         if (issues.count === before && issues.count === 0) rows.push({ ro: ro!, vin: vin!, date: date!, type: type!, fen: fen as number });

@@ -15,33 +15,57 @@ export { IMPORT_FILES, MAX_UPLOAD_BYTES, type ImportFile } from "./import.consta
 export const IMPORT_COLUMNS = {
   customers: {
     customer_code: ["客户编号", "客户代码", "客户号"],
-    name: ["姓名", "客户姓名", "客户名称"],
-    phone: ["电话", "手机", "手机号", "手机号码", "联系电话"],
+    name: ["姓名", "客户姓名", "客户名称", "车主姓名", "车主"],
+    phone: ["电话", "手机", "手机号", "手机号码", "联系电话", "联系方式", "移动电话"],
     gender: ["性别"],
-    usage: ["用途", "车辆用途", "客户类型"],
-    preferences: ["偏好", "活动偏好"],
-    do_not_contact: ["勿扰", "拒绝联系"],
+    usage: ["用途", "车辆用途", "客户类型", "使用性质", "车辆性质"],
+    preferences: ["偏好", "活动偏好", "兴趣爱好"],
+    do_not_contact: ["勿扰", "拒绝联系", "拒绝营销"],
   },
   vehicles: {
     vin: ["车架号", "VIN", "VIN码", "车辆识别代号"],
     customer_code: ["客户编号", "客户代码", "客户号"],
     plate: ["车牌", "车牌号", "车牌号码"],
-    model: ["车型"],
-    purchase_date: ["购车日期", "购买日期"],
-    warranty_end: ["质保到期", "质保到期日", "保修到期"],
-    insurance_expiry: ["保险到期", "保险到期日"],
-    mileage_km: ["里程", "里程数", "公里数", "行驶里程"],
+    model: ["车型", "车型名称"],
+    purchase_date: ["购车日期", "购买日期", "开票日期"],
+    warranty_end: ["质保到期", "质保到期日", "保修到期", "保修到期日", "保修截止日期"],
+    insurance_expiry: ["保险到期", "保险到期日", "商业险到期日"],
+    mileage_km: ["里程", "里程数", "公里数", "行驶里程", "进厂里程"],
   },
   visits: {
     ro_number: ["工单号", "维修工单号", "委托书号"],
     vin: ["车架号", "VIN", "VIN码", "车辆识别代号"],
-    visit_date: ["进厂日期", "日期", "维修日期", "来店日期"],
+    visit_date: ["进厂日期", "日期", "维修日期", "来店日期", "结算日期"],
     type: ["类型", "维修类型", "业务类型"],
-    amount: ["金额", "工单金额", "产值"],
+    amount: ["金额", "工单金额", "产值", "结算金额"],
   },
 } as const satisfies Record<ImportFile, Record<string, readonly string[]>>;
 
 export type ImportColumn<F extends ImportFile> = keyof (typeof IMPORT_COLUMNS)[F] & string;
+
+/** Columns a file must have: its key and what the rules need (issue 12); the others are optional. */
+export const IMPORT_REQUIRED: { [F in ImportFile]: readonly ImportColumn<F>[] } = {
+  customers: ["customer_code", "name"],
+  vehicles: ["vin", "customer_code"],
+  visits: ["ro_number", "vin", "visit_date", "type", "amount"],
+};
+
+/**
+ * Header cells chosen by the user (`--map visits.visit_date=出厂日期`), before the names and
+ * aliases; the field `ignore` skips a column the import does not know.
+ */
+export type ColumnMapping = { file: ImportFile; field: string; header: string }[];
+
+/** `FILE.FIELD=HEADER` → one mapping entry, or an English message saying what is wrong. */
+export function parseColumnMapping(text: string): ColumnMapping[number] | string {
+  const m = /^([a-z]+)\.([a-z_]+)=(.+)$/.exec(text);
+  if (!m) return `--map ${text}: expected FILE.FIELD=HEADER, e.g. visits.visit_date=出厂日期`;
+  const [, file, field, header] = m as unknown as [string, string, string, string];
+  if (!(IMPORT_FILES as readonly string[]).includes(file)) return `--map ${text}: the file must be one of ${IMPORT_FILES.join(", ")}`;
+  const fields = [...Object.keys(IMPORT_COLUMNS[file as ImportFile]), "ignore"];
+  if (!fields.includes(field)) return `--map ${text}: the field must be one of ${fields.join(", ")}`;
+  return { file: file as ImportFile, field, header: header.trim() };
+}
 
 /** The key column of each file (unique per store). */
 export const IMPORT_KEYS: { [F in ImportFile]: ImportColumn<F> } = {
@@ -75,6 +99,11 @@ export const IMPORT_REASONS = [
   "unknownColumn", // header has a column we do not know
   "duplicateColumn", // two header cells name the same column
   "emptyFile", // no header line at all
+  "undecodable", // neither UTF-8, UTF-16 (with its BOM) nor GB18030 text, nor a workbook
+  "badWorkbook", // a zip that exceljs cannot read as a workbook
+  "scientificNumber", // Excel turned a long number (a phone) into 1.38E+10
+  "unquotedThousands", // one field more than the header: an amount with an unquoted thousands comma
+  "mappedColumnMissing", // a --map names a header cell the file does not have
 ] as const;
 export type ImportReason = (typeof IMPORT_REASONS)[number];
 
@@ -100,9 +129,13 @@ export interface ImportFileCounts {
   unchanged: number;
 }
 
+/** How a file was read (import-decode.server.ts): texts `customers:import.formats.<format>`. */
+export const IMPORT_FORMATS = ["xlsx", "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "gb18030"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
 export type ImportOutcome =
-  | { ok: true; storeCreated: boolean; storeId: number; counts: Partial<Record<ImportFile, ImportFileCounts>> }
-  | { ok: false; issues: ImportIssue[]; issueCount: number; truncated: boolean };
+  | { ok: true; storeCreated: boolean; storeId: number; counts: Partial<Record<ImportFile, ImportFileCounts>>; formats?: Partial<Record<ImportFile, ImportFormat>> }
+  | { ok: false; issues: ImportIssue[]; issueCount: number; truncated: boolean; formats?: Partial<Record<ImportFile, ImportFormat>> };
 
 /** The most issues kept in a report; the total is always counted. */
 export const MAX_REPORTED_ISSUES = 50_000;

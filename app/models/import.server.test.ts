@@ -271,7 +271,7 @@ describe("all or nothing: the bad-row report", () => {
     // the CLI's English lines
     const text = formatImportIssues(refused);
     expect(text[0]).toBe("import refused: 21 problem(s) found, nothing was imported");
-    expect(text).toContain('vehicles.csv line 2, column purchase_date, value "2026-02-30": not a valid date (YYYY-MM-DD)');
+    expect(text).toContain('vehicles.csv line 2, column purchase_date, value "2026-02-30": not a valid date (e.g. 2026-03-05, 2026/3/5, 2026年3月5日, 20260305)');
     expect(text).toContain('visits.csv line 7, column ro_number, value "BRO001": duplicate key in the file (first on line 2)');
   });
 
@@ -294,19 +294,20 @@ describe("all or nothing: the bad-row report", () => {
       store: { code: "HDR" },
       files: {
         customers: csv("c.csv", "customer_code,name,电话,手机,gender,usage,preferences,do_not_contact,wechat", "C1,x,13800138000,13800138000,,,,,"),
-        vehicles: csv("v.csv", "vin,customer_code,plate,model,purchase_date,warranty_end,insurance_expiry", "V1,C1,,,,,"),
+        // only key and rule columns are required (issue 12): mileage may be absent, the customer code may not
+        vehicles: csv("v.csv", "vin,plate,model,purchase_date,warranty_end,insurance_expiry", "V1,,,,,"),
         visits: { name: "s.csv", text: "" },
       },
     }));
     expect(brief(refused.issues)).toEqual([
       ["customers", 1, "手机", "duplicateColumn"],
       ["customers", 1, "wechat", "unknownColumn"],
-      ["vehicles", 1, "mileage_km", "missingColumn"],
+      ["vehicles", 1, "customer_code", "missingColumn"],
       ["visits", 1, "", "emptyFile"],
     ]);
   });
 
-  it("reports broken quoting, text that is not UTF-8 and values too long", async () => {
+  it("reports broken quoting and values too long; a file mixing GBK and UTF-8 is neither: refused on the line of its first undecodable bytes (issue 12)", async () => {
     const gbk = Buffer.concat([
       Buffer.from(`${CUSTOMERS_HEADER}\nG1,`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(",13800138000,M,private,,0\n"),
       Buffer.from(`G2,${"长".repeat(101)},13800138000,M,private,,0\n`),
@@ -315,12 +316,13 @@ describe("all or nothing: the bad-row report", () => {
       store: { code: "ENC" },
       files: {
         customers: { name: "gbk.csv", text: gbk },
+        vehicles: csv("v.csv", VEHICLES_HEADER, `V1,G1,,${"长".repeat(65)},,,,`),
         visits: csv("s.csv", VISITS_HEADER, 'R1,V1,2025-01-01,repair,"10"x'),
       },
     }));
     expect(brief(refused.issues)).toEqual([
-      ["customers", 2, "name", "badEncoding"],
-      ["customers", 3, "name", "tooLong"],
+      ["customers", 3, "", "undecodable"],
+      ["vehicles", 2, "model", "tooLong"],
       ["visits", 2, "", "badCsv"],
     ]);
   });
@@ -514,5 +516,54 @@ describe("consent and preferences from a file (issue 10)", () => {
     });
     expectOk(third);
     expect(third.counts.customers).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+  });
+});
+
+describe("dealer files (issue 12)", () => {
+  it("a file without an optional column keeps the values on file for it; new rows get none; vehicles may move", async () => {
+    const store = await makeStore(db, { code: "OPT" });
+    const c = await makeCustomer(db, store.id, { code: "K1", phone: "13900001111", usage: "official" });
+    await db.updateTable("customers").set({ gender: "F" }).where("id", "=", c.id).execute();
+    await makeVehicle(db, store.id, c.id, { vin: "LFVOPT00000000001", plate: "豫A99999", model: "Q5L", purchase_date: "2024-01-02", insurance_expiry: "2026-09-01" });
+    await db.updateTable("vehicles").set({ mileage_km: 4321 }).where("vin", "=", "LFVOPT00000000001").execute();
+    const outcome = await importCustomerBase(db, {
+      store: { id: store.id },
+      files: {
+        customers: csv("c.csv", "客户编号,车主姓名", "K1,改名", "K2,新客户"),
+        vehicles: csv("v.csv", "车架号,客户编号,车型名称", "LFVOPT00000000001,K2,Q7", "LFVOPT00000000002,K2,"),
+      },
+    });
+    expectOk(outcome);
+    expect(outcome.formats).toEqual({ customers: "utf-8", vehicles: "utf-8" });
+    const customers = await db.selectFrom("customers").select(["customer_code", "name", "phone", "gender", "usage"]).where("store_id", "=", store.id).orderBy("customer_code").execute();
+    expect(customers).toEqual([
+      { customer_code: "K1", name: "改名", phone: "13900001111", gender: "F", usage: "official" },
+      { customer_code: "K2", name: "新客户", phone: null, gender: null, usage: null },
+    ]);
+    const vehicles = await db.selectFrom("vehicles").innerJoin("customers", "customers.id", "vehicles.customer_id")
+      .select(["vin", "customer_code", "plate", "model", "purchase_date", "insurance_expiry", "mileage_km"]).where("vehicles.store_id", "=", store.id).orderBy("vin").execute();
+    expect(vehicles).toEqual([
+      { vin: "LFVOPT00000000001", customer_code: "K2", plate: "豫A99999", model: "Q7", purchase_date: "2024-01-02", insurance_expiry: "2026-09-01", mileage_km: 4321 },
+      { vin: "LFVOPT00000000002", customer_code: "K2", plate: null, model: null, purchase_date: null, insurance_expiry: null, mileage_km: null },
+    ]);
+    // the same files again change nothing
+    const again = await importCustomerBase(db, {
+      store: { id: store.id },
+      files: {
+        customers: csv("c.csv", "客户编号,车主姓名", "K1,改名", "K2,新客户"),
+        vehicles: csv("v.csv", "车架号,客户编号,车型名称", "LFVOPT00000000001,K2,Q7", "LFVOPT00000000002,K2,"),
+      },
+    });
+    expectOk(again);
+    expect([again.counts.customers?.unchanged, again.counts.vehicles?.unchanged]).toEqual([2, 2]);
+  });
+
+  it("a refused file set says how each file was read", async () => {
+    const outcome = expectRefused(await importCustomerBase(db, {
+      store: { code: "FMT" },
+      files: { customers: { name: "c.csv", text: Buffer.from("\uFEFF客户编号,车主姓名\nK1,\n") } },
+    }));
+    expect(outcome.formats).toEqual({ customers: "utf-8-bom" });
+    expect(brief(outcome.issues)).toEqual([["customers", 2, "车主姓名", "required"]]);
   });
 });

@@ -23,7 +23,8 @@ import {
   createImportJob, ImportAlreadyRunning, ImportLeaseLost, ImportNeedsRecovery, OWNER, ProgressWriter, runningHere, type ImportJobRow,
 } from "./import-lease.server";
 import enCustomers from "~/locales/en/customers.json";
-import { IMPORT_FILES, type ImportFile, type ImportOutcome } from "./import.schema";
+import zhCustomers from "~/locales/zh-CN/customers.json";
+import { IMPORT_FILES, type ColumnMapping, type ImportFile, type ImportOutcome } from "./import.schema";
 import { getStoreByCode } from "./store.server";
 
 export type { ImportSource } from "./import-csv.server";
@@ -49,6 +50,8 @@ export interface ImportOptions {
   jobId?: number;
   userId?: number | null;
   source?: "web" | "cli";
+  /** header cells chosen for fields (`--map visits.visit_date=出厂日期`) */
+  mapping?: ColumnMapping;
   /** told how long the import's transactions held the write lock */
   onStats?: (s: PaceStats & { optimizeMs: number; jobId: number }) => void;
 }
@@ -143,6 +146,7 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
         existingVins: async () =>
           new Set(storeId === undefined ? [] : (await db.selectFrom("vehicles").select("vin").where("store_id", "=", storeId).execute()).map((r) => r.vin)),
         onProgress: (done, total) => report((reading = { phase: "reading", done, total })),
+        mapping: opts.mapping,
         // whole batches at a time, as many as a short transaction takes
         batchRows: (file) => batchSize[file] * Math.max(1, Math.round(pacer.size("stage", 10_000) / batchSize[file])),
         onRows: async (file, rows) => {
@@ -155,14 +159,18 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
       });
       await progress.check();
       if (issues.count > 0) {
-        const outcome: ImportOutcome = { ok: false, issues: issues.items, issueCount: issues.count, truncated: issues.count > issues.items.length };
+        const outcome: ImportOutcome = {
+          ok: false, issues: issues.items, issueCount: issues.count, truncated: issues.count > issues.items.length, formats: parsed.formats,
+        };
         await endJob(db, jobId, "refused", outcome, null);
         await cleanupStaged(db, pacer, jobId);
         return outcome;
       }
       const staged = Object.fromEntries(IMPORT_FILES.filter((f) => parsed.rowCounts[f] !== undefined)
         .map((f) => [f, { rows: parsed.rowCounts[f]!, batches: batches[f], batchSize: batchSize[f] }]));
-      await commitImport(db, pacer, { jobId, store: existingStore ? { id: existingStore.id } : opts.store, staged, fileNames: parsed.fileNames });
+      await commitImport(db, pacer, { jobId, store: existingStore ? { id: existingStore.id } : opts.store, staged, fileNames: parsed.fileNames,
+        formats: parsed.formats, absent: parsed.absent,
+      });
       committed = true;
       const outcome = await applyImport(db, pacer, jobId, report);
       await cleanupStaged(db, pacer, jobId);
@@ -189,27 +197,44 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
   });
 }
 
-// ── texts for the command line (English, from the same catalog as the page) ─────────
+// ── texts for the command line (from the same catalogs as the page) ───────────────
+
+export type CliLang = "en" | "zh-CN";
+const CATALOG = { en: enCustomers.import, "zh-CN": zhCustomers.import } as const;
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k] ?? ""));
+
+/** "customers.csv: read as GB18030 (GBK)" lines: how each file was read. */
+export function formatImportFormats(outcome: ImportOutcome, fileNames: Partial<Record<ImportFile, string>>, lang: CliLang = "en"): string[] {
+  const c = CATALOG[lang];
+  return IMPORT_FILES.filter((f) => outcome.formats?.[f]).map((f) =>
+    fill(c.readAs, { file: fileNames[f] ?? (outcome.ok ? outcome.counts[f]?.fileName : undefined) ?? f, format: c.formats[outcome.formats![f]!] }));
+}
 
 /** `customers.csv: 3 inserted, 1 updated, 0 unchanged` lines of a successful import. */
-export function formatImportSummary(outcome: Extract<ImportOutcome, { ok: true }>, storeCode: string): string[] {
-  const lines = outcome.storeCreated ? [`store ${storeCode} created`] : [];
+export function formatImportSummary(outcome: Extract<ImportOutcome, { ok: true }>, storeCode: string, lang: CliLang = "en"): string[] {
+  const c = CATALOG[lang];
+  const lines = outcome.storeCreated ? [fill(c.cli.storeCreated, { code: storeCode })] : [];
   for (const file of IMPORT_FILES) {
-    const c = outcome.counts[file];
-    if (c) lines.push(`${c.fileName}: ${c.inserted} inserted, ${c.updated} updated, ${c.unchanged} unchanged`);
+    const n = outcome.counts[file];
+    if (n) lines.push(fill(c.cli.counts, { file: n.fileName, inserted: n.inserted, updated: n.updated, unchanged: n.unchanged }));
   }
   return lines;
 }
 
 /** One line per bad row: `visits.csv line 7, column amount, value "-5": negative amount`. */
-export function formatImportIssues(outcome: Extract<ImportOutcome, { ok: false }>): string[] {
-  const reasons: Record<string, string> = enCustomers.import.reasons;
-  const lines = [`import refused: ${outcome.issueCount} problem(s) found, nothing was imported`];
+export function formatImportIssues(outcome: Extract<ImportOutcome, { ok: false }>, lang: CliLang = "en"): string[] {
+  const c = CATALOG[lang];
+  const reasons: Record<string, string> = c.reasons;
+  const lines = [fill(c.cli.refused, { count: outcome.issueCount })];
   for (const i of outcome.issues) {
-    const where = [`${i.fileName} line ${i.line}`, i.column ? `column ${i.column}` : "", i.value !== "" ? `value ${JSON.stringify(i.value)}` : ""]
-      .filter(Boolean).join(", ");
-    lines.push(`${where}: ${reasons[i.reason]!.replace("{{firstLine}}", String(i.firstLine ?? ""))}`);
+    const where = [
+      fill(c.cli.where, { file: i.fileName, line: i.line }),
+      i.column ? fill(c.cli.column, { column: i.column }) : "",
+      i.value !== "" ? fill(c.cli.value, { value: JSON.stringify(i.value) }) : "",
+    ].filter(Boolean).join(c.cli.separator);
+    lines.push(`${where}${c.cli.because}${fill(reasons[i.reason]!, { firstLine: i.firstLine ?? "", value: i.value })}`);
   }
-  if (outcome.truncated) lines.push(`… and ${outcome.issueCount - outcome.issues.length} more`);
+  if (outcome.truncated) lines.push(fill(c.cli.more, { count: outcome.issueCount - outcome.issues.length }));
   return lines;
 }

@@ -327,7 +327,7 @@ export async function refreshSegments(
 
 export type SegmentPredicate = Expression<SqlBool>;
 
-export const SEGMENTS_CSV_HEADER = "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due";
+export const SEGMENTS_CSV_HEADER = "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due,do_not_contact";
 
 const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
@@ -336,6 +336,6 @@ export async function segmentsCsvLines(db: DB, { storeId, asOf }: { storeId: num
   const rows = await computeSegments(db, { storeId, asOf });
   return [
     SEGMENTS_CSV_HEADER,
-    ...rows.map((r) => [csvField(r.customer_code), r.grp, r.tier, r.r, r.f, r.m, r.vehicle_age, r.warranty, r.insurance_due].join(",")),
+    ...rows.map((r) => [csvField(r.customer_code), r.grp, r.tier, r.r, r.f, r.m, r.vehicle_age, r.warranty, r.insurance_due, r.do_not_contact ? 1 : 0].join(",")),
   ];
 }

@@ -51,7 +51,7 @@ export default function CustomersImport() {
           <div className="field" key={kind}>
             <label htmlFor={`file-${kind}`}>{t(`customers:import.files.${kind}`)}</label>
             <span className="muted" id={`file-${kind}-hint`}><code>{Object.keys(IMPORT_COLUMNS[kind]).join(",")}</code></span>
-            <input id={`file-${kind}`} name={kind} type="file" accept=".csv,text/csv" aria-describedby={`file-${kind}-hint`} />
+            <input id={`file-${kind}`} name={kind} type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby={`file-${kind}-hint`} />
           </div>
         ))}
         <button type="submit" disabled={busy}>{t("customers:import.submit")}</button>

@@ -93,6 +93,7 @@ export default function ImportJob() {
                   <th scope="col" className="num">{t("customers:import.inserted")}</th>
                   <th scope="col" className="num">{t("customers:import.updated")}</th>
                   <th scope="col" className="num">{t("customers:import.unchanged")}</th>
+                  <th scope="col">{t("customers:import.format")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -105,6 +106,7 @@ export default function ImportJob() {
                       <td className="num">{f.number(c.inserted)}</td>
                       <td className="num">{f.number(c.updated)}</td>
                       <td className="num">{f.number(c.unchanged)}</td>
+                      <td>{outcome.formats?.[k] ? t(`customers:import.formats.${outcome.formats[k]}`) : ""}</td>
                     </tr>
                   ) : null;
                 })}
@@ -119,6 +121,13 @@ export default function ImportJob() {
           <h2 id="report-h">{t("customers:import.reportTitle")}</h2>
           <p role="alert">{t("customers:import.reportIntro", { count: outcome.issueCount })}</p>
           {outcome.issueCount > outcome.issues.length ? <p>{t("customers:import.reportShown", { shown: outcome.issues.length })}</p> : null}
+          {IMPORT_FILES.some((k) => outcome.formats?.[k]) ? (
+            <ul data-testid="import-formats">
+              {IMPORT_FILES.map((k) => (outcome.formats?.[k] ? (
+                <li key={k}>{t("customers:import.readAs", { file: job.files[k] ?? k, format: t(`customers:import.formats.${outcome.formats[k]}`) })}</li>
+              ) : null))}
+            </ul>
+          ) : null}
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="report-h">
             <table>
               <thead>
@@ -137,7 +146,7 @@ export default function ImportJob() {
                     <td className="num">{i.line}</td>
                     <td>{i.column}</td>
                     <td><code>{i.value}</code></td>
-                    <td>{t(`customers:import.reasons.${i.reason}`, { firstLine: i.firstLine })}</td>
+                    <td>{t(`customers:import.reasons.${i.reason}`, { firstLine: i.firstLine, value: i.value })}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { createDb, type DB } from "#db/client";
@@ -70,9 +72,11 @@ describe("customer import page", () => {
     const summary = page.locator('[data-testid="import-summary"]');
     await summary.waitFor();
     const row = async (file: string) => (await summary.locator(`tr[data-file="${file}"] td`).allTextContents());
-    expect(await row("customers")).toEqual(["2", "2", "0", "0"]);
-    expect(await row("vehicles")).toEqual(["1", "1", "0", "0"]);
-    expect(await row("visits")).toEqual(["2", "2", "0", "0"]);
+    expect((await row("customers")).slice(0, 4)).toEqual(["2", "2", "0", "0"]);
+    expect((await row("vehicles")).slice(0, 4)).toEqual(["1", "1", "0", "0"]);
+    expect((await row("visits")).slice(0, 4)).toEqual(["2", "2", "0", "0"]);
+    // how each file was read (issue 12)
+    expect((await row("customers"))[4]).toMatch(/^UTF-8/);
     await checkA11y(page);
     const amount = await db.selectFrom("service_visits").select("amount_fen").where("ro_number", "=", `${P}R2`).executeTakeFirstOrThrow();
     expect(amount.amount_fen).toBe(88050);
@@ -84,9 +88,36 @@ describe("customer import page", () => {
     await page.setInputFiles("#file-visits", files[2]!);
     await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
     await summary.waitFor();
-    expect(await row("customers")).toEqual(["2", "0", "0", "2"]);
-    expect(await row("visits")).toEqual(["2", "0", "0", "2"]);
+    expect((await row("customers")).slice(0, 4)).toEqual(["2", "0", "0", "2"]);
+    expect((await row("visits")).slice(0, 4)).toEqual(["2", "0", "0", "2"]);
     expect(await summary.locator('tr[data-file="vehicles"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("takes a GBK CSV with DMS headers and an .xlsx workbook, and says how each was read (issue 12)", async () => {
+    const customers = path.join(dir, `${P}-客户.csv`);
+    fs.writeFileSync(customers, iconv.encode(`客户编号,车主姓名,联系方式,使用性质,勿扰\r\n${P}G1,谢伟,+86 138 0000 2222,非营运,否\r\n`, "gb18030"));
+    const vehicles = path.join(dir, `${P}-车辆.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("车辆").addRows([["车架号", "客户编号", "购车日期", "行驶里程"], [`${P}GV1`, `${P}G1`, new Date(Date.UTC(2026, 2, 5)), 12345]]);
+    await wb.xlsx.writeFile(vehicles);
+    const { page, errors, context } = await openPage(browser, { locale: "en" });
+    await signIn(page, base, "manager@demo.test");
+    await page.goto(`${base}/customers/import`);
+    await hydrated(page);
+    await page.setInputFiles("#file-customers", customers);
+    await page.setInputFiles("#file-vehicles", vehicles);
+    await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
+    const summary = page.locator('[data-testid="import-summary"]');
+    await summary.waitFor();
+    expect(await summary.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0", "GB18030 (GBK)"]);
+    expect(await summary.locator('tr[data-file="vehicles"] td').allTextContents()).toEqual(["1", "1", "0", "0", "Excel workbook (.xlsx)"]);
+    await checkA11y(page);
+    const c = await db.selectFrom("customers").select(["name", "phone", "usage"]).where("customer_code", "=", `${P}G1`).executeTakeFirstOrThrow();
+    expect(c).toEqual({ name: "谢伟", phone: "13800002222", usage: "private" });
+    const v = await db.selectFrom("vehicles").select(["purchase_date", "mileage_km"]).where("vin", "=", `${P}GV1`).executeTakeFirstOrThrow();
+    expect(v).toEqual({ purchase_date: "2026-03-05", mileage_km: 12345 });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -109,7 +140,7 @@ describe("customer import page", () => {
     const rows = await report.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
     expect(rows).toEqual([
       [`${P}-bad-visits.csv`, "2", "车架号", `${P}NOVIN`, "未知车架号（不在 vehicles.csv 中，也不在系统中）"],
-      [`${P}-bad-visits.csv`, "2", "进厂日期", "2026-02-30", "日期无效（应为 YYYY-MM-DD）"],
+      [`${P}-bad-visits.csv`, "2", "进厂日期", "2026-02-30", "日期无效（例如 2026-03-05、2026/3/5、2026年3月5日、20260305）"],
       [`${P}-bad-visits.csv`, "2", "类型", "洗车", "未知的维修类型"],
       [`${P}-bad-visits.csv`, "2", "金额", "-5", "金额为负数"],
       [`${P}-bad-visits.csv`, "3", "车架号", `${P}NOVIN`, "未知车架号（不在 vehicles.csv 中，也不在系统中）"],
@@ -119,6 +150,7 @@ describe("customer import page", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await db.selectFrom("service_visits").select("id").where("ro_number", "like", `${P}B%`).execute()).toEqual([]);
+    expect(await report.locator('[data-testid="import-formats"]').textContent()).toBe(`${P}-bad-visits.csv：按 UTF-8 读取`);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -170,7 +202,7 @@ describe("customer import page", () => {
     expect(seen.size).toBeGreaterThan(1);
     expect([...seen].some((s) => s.startsWith("writing"))).toBe(true);
     expect(roundsWhileWriting).toBeGreaterThan(0);
-    expect(await summary.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["250,000", "250,000", "0", "0"]);
+    expect(await summary.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["250,000", "250,000", "0", "0", "UTF-8"]);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000); // a quarter of a million rows on a machine that may be busy: a bound, not a speed target
@@ -242,8 +274,8 @@ describe("customer import page", () => {
     // busy with other work it takes longer, so the bound here is generous (it is not a speed target)
     await page.locator('[data-testid="import-summary"]').waitFor({ timeout: 200_000 });
     expect(page.url()).toBe(jobUrl);
-    expect(await page.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0"]);
-    expect(await page.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["150,000", "150,000", "0", "0"]);
+    expect(await page.locator('tr[data-file="customers"] td').allTextContents()).toEqual(["1", "1", "0", "0", "UTF-8"]);
+    expect(await page.locator('tr[data-file="visits"] td').allTextContents()).toEqual(["150,000", "150,000", "0", "0", "UTF-8"]);
     await context.close();
   }, 300_000);
 

@@ -19,7 +19,7 @@ const dbFile = path.join(dir, "app.db");
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "app/cli.ts", ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, DATABASE_URL: `file:${dbFile}`, NODE_ENV: "production" }, timeout: 60_000,
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, DATABASE_URL: `file:${dbFile}`, NODE_ENV: "production", LANG: "C.UTF-8", LC_ALL: "" }, timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -57,6 +57,9 @@ describe("cli import", () => {
       "customers.csv: 4 inserted, 0 updated, 0 unchanged",
       "vehicles.csv: 3 inserted, 0 updated, 0 unchanged",
       "visits.csv: 5 inserted, 0 updated, 0 unchanged",
+      "customers.csv: read as UTF-8",
+      "vehicles.csv: read as UTF-8",
+      "visits.csv: read as UTF-8",
     ]);
   });
 
@@ -68,6 +71,9 @@ describe("cli import", () => {
       "customers.csv: 0 inserted, 0 updated, 4 unchanged",
       "vehicles.csv: 0 inserted, 0 updated, 3 unchanged",
       "visits.csv: 0 inserted, 0 updated, 5 unchanged",
+      "customers.csv: read as UTF-8",
+      "vehicles.csv: read as UTF-8",
+      "visits.csv: read as UTF-8",
     ]);
     expect(await tableCounts()).toEqual(before);
   });
@@ -77,7 +83,7 @@ describe("cli import", () => {
     fs.writeFileSync(visits, "\uFEFF工单号,车架号,进厂日期,类型,金额\nRO-0100,LFV2A1111111111111,2025-12-01,养护,120\nRO-0001,LFV2A1111111111111,2025-01-10,first_maintenance,10\n");
     const r = cli("import", "--store", "CLI1", "--visits", visits);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe("more-visits.csv: 1 inserted, 1 updated, 0 unchanged");
+    expect(r.stdout.trim()).toBe("more-visits.csv: 1 inserted, 1 updated, 0 unchanged\nmore-visits.csv: read as UTF-8 with BOM");
   });
 
   it("refuses a bad file set: every bad row on stderr, exit 1, nothing imported, no store created", async () => {
@@ -87,7 +93,8 @@ describe("cli import", () => {
     expect(r.stdout).toBe("");
     const lines = r.stderr.trim().split("\n");
     expect(lines[0]).toBe("import refused: 21 problem(s) found, nothing was imported");
-    expect(lines).toHaveLength(22);
+    expect(lines).toHaveLength(22 + 3); // and how each file was read
+    expect(lines.slice(-3)).toEqual(["customers.csv: read as UTF-8", "vehicles.csv: read as UTF-8", "visits.csv: read as UTF-8"]);
     expect(lines).toContain('customers.csv line 4, column phone, value "12345": malformed phone (mobile 1[3-9] + 9 digits, or landline 0 + area code + 7–8 digits)');
     expect(lines).toContain('visits.csv line 3, column amount, value "-5": negative amount');
     expect(lines).toContain('visits.csv line 6, column vin, value "NOSUCHVIN00000000": unknown VIN (not in vehicles.csv nor on file)');
@@ -99,5 +106,22 @@ describe("cli import", () => {
     const r = cli("import", "--store", "X", "--customers", path.join(dir, "nope.csv"));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no such file");
+  });
+});
+
+describe("cli import --map (issue 12)", () => {
+  it("maps a header the import does not know, ignores another; a malformed --map is a usage error", () => {
+    const visits = path.join(dir, "dms-visits.csv");
+    fs.writeFileSync(visits, "委托书号,车架号,进厂日期,出厂日期,业务类型,结算金额,备注\nRO-0200,LFV2A1111111111111,2025/12/1,2025年12月3日,保养,\"¥1,200.00\",x\n");
+    const refused = cli("import", "--store", "CLI1", "--visits", visits);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("dms-visits.csv line 1, column 出厂日期, value \"出厂日期\": unknown column in the header");
+    const r = cli("import", "--store", "CLI1", "--visits", visits, "--map", "visits.visit_date=出厂日期", "--map", "visits.ignore=备注");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual(["dms-visits.csv: 1 inserted, 0 updated, 0 unchanged", "dms-visits.csv: read as UTF-8"]);
+    const bad = cli("import", "--store", "CLI1", "--visits", visits, "--map", "visits.when=出厂日期");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("the field must be one of ro_number, vin, visit_date, type, amount, ignore");
   });
 });

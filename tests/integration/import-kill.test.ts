@@ -24,7 +24,7 @@ const dbFile = path.join(dir, "app.db");
 const refFile = path.join(dir, "reference.db");
 // `node --import tsx`, not tsx's CLI (which runs the script in a second process a kill would miss)
 const cli = ["--import", "tsx", "app/cli.ts"];
-const envFor = (file: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: `file:${file}`, NODE_ENV: "production" });
+const envFor = (file: string): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: `file:${file}`, NODE_ENV: "production", LANG: "C.UTF-8", LC_ALL: "" });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -158,6 +158,6 @@ describe("killing an import midway", () => {
     // and an import runs normally on the recovered file
     const again = spawnSync(process.execPath, [...cli, "import", "--store", "BIG", "--visits", `${FIX}/good/visits.csv`], { cwd: ROOT, env: envFor(dbFile), encoding: "utf8" });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout.trim()).toBe("visits.csv: 0 inserted, 0 updated, 5 unchanged");
+    expect(again.stdout.trim()).toBe("visits.csv: 0 inserted, 0 updated, 5 unchanged\nvisits.csv: read as UTF-8");
   }, 400_000);
 });

@@ -63,21 +63,21 @@ function cli(...args: string[]) {
   });
 }
 
-test("prints one hand-checked CSV row per customer", () => {
+test("prints one hand-checked CSV row per customer, with its do_not_contact (0/1)", () => {
   const out = cli("segments", "--store", "SEGT", "--as-of", "2026-06-30");
   expect(out.stderr).toBe("");
   expect(out.status).toBe(0);
   // 25 customers: A ≤ ⌈0.25⌉ = 1, B ≤ ⌈1.25⌉ = 2, C ≤ ⌈5⌉ = 5 (revenue ranks: K2, K5, K1).
   // R: last visits K1 06-20 < K5 06-25 < K2 06-29 → ⌈5·1/3⌉=2, ⌈5·2/3⌉=4, 5. F: all three have 2 visits → 5.
-  const filler = Array.from({ length: 20 }, (_, i) => `F${String(i + 1).padStart(2, "0")},1,D,1,1,1,unknown,unknown,0`);
+  const filler = Array.from({ length: 20 }, (_, i) => `F${String(i + 1).padStart(2, "0")},1,D,1,1,1,unknown,unknown,0,0`);
   expect(out.stdout.trimEnd().split("\n")).toEqual([
-    "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due",
+    "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due,do_not_contact",
     ...filler,
-    "K1,4,C,2,5,2,2to3,in,1", // M 2 (06-20, 12-12), R 1 (2024-07-30 within 730 days) · insurance 08-20 ≤ 08-29
-    "K2,5,A,5,5,5,lt1,ending,0", // M 1 (2025-06-30 is exactly 365 days before: outside), I 1 · warranty ends on as-of + 90
-    "K3,1,D,1,1,1,unknown,unknown,0", // no vehicle, no visit
-    "K4,1,D,1,1,1,ge4,ended,0", // its only visit is after the as-of date
-    "K5,7,B,4,5,4,3to4,unknown,1", // R 1 (729 days), I 1 (364 days); bought exactly 3 years before; insurance expires on as-of
+    "K1,4,C,2,5,2,2to3,in,1,0", // M 2 (06-20, 12-12), R 1 (2024-07-30 within 730 days) · insurance 08-20 ≤ 08-29
+    "K2,5,A,5,5,5,lt1,ending,0,0", // M 1 (2025-06-30 is exactly 365 days before: outside), I 1 · warranty ends on as-of + 90
+    "K3,1,D,1,1,1,unknown,unknown,0,0", // no vehicle, no visit
+    "K4,1,D,1,1,1,ge4,ended,0,1", // its only visit is after the as-of date
+    "K5,7,B,4,5,4,3to4,unknown,1,0", // R 1 (729 days), I 1 (364 days); bought exactly 3 years before; insurance expires on as-of
   ]);
 });
 
@@ -86,9 +86,9 @@ test("the as-of date moves the windows; bad arguments exit 2", () => {
   expect(later.status).toBe(0);
   const line = (code: string) => later.stdout.split("\n").find((l) => l.startsWith(`${code},`));
   // K4's repair of 07-01 now counts (R high, revenue 9000 → rank 2 → B; F ties with K5 → ⌈5·2/4⌉ = 3).
-  expect(line("K4")).toBe("K4,3,B,5,3,4,ge4,ended,0");
+  expect(line("K4")).toBe("K4,3,B,5,3,4,ge4,ended,0,1");
   // K5's renewal (2025-07-01) is now exactly 365 days back and its repair 730: both outside → group 1.
-  expect(line("K5")).toBe("K5,1,C,3,3,2,3to4,unknown,0");
+  expect(line("K5")).toBe("K5,1,C,3,3,2,3to4,unknown,0,0");
   const noStore = cli("segments", "--store", "NOPE");
   expect(noStore.status).toBe(2);
   expect(noStore.stderr).toMatch(/no store/);
