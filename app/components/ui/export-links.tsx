@@ -6,7 +6,7 @@ export function ExportLinks({ href, label, params, testId }: { href: string; lab
   const { t } = useTranslation("common");
   return (
     <p className="no-print" data-testid={testId}>
-      {label}:{" "}
+      {t("exports.links", { label })}{" "}
       {EXPORT_FORMATS.map((format, i) => (
         <span key={format}>
           {i ? " · " : null}
