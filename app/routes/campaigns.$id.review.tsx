@@ -128,7 +128,6 @@ export default function ReviewRoute() {
       ) : null}
       {actionData?.formError ? <p className="form-error" role="alert" data-testid="review-error">{t(actionData.formError as "title")}</p> : null}
       <div className="row no-print">
-        {fig ? <a className="button secondary" href={`/campaigns/${c.id}/review/csv${data.daysValue && !data.daysError ? `?days=${encodeURIComponent(data.daysValue)}` : ""}`} download>{t("review.exportCsv")}</a> : null}
         {fig ? <PrintButton /> : null}
       </div>
       {fig ? <ExportLinks href={`/campaigns/${c.id}/review/export`} label={t("common:exports.review")} params={data.daysValue && !data.daysError ? { days: data.daysValue } : {}} testId="review-export" /> : null}
