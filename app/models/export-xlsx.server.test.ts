@@ -47,4 +47,32 @@ describe("the .xlsx writer", () => {
     expect(safeSheetName("x".repeat(40))).toHaveLength(31);
     expect(safeSheetName("''")).toBe("Sheet1");
   });
+
+  it("heeds backpressure: rows are read only as fast as the download is, and no more once it is closed", async () => {
+    let pulled = 0;
+    let finished = false;
+    async function* rows() {
+      try {
+        for (let i = 0; i < 200_000; i++) {
+          pulled++;
+          yield [`C${i}`, "王小明", "13800001234", day("2026-03-05"), money(i)];
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    const stream = xlsxStream({ sheetName: "s", fileStem: "x", columns: [{ header: "a" }], rows: rows() });
+    // nobody reads the download: the writer stops pulling rows once the buffers on the way are full
+    let stalled = -1;
+    for (let waited = 0; waited < 10_000 && pulled !== stalled; waited += 400) {
+      stalled = pulled;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(pulled).toBe(stalled);
+    expect(pulled).toBeLessThan(200_000);
+    stream.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(finished).toBe(true);
+    expect(pulled).toBe(stalled);
+  });
 });
