@@ -71,7 +71,7 @@ describe("the .xlsx writer", () => {
     expect(pulled).toBe(stalled);
     expect(pulled).toBeLessThan(200_000);
     stream.destroy();
-    await new Promise((r) => setTimeout(r, 300));
+    for (let waited = 0; waited < 5_000 && !finished; waited += 50) await new Promise((r) => setTimeout(r, 50));
     expect(finished).toBe(true);
     expect(pulled).toBe(stalled);
   });
