@@ -178,8 +178,9 @@ COMMANDS.segments = async (argv) => {
 };
 
 /**
- * `cli import --store CODE [--store-name N] [--customers F] [--vehicles F] [--visits F] [--map FILE.FIELD=HEADER]… [--lang zh-CN|en] [--progress]`:
- * the customer-base import (issues 3, 12). Files: CSV/tab text in UTF-8, UTF-16 or GB18030, or .xlsx.
+ * `cli import --store CODE [--store-name N] [--customers F] [--vehicles F] [--visits F] [--map FILE.FIELD=HEADER]… [--sheet NAME|N] [--lang zh-CN|en] [--progress]`:
+ * the customer-base import (issues 3, 12). Files: CSV/tab text in UTF-8, UTF-16 or GB18030, or .xlsx
+ * (its first sheet, or the one --sheet names or numbers, 1 for the first, in every workbook given).
  * All or nothing: any bad row → every bad row on stderr, exit 1. Texts in --lang, else the
  * language of LANG (zh… → Chinese), else English.
  */
@@ -189,7 +190,7 @@ COMMANDS.import = async (argv) => {
     options: {
       store: { type: "string" }, "store-name": { type: "string" }, customers: { type: "string" },
       vehicles: { type: "string" }, visits: { type: "string" }, progress: { type: "boolean" },
-      map: { type: "string", multiple: true }, lang: { type: "string" },
+      map: { type: "string", multiple: true }, lang: { type: "string" }, sheet: { type: "string" },
     },
   });
   const lang = values.lang ?? (/^zh/i.test(process.env.LC_ALL || process.env.LANG || "") ? "zh-CN" : "en");
@@ -202,7 +203,7 @@ COMMANDS.import = async (argv) => {
   });
   const files = { customers: values.customers, vehicles: values.vehicles, visits: values.visits };
   if (!values.store || !Object.values(files).some(Boolean)) {
-    throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--map FILE.FIELD=HEADER]… [--lang zh-CN|en] [--progress]");
+    throw new UsageError("usage: import --store CODE [--store-name NAME] [--customers FILE] [--vehicles FILE] [--visits FILE] [--map FILE.FIELD=HEADER]… [--sheet NAME|N] [--lang zh-CN|en] [--progress]");
   }
   for (const f of Object.values(files)) if (f && !fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
   const { importCustomerBase, formatImportFormats, formatImportIssues, formatImportSummary, ImportAlreadyRunning, ImportNotFinished } = await import("./models/import.server");
@@ -212,7 +213,7 @@ COMMANDS.import = async (argv) => {
     let outcome;
     try {
       outcome = await importCustomerBase(db, {
-        store: { code: values.store!, name: values["store-name"] }, source: "cli", mapping,
+        store: { code: values.store!, name: values["store-name"] }, source: "cli", mapping, sheet: values.sheet,
         files: Object.fromEntries(Object.entries(files).filter(([, f]) => f)) as Record<string, string>,
         onProgress: values.progress
           ? (p) => {

@@ -142,6 +142,8 @@ async function readFile(
   /** after each record: a promise when rows are being handed on (reading pauses until it settles) */
   afterRecord: () => Promise<void> | null = () => null,
   mapping: ColumnMapping = [],
+  /** the worksheet of a workbook to read (name or 1-based position); the first when absent */
+  sheet?: string,
 ): Promise<{ format: FileFormat | null; absent: string[] } | false> {
   const fileName = sourceName(source, file);
   const bytes = byteSource(source);
@@ -196,7 +198,7 @@ async function readFile(
   };
 
   const ok = detected.format === "xlsx"
-    ? await readWorkbookRows(excel!, file, fileName, input, issues, onRecord, afterRecord)
+    ? await readWorkbookRows(excel!, file, fileName, input, issues, onRecord, afterRecord, sheet)
     : await readCsvRows(file, fileName, input, detected, issues, onRecord, afterRecord);
   if (!ok) return false;
   if (!handler) {
@@ -208,18 +210,42 @@ async function readFile(
 
 type OnRecord = (rec: string[], line: number) => boolean;
 
-/** The first worksheet of a workbook, row by row (exceljs' streaming reader: the workbook is never held whole). */
+/**
+ * Whether a worksheet is the one asked for: its name exactly, else (a number) its position in
+ * the workbook's tab order, 1 for the first. No choice: the first sheet.
+ */
+export function isChosenSheet(wanted: string | undefined, sheet: { name: string; position: number }): boolean {
+  if (wanted === undefined) return sheet.position === 1;
+  if (sheet.name === wanted) return true;
+  return /^[1-9]\d{0,3}$/.test(wanted.trim()) && Number(wanted.trim()) === sheet.position;
+}
+
+/**
+ * One worksheet of a workbook (the first, or `sheet`), row by row (exceljs' streaming reader:
+ * the workbook is never held whole; the sheets before it are skipped unread).
+ */
 async function readWorkbookRows(
   excel: typeof ExcelJS, file: ImportFile, fileName: string, input: Readable, issues: IssueList, onRecord: OnRecord, afterRecord: () => Promise<void> | null,
+  sheet?: string,
 ): Promise<boolean> {
   const reader = new excel.stream.xlsx.WorkbookReader(input, {
     worksheets: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", entries: "ignore",
   });
   let sheets = 0;
+  let found = false;
+  const names: string[] = [];
   try {
-    for await (const sheet of reader) {
+    for await (const ws of reader) {
       sheets++;
-      for await (const row of sheet) {
+      const w = ws as unknown as { id: number | string; name: string };
+      // the tab order is the workbook's list of sheets (xl/workbook.xml), not the files' order
+      const order = (reader as unknown as { model?: { sheets?: { id: number | string }[] } }).model?.sheets ?? [];
+      const at = order.findIndex((s) => String(s.id) === String(w.id));
+      const position = at >= 0 ? at + 1 : sheets;
+      names.push(w.name);
+      if (!isChosenSheet(sheet, { name: w.name, position })) continue;
+      found = true;
+      for await (const row of ws) {
         const values = Array.isArray(row.values) ? row.values : [];
         const rec: string[] = [];
         for (let i = 1; i < values.length; i++) rec.push(xlsxCellText(values[i] as ExcelJS.CellValue | undefined));
@@ -230,7 +256,7 @@ async function readWorkbookRows(
         const next = afterRecord();
         if (next) await next;
       }
-      break; // the first sheet only
+      break; // one sheet only
     }
   } catch (e) {
     input.destroy();
@@ -240,6 +266,10 @@ async function readWorkbookRows(
   input.destroy();
   if (sheets === 0) {
     issues.add({ file, fileName, line: 1, column: "", value: "", reason: "emptyFile" });
+    return false;
+  }
+  if (!found) {
+    issues.add({ file, fileName, line: 1, column: "", value: `"${sheet}" (${names.map((n) => `"${n}"`).join(", ")})`.slice(0, 200), reason: "sheetNotFound" });
     return false;
   }
   return true;
@@ -434,6 +464,8 @@ export interface ReadOptions {
   batchRows?: (file: ImportFile) => number;
   /** header cells chosen for fields (or ignored), before the names and aliases */
   mapping?: ColumnMapping;
+  /** the worksheet read from each workbook (name or 1-based position); the first when absent */
+  sheet?: string;
 }
 
 /** Reads and checks the files; rows are only returned when there is no issue at all. */
@@ -444,7 +476,7 @@ export async function readImportFiles(
   const issues = new IssueList();
   const parsed: ParsedFiles = { fileNames: {}, rowCounts: {}, formats: {}, absent: {} };
   const read = async (file: ImportFile, source: ImportSource, makeHandler: (columns: Columns) => RowHandler, afterRecord: () => Promise<void> | null) => {
-    const result = await readFile(file, source, issues, onBytes, makeHandler, afterRecord, opts.mapping);
+    const result = await readFile(file, source, issues, onBytes, makeHandler, afterRecord, opts.mapping, opts.sheet);
     if (!result) return false;
     if (result.format) parsed.formats[file] = result.format;
     parsed.absent[file] = result.absent;

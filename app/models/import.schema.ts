@@ -104,6 +104,7 @@ export const IMPORT_REASONS = [
   "scientificNumber", // Excel turned a long number (a phone) into 1.38E+10
   "unquotedThousands", // one field more than the header: an amount with an unquoted thousands comma
   "mappedColumnMissing", // a --map names a header cell the file does not have
+  "sheetNotFound", // --sheet names a sheet the workbook does not have
 ] as const;
 export type ImportReason = (typeof IMPORT_REASONS)[number];
 

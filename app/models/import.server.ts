@@ -52,6 +52,8 @@ export interface ImportOptions {
   source?: "web" | "cli";
   /** header cells chosen for fields (`--map visits.visit_date=出厂日期`) */
   mapping?: ColumnMapping;
+  /** the worksheet read from each workbook (`--sheet 工单` or `--sheet 2`); the first when absent */
+  sheet?: string;
   /** told how long the import's transactions held the write lock */
   onStats?: (s: PaceStats & { optimizeMs: number; jobId: number }) => void;
 }
@@ -147,6 +149,7 @@ export async function importCustomerBase(db: DB, opts: ImportOptions): Promise<I
           new Set(storeId === undefined ? [] : (await db.selectFrom("vehicles").select("vin").where("store_id", "=", storeId).execute()).map((r) => r.vin)),
         onProgress: (done, total) => report((reading = { phase: "reading", done, total })),
         mapping: opts.mapping,
+        sheet: opts.sheet,
         // whole batches at a time, as many as a short transaction takes
         batchRows: (file) => batchSize[file] * Math.max(1, Math.round(pacer.size("stage", 10_000) / batchSize[file])),
         onRows: async (file, rows) => {

@@ -9,7 +9,7 @@ import type { DB } from "#db/client";
 import { getCampaignRow } from "./campaign.server";
 import { ensureInvitationLinks, greetingOf, inviteUrl, PAGE_STATUSES } from "./invitation-link.server";
 import { InvitationRefused } from "./invitation.server";
-import { csvLine } from "./review-csv";
+import { csvDocument, csvLine } from "~/utils/csv";
 import { formatDate } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
 
@@ -76,5 +76,5 @@ export function messagesCsvLines(rows: MessageRow[]): string[] {
 
 /** The download: UTF-8 with a BOM (Excel on Chinese Windows reads it as UTF-8), CRLF lines. */
 export function messagesCsv(rows: MessageRow[]): string {
-  return "\uFEFF" + messagesCsvLines(rows).join("\r\n") + "\r\n";
+  return csvDocument([[...MESSAGES_CSV_HEADER], ...rows.map((r) => MESSAGES_CSV_HEADER.map((k) => r[k]))]);
 }

@@ -1,49 +1,14 @@
 /**
- * The review as CSV (browser-safe, pure). Formula-injection safe: a cell starting with
- * = + - @, a tab or a carriage return gets a leading apostrophe so spreadsheets show it as
- * text; cells with quotes, commas or line breaks are quoted (quotes doubled), so names
- * round-trip. Numbers stay numbers (negative numbers are written as numbers, not escaped).
+ * The review as rows (browser-safe, pure) for its CSV and .xlsx downloads, written by the
+ * shared writers (~/utils/csv, export-xlsx.server). Money cells are fen (yuan in the files).
  */
 import type { TFunction } from "i18next";
-import { fenToYuanText } from "~/utils/money";
+import { csvDocument, day, money as moneyCell, type Cell } from "~/utils/csv";
 import type { BreakdownRow, ReviewFigures } from "./review-math";
 
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  let s = value;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell, csvLine, parseCsv } from "~/utils/csv";
 
-export function csvLine(cells: (string | number | null | undefined)[]): string {
-  return cells.map(csvCell).join(",");
-}
-
-/** Parses CSV text back into rows (RFC 4180), for tests and round-trips. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { row.push(cell); cell = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell); rows.push(row); row = []; cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
-const yuan = (fen: number | null) => (fen === null ? null : fenToYuanText(fen));
+const yuan = (fen: number | null) => moneyCell(fen);
 const ratio = (r: number | null) => (r === null ? null : Math.round(r * 10000) / 10000);
 
 /** A row of the by-round table as frozen before decision 016 (members' current results). */
@@ -53,14 +18,14 @@ type LegacyRoundRow = { key: string; invited?: number; cards?: number | null; re
  * Section, measure, value rows, then the breakdown tables, each table under its own header
  * row; every label and word in the reader's language (no English key leaks into a Chinese file).
  */
-export function reviewCsv(fig: ReviewFigures, campaignName: string, t: TFunction): string {
-  const L: (string | number | null)[][] = [];
+export function reviewRows(fig: ReviewFigures, campaignName: string, t: TFunction): Cell[][] {
+  const L: Cell[][] = [];
   const T = (k: string, o?: Record<string, unknown>) => t(k as never, o as never) as unknown as string;
   const status = (s: string | null) => (s === "met" ? T("execution:review.met") : s === "missed" ? T("execution:review.missed") : null);
   L.push([T("execution:csv.campaign"), campaignName]);
   L.push([T("execution:csv.computedAt"), fig.computedAt]);
   if (fig.attribution) L.push([T("execution:csv.attribution"), `${fig.attribution.after} < d <= ${fig.attribution.through}`, fig.attribution.days]);
-  if (fig.finalOn) L.push([T("execution:csv.finalOn"), fig.finalOn, fig.provisional ? T("execution:csv.provisional") : T("execution:csv.final")]);
+  if (fig.finalOn) L.push([T("execution:csv.finalOn"), day(fig.finalOn), fig.provisional ? T("execution:csv.provisional") : T("execution:csv.final")]);
   L.push([]);
   L.push([T("execution:csv.section"), T("execution:review.stage"), T("execution:review.count"), T("execution:review.rate"), T("execution:review.target"), T("execution:review.status")]);
   for (const s of fig.funnel) L.push([T("execution:review.funnelTitle"), T(`execution:review.stages.${s.key}`), s.count, ratio(s.rate), s.targetRate ?? s.target, status(s.status)]);
@@ -130,5 +95,10 @@ export function reviewCsv(fig: ReviewFigures, campaignName: string, t: TFunction
       L.push([title, T(`execution:scores.touchpoints.${s.touchpoint}`), s.score, s.indicators.map((i) => T(`execution:scores.indicator.${i}`)).join(T("execution:csv.listSeparator")), s.notes]);
     }
   }
-  return "\uFEFF" + L.map(csvLine).join("\r\n") + "\r\n";
+  return L;
+}
+
+/** The review as a CSV download (BOM, CRLF). */
+export function reviewCsv(fig: ReviewFigures, campaignName: string, t: TFunction): string {
+  return csvDocument(reviewRows(fig, campaignName, t));
 }

@@ -149,6 +149,61 @@ export async function membersOfDefinition(
   return rows.map((r) => ({ customerId: toInt(r.customer_id), group: toInt(r.grp) as GroupNumber, tier: r.tier as Tier }));
 }
 
+/** A member as an export shows it (export-rows.server.ts). */
+export interface SegmentMemberDetail {
+  customerId: number;
+  customerCode: string;
+  name: string;
+  phone: string | null;
+  group: GroupNumber;
+  tier: Tier;
+  lastVisit: string | null;
+  visits: number;
+  revenueFen: number;
+  r: number;
+  f: number;
+  m: number;
+}
+
+/**
+ * A saved segment's members (never do-not-contact) page by page in customer id order, for an
+ * export of any size: the snapshot is made fresh first (so a missing segment or a failing
+ * rebuild surfaces before a download starts), then pages are read by keyset.
+ */
+export async function segmentMemberPages(
+  db: DB,
+  { storeId, segmentId, asOf, pageSize = 1000 }: { storeId: number; segmentId: number; asOf?: string; pageSize?: number },
+): Promise<{ segment: SavedSegment; asOf: string; pages: AsyncGenerator<SegmentMemberDetail[]> }> {
+  const segment = await requireSegment(db, storeId, segmentId);
+  const day = await ensureSegments(db, { storeId, asOf });
+  async function* pages() {
+    let after = 0;
+    for (;;) {
+      const rows = await matching(db, { storeId, asOf: day, definition: segment.definition })
+        .innerJoin("customers", "customers.id", "customer_segments.customer_id")
+        .where("customer_segments.do_not_contact", "=", 0)
+        .where("customer_segments.customer_id", ">", after)
+        .select([
+          "customer_segments.customer_id", "customers.customer_code", "customers.name", "customers.phone",
+          "customer_segments.grp", "customer_segments.tier", "customer_segments.last_visit", "customer_segments.visits",
+          "customer_segments.revenue_fen", "customer_segments.r", "customer_segments.f", "customer_segments.m",
+        ])
+        .orderBy("customer_segments.customer_id")
+        .limit(pageSize)
+        .execute();
+      if (!rows.length) return;
+      yield rows.map((r) => ({
+        customerId: toInt(r.customer_id), customerCode: r.customer_code, name: r.name, phone: r.phone,
+        group: toInt(r.grp) as GroupNumber, tier: r.tier as Tier, lastVisit: r.last_visit, visits: toInt(r.visits),
+        revenueFen: toInt(r.revenue_fen), r: toInt(r.r), f: toInt(r.f), m: toInt(r.m),
+      }));
+      if (rows.length < pageSize) return;
+      after = toInt(rows[rows.length - 1]!.customer_id);
+    }
+  }
+  return { segment, asOf: day, pages: pages() };
+}
+
 /** A few members for the builder's preview: highest revenue first. */
 export async function sampleOfDefinition(
   db: DB,

@@ -31,6 +31,7 @@ import { sql, type Expression, type SqlBool } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import { addDays, todayIn } from "~/utils/format";
+import { csvLine } from "~/utils/csv";
 import { visitTypesOfLine, type GroupNumber, type Line, type Tier } from "./domain";
 import type { VehicleAgeBucket, WarrantyStatus } from "./segment.schema";
 import { importApplyingTo } from "./import-lease.server";
@@ -329,13 +330,12 @@ export type SegmentPredicate = Expression<SqlBool>;
 
 export const SEGMENTS_CSV_HEADER = "customer_code,group,tier,r,f,m,vehicle_age,warranty,insurance_due,do_not_contact";
 
-const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 /** The `segments` CLI output: a header and one CSV line per customer of the store, by customer code. */
 export async function segmentsCsvLines(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }): Promise<string[]> {
   const rows = await computeSegments(db, { storeId, asOf });
   return [
     SEGMENTS_CSV_HEADER,
-    ...rows.map((r) => [csvField(r.customer_code), r.grp, r.tier, r.r, r.f, r.m, r.vehicle_age, r.warranty, r.insurance_due, r.do_not_contact ? 1 : 0].join(",")),
+    // the shared formula-safe writer: a customer code such as "=1+1" cannot run in a spreadsheet
+    ...rows.map((r) => csvLine([r.customer_code, r.grp, r.tier, r.r, r.f, r.m, r.vehicle_age, r.warranty, r.insurance_due, r.do_not_contact ? 1 : 0])),
   ];
 }

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { useTranslation } from "react-i18next";
 import styles from "~/components/board/board.css";
 import { InvitationNav } from "~/components/board/nav";
+import { ExportLinks } from "~/components/ui/export-links";
 import { ErrorText } from "~/components/ui/field";
 import { getInvitationsAdmin, type SummaryLine } from "~/models/invitation-board.server";
 import { INVITATION_CHANNELS as CHANNELS, LOSS_REASONS } from "~/models/invitation.constants";
@@ -183,6 +184,7 @@ export default function InvitationsAdmin() {
             </dl>
           </>
         ) : <p className="muted">{t("admin.audience.none")}</p>}
+        {audience ? <ExportLinks href={`/campaigns/${c.id}/audience/export`} label={t("common:exports.audience")} testId="audience-export" /> : null}
         {audience && working ? (
           <p>
             <a href={`/campaigns/${c.id}/messages/csv`} download data-testid="messages-csv">{t("invite:messages.download")}</a>

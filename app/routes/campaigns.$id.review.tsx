@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { ExportLinks } from "~/components/ui/export-links";
 import { Chart } from "~/components/charts/chart";
 import styles from "~/components/charts/execution.css";
 import { StatusBadge } from "~/components/plan/plan-summary";
@@ -127,9 +128,9 @@ export default function ReviewRoute() {
       ) : null}
       {actionData?.formError ? <p className="form-error" role="alert" data-testid="review-error">{t(actionData.formError as "title")}</p> : null}
       <div className="row no-print">
-        {fig ? <a className="button secondary" href={`/campaigns/${c.id}/review/csv${data.daysValue && !data.daysError ? `?days=${encodeURIComponent(data.daysValue)}` : ""}`} download>{t("review.exportCsv")}</a> : null}
         {fig ? <PrintButton /> : null}
       </div>
+      {fig ? <ExportLinks href={`/campaigns/${c.id}/review/export`} label={t("common:exports.review")} params={data.daysValue && !data.daysError ? { days: data.daysValue } : {}} testId="review-export" /> : null}
       {workflow.length ? (
         <section className="ex-section no-print" aria-labelledby="workflow-title">
           <h2 id="workflow-title">{t("review.workflow")}</h2>

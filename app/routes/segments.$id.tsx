@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SegmentBuilder } from "~/components/segments/segment-builder";
+import { ExportLinks } from "~/components/ui/export-links";
 import { maskPhone } from "~/models/customer.server";
 import { definitionFromFields, fieldsFromDefinition, fieldsFromSearchParams, SegmentDefinitionSchema, SegmentMetaSchema } from "~/models/segment.schema";
 import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentStaleVersion, updateSegment } from "~/models/segment.server";
@@ -61,6 +62,7 @@ export default function EditSegment() {
   return (
     <>
       <h1>{data.segment.name} <span className="muted">{t("customers:segments.editTitle")}</span></h1>
+      <ExportLinks href={`/segments/${data.segment.id}/export`} label={t("common:exports.segmentMembers")} testId="segment-export" />
       <SegmentBuilder
         key={`${data.segment.id}-${data.segment.version}-${actionData ? "posted" : "fresh"}`}
         fields={(actionData?.values as Record<string, string | string[]>) ?? data.fields}

@@ -32,6 +32,8 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "segments._index": { loader: "user" },
   "segments.new": { loader: "user", action: "manager" },
   "segments.$id": { loader: "user", action: "manager" },
+  // exports (issue 12): the members for anyone who sees the segment page (staff get masked phones)
+  "segments.$id.export": { loader: "user" },
   "campaigns._index": { loader: "user" },
   "campaigns.new": { loader: "manager", action: "manager" },
   "campaigns.audience": { loader: "user" },
@@ -51,6 +53,8 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "campaigns.$id.review": { loader: "manager", action: "manager" },
   "campaigns.$id.review.csv": { loader: "manager" },
   "campaigns.$id.messages.csv": { loader: "manager" },
+  "campaigns.$id.audience.export": { loader: "manager" },
+  "campaigns.$id.review.export": { loader: "manager" },
   // the customers' invitation page: no sign-in, the token is the key (decision 017)
   "i.$token": { loader: "public", action: "public" },
   "i.$token_.calendar": { loader: "public" },
