@@ -101,6 +101,12 @@ export async function outboxCounts(db: DB, { storeId, campaignId }: { storeId: n
   return out;
 }
 
+/** The invitations page's outbox panel: what the button would queue, and the outbox by status. */
+export async function getOutboxPanel(db: DB, { storeId, campaignId }: { storeId: number; campaignId: number }) {
+  const [preview, counts] = await Promise.all([previewInvitationQueue(db, { storeId, campaignId }), outboxCounts(db, { storeId, campaignId })]);
+  return { ...preview, counts };
+}
+
 // ── reminders ──
 
 /** The reminders: when (local time relative to the event's day) and to which answers. */
