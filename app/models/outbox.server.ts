@@ -154,10 +154,13 @@ export async function armReminders(db: DB, { baseUrl, now = new Date() }: { base
   const at = now.toISOString();
   for (const c of campaigns) {
     const eventStart = c.event_start!.slice(0, 16);
-    // queued reminders for another event time never go out
-    await db.updateTable("outbox").set({ status: "cancelled", provider_answer: "event moved", claimed_by: null, claimed_until: null })
-      .where("campaign_id", "=", c.id).where("status", "=", "queued").where("kind", "!=", "invite")
+    // queued reminders for another event time never go out (read first: a tick that finds nothing writes nothing)
+    const stale = await db.selectFrom("outbox").select("id").where("campaign_id", "=", c.id).where("status", "=", "queued").where("kind", "!=", "invite")
       .where("idempotency_key", "not like", `%:${eventStart}`).execute();
+    if (stale.length) {
+      await db.updateTable("outbox").set({ status: "cancelled", provider_answer: "event moved", claimed_by: null, claimed_until: null })
+        .where("id", "in", stale.map((r) => r.id)).where("status", "=", "queued").execute();
+    }
     const kinds = dueReminderKinds(eventStart, localNow(c.timezone, now));
     if (!kinds.length) continue;
     const t = fixedT("zh-CN");
