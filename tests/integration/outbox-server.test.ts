@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { toInt } from "#db/dialect";
 import { signBody } from "~/models/outbox-senders.server";
+import { dueReminderKinds } from "~/models/outbox.server";
+import { localNow } from "~/utils/format";
 import { signInHttp, startAppServer, type AppServer } from "../helpers/app-server";
 import { startFakeGateway, type FakeGateway } from "../helpers/fake-gateway";
 
@@ -99,4 +101,35 @@ test("an inbound T marks every customer with the number do-not-contact, with his
   const hello = JSON.stringify({ phone: customer.phone, text: "好的，我会来" });
   expect(await (await inbound(hello, signBody(SECRET, hello))).json()).toMatchObject({ ok: true, optOut: false });
   expect((await fetch(`${app.url}/webhooks/sms-inbound`)).status).toBe(405);
+});
+
+test("reminders: armed from the event's time by both workers' dispatchers, each sent once", async () => {
+  const store = await app.db.selectFrom("stores").select(["id", "timezone"]).where("code", "=", "ZZ01").executeTakeFirstOrThrow();
+  const campaign = await app.db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).where("status", "=", "inviting").orderBy("id").executeTakeFirstOrThrow();
+  // the event starts in 40 minutes (store time): whichever reminder is due now goes out
+  const eventStart = localNow(store.timezone, new Date(Date.now() + 40 * 60_000));
+  const kinds = dueReminderKinds(eventStart, localNow(store.timezone));
+  expect(kinds.length).toBe(1);
+  const targets = await app.db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select("invitations.id")
+    .where("invitations.campaign_id", "=", campaign.id).where("invitations.holdout", "=", 0).where("customers.do_not_contact", "=", 0)
+    .where("customers.phone", "is not", null).orderBy("invitations.id").limit(6).execute();
+  expect(targets.length).toBeGreaterThan(1);
+  await app.db.updateTable("invitations").set({ result: "yes" }).where("id", "in", targets.map((t) => t.id)).execute();
+  gw.requests.length = 0;
+  await app.db.updateTable("campaigns").set({ event_start: eventStart }).where("id", "=", campaign.id).execute();
+  const want = targets.map((t) => `reminder:${kinds[0]}:${t.id}:${eventStart}`).sort();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const sent = await app.db.selectFrom("outbox").select("idempotency_key").where("campaign_id", "=", campaign.id).where("kind", "=", kinds[0]!)
+      .where("status", "=", "sent").where("idempotency_key", "in", want).execute();
+    if (sent.length === want.length) break;
+    if (Date.now() > deadline) throw new Error(`${sent.length} of ${want.length} reminders sent`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // a few more ticks of both workers: nothing is sent again
+  await new Promise((r) => setTimeout(r, 800));
+  const keys = gw.requests.map((r) => r.key!).filter((k) => want.includes(k)).sort();
+  expect(keys).toEqual(want);
+  const rows = await app.db.selectFrom("outbox").select(["idempotency_key", "attempts"]).where("idempotency_key", "in", want).execute();
+  expect(rows.every((r) => toInt(r.attempts) === 1)).toBe(true);
 });
