@@ -77,10 +77,10 @@ test("an inbound T marks every customer with the number do-not-contact, with his
     .select(["customers.id", "customers.phone", "customers.store_id", "invitations.id as invitation_id", "invitations.campaign_id"])
     .where("customers.do_not_contact", "=", 0).where("customers.phone", "is not", null).where("invitations.holdout", "=", 0)
     .where("campaigns.status", "=", "inviting").orderBy("customers.id", "desc").executeTakeFirstOrThrow();
-  // a queued reminder for this customer that must never go out
+  // a queued message for this customer (not due yet) that must never go out
   await app.db.insertInto("outbox").values({
-    store_id: customer.store_id, campaign_id: customer.campaign_id, invitation_id: customer.invitation_id, customer_id: customer.id, channel: "sms",
-    kind: "reminder_day_before", phone: customer.phone!, text: "x", link: null, status: "queued",
+    store_id: customer.store_id, campaign_id: customer.campaign_id, invitation_id: customer.invitation_id, customer_id: customer.id, channel: "wecom",
+    kind: "invite", phone: customer.phone!, text: "x", link: null, status: "queued",
     next_attempt_at: "2999-01-01T00:00:00.000Z", idempotency_key: `test:${customer.id}`, created_at: new Date().toISOString(),
   }).execute();
   const body = JSON.stringify({ phone: `+86 ${customer.phone}`, text: " 退订 " });
