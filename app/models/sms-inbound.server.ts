@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import { normalizePhone, toHalfWidth } from "./import-values";
+import { appendEvents } from "./invitation.server";
 
 export const InboundSmsSchema = z.object({
   phone: z.string().trim().min(1).max(40),
@@ -37,6 +38,15 @@ export async function handleInboundSms(db: DB, { phone, text, now = new Date() }
       await trx.insertInto("customer_changes").values(fresh.map((c) => ({
         store_id: c.store_id, customer_id: c.id, user_id: null, field: "do_not_contact", old_value: "0", new_value: "1", changed_at: at,
       }))).execute();
+      // the cards of campaigns still inviting say so in their history, as an opt-out on the invitation page does
+      const open = await trx.selectFrom("invitations").innerJoin("campaigns", "campaigns.id", "invitations.campaign_id")
+        .select(["invitations.id", "invitations.campaign_id"]).where("invitations.customer_id", "in", fresh.map((c) => c.id))
+        .where("campaigns.status", "in", ["inviting", "executing"]).execute();
+      if (open.length) {
+        await appendEvents(trx, open.map((i) => ({
+          invitationId: i.id, campaignId: i.campaign_id, userId: null, kind: "opt_out" as const, field: "do_not_contact", oldValue: 0, newValue: 1,
+        })), at);
+      }
     }
     let cancelled = 0;
     if (customers.length) {
