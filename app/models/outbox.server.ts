@@ -266,6 +266,10 @@ export async function dispatchOnce(db: DB, opts: DispatchOptions): Promise<Dispa
       summary.cancelled++;
       continue;
     }
+    // the batch is sent one by one: renew this row's lease just before its send, and let it go if
+    // the lease ran out meanwhile and another dispatcher took it (it sends it, with the same key)
+    const renewed = await mine(row.id).set({ claimed_until: new Date(now().getTime() + leaseMs).toISOString() }).where("status", "=", "queued").executeTakeFirst();
+    if (Number(renewed.numUpdatedRows ?? 0) === 0) continue;
     const result = await sender.send({ idempotencyKey: row.idempotency_key, channel: row.channel, kind: row.kind, phone: row.phone, text: row.text, link: row.link });
     const at = now();
     if (result.ok) {
