@@ -6,6 +6,7 @@ import {
   armReminders, cancelQueuedFor, dispatchOnce, dueReminderKinds, outboxCounts, previewInvitationQueue, queueInvitationMessages, reminderKey,
 } from "./outbox.server";
 import { logSender } from "./outbox-senders.server";
+import { optOutFromInvitation } from "./invitation-link.server";
 
 let db: DB;
 beforeEach(async () => { db = await createTestDb(); });
@@ -63,10 +64,14 @@ describe("queueing invitation messages", () => {
     expect(await outboxCounts(db, args)).toEqual({ queued: 0, sent: contactable.length - 2, failed: 0, cancelled: 1 });
   });
 
-  it("cancels a customer's queued messages", async () => {
+  it("cancels a customer's queued messages, also when they opt out on the invitation page", async () => {
     const { c, contactable } = await campaignWithHoldout();
     await queueInvitationMessages(db, { storeId: c.store.id, campaignId: c.campaign.id, baseUrl: BASE });
     expect(await cancelQueuedFor(db, [contactable[2]!.customer_id])).toBe(1);
+    const token = (await db.selectFrom("invitation_links").select("token").where("invitation_id", "=", contactable[3]!.id).executeTakeFirstOrThrow()).token;
+    await optOutFromInvitation(db, { token });
+    expect((await db.selectFrom("outbox").select("status").where("invitation_id", "=", contactable[3]!.id).executeTakeFirstOrThrow()).status).toBe("cancelled");
+    expect(await outboxCounts(db, { storeId: c.store.id, campaignId: c.campaign.id })).toMatchObject({ cancelled: 2 });
   });
 });
 
