@@ -2,7 +2,7 @@
  * Command line: `npm run --silent cli -- <command>`.
  *   migrate | seed-demo | serve [--port N] | user add … | backup --to FILE
  *   copy --from URL --to URL [--force] | restore --from FILE [--force]
- *   messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]
+ *   messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL] [--send]
  * Later features register more commands in COMMANDS.
  */
 import fs from "node:fs";
@@ -251,10 +251,12 @@ COMMANDS.import = async (argv) => {
  * `cli messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]`: one invitation
  * message per contactable invitation as CSV on stdout (issue 13): customer_code, name, phone,
  * channel, message, link. Links use --base-url, else PUBLIC_URL, else http://localhost:PORT.
+ * With --send: queues them in the outbox instead and sends them through MESSAGE_SENDER (log: each
+ * message printed), riding out a gateway's short outage; prints a summary.
  */
 COMMANDS.messages = async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { store: { type: "string" }, campaign: { type: "string" }, channel: { type: "string" }, "base-url": { type: "string" } } });
-  const usage = "usage: messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL]";
+  const { values } = parseArgs({ args: argv, options: { store: { type: "string" }, campaign: { type: "string" }, channel: { type: "string" }, "base-url": { type: "string" }, send: { type: "boolean" } } });
+  const usage = "usage: messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL] [--send]";
   if (!values.store || !values.campaign) throw new UsageError(usage);
   if (!/^[1-9]\d{0,9}$/.test(values.campaign)) throw new UsageError("--campaign must be a campaign id (a whole number)");
   const { MESSAGE_CHANNELS, listInvitationMessages, messagesCsvLines } = await import("./models/invitation-messages.server");
@@ -270,6 +272,19 @@ COMMANDS.messages = async (argv) => {
     const store = await getStoreByCode(db, values.store!);
     if (!store) throw new UsageError(`no store with code ${values.store}`);
     try {
+      if (values.send) {
+        const { drainOutbox, outboxCounts, queueInvitationMessages } = await import("./models/outbox.server");
+        const { senderFromEnv } = await import("./models/outbox-senders.server");
+        const campaignId = Number(values.campaign);
+        const q = await queueInvitationMessages(db, { storeId: store.id, campaignId, baseUrl: baseUrl!, channel: channel as "sms" });
+        const s = await drainOutbox(db, {
+          sender: senderFromEnv(env, (line) => process.stdout.write(`${line}\n`)), campaignId,
+          maxAttempts: env.MESSAGE_MAX_ATTEMPTS, retryBaseMs: env.MESSAGE_RETRY_BASE_MS, leaseMs: env.MESSAGE_LEASE_MS, maxWaitMs: 60_000,
+        });
+        const c = await outboxCounts(db, { storeId: store.id, campaignId });
+        process.stdout.write(`queued ${q.queued} (no phone: ${q.noPhone}); this run: sent ${s.sent}, failed ${s.failed}, cancelled ${s.cancelled}; outbox: queued ${c.queued}, sent ${c.sent}, failed ${c.failed}, cancelled ${c.cancelled}\n`);
+        return c.failed > 0 ? 1 : 0;
+      }
       const rows = await listInvitationMessages(db, { storeId: store.id, campaignId: Number(values.campaign), baseUrl: baseUrl!, channel: channel as "sms" });
       process.stdout.write(`${messagesCsvLines(rows).join("\n")}\n`);
       return 0;

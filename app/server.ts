@@ -16,6 +16,9 @@ import { migrateToLatest } from "#db/migrate";
 import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
 import { recoverImports } from "./models/import-apply.server";
 import { startImportWatchdog } from "./models/import-job.server";
+import { startMessageDispatcher } from "./models/outbox.server";
+import { senderFromEnv } from "./models/outbox-senders.server";
+import { getDb } from "./utils/db.server";
 import { clientOf, edge, edgeOptions, remixHandler } from "./utils/edge.server";
 import { getEnv, type Env } from "./utils/env.server";
 
@@ -113,6 +116,13 @@ async function listen({ port, env, announce = false }: { port?: number; env: Env
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   startImportWatchdog();
+  // messages and reminders due (issue 13): claimed in the database, so every worker and app server may run it
+  if (env.MESSAGE_DISPATCH_MS > 0) {
+    startMessageDispatcher({
+      db: getDb, sender: senderFromEnv(env), baseUrl: env.PUBLIC_URL ?? `http://localhost:${listenPort || env.PORT}`, everyMs: env.MESSAGE_DISPATCH_MS,
+      maxAttempts: env.MESSAGE_MAX_ATTEMPTS, retryBaseMs: env.MESSAGE_RETRY_BASE_MS, leaseMs: env.MESSAGE_LEASE_MS,
+    });
+  }
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

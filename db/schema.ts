@@ -412,6 +412,39 @@ export interface InviteRateLimitTable {
   hits: number;
 }
 
+export type OutboxChannel = "sms" | "wecom";
+export type OutboxKind = "invite" | "reminder_day_before" | "reminder_morning";
+export type OutboxStatus = "queued" | "sent" | "failed" | "cancelled";
+
+/**
+ * One message to a customer (issue 13, decision 021): queued → sent / failed (or cancelled: the
+ * customer opted out, the reminder no longer applies). `idempotency_key` is unique and sent to the
+ * gateway, so a re-send after a crash is one delivery. `claimed_by`/`claimed_until`: the lease of
+ * the dispatcher sending it.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  store_id: number;
+  campaign_id: number;
+  invitation_id: number;
+  customer_id: number;
+  channel: OutboxChannel;
+  kind: OutboxKind;
+  phone: string;
+  text: string;
+  link: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  provider_id: string | null;
+  provider_answer: string | null;
+  idempotency_key: string;
+  created_at: string;
+  sent_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
 /** A staff member confirmed reading the campaign's unified script (一场培训) before calling. */
 export interface ScriptAcknowledgementTable {
   campaign_id: number;
@@ -576,6 +609,7 @@ export interface Database {
   script_acknowledgements: ScriptAcknowledgementTable;
   invitation_links: InvitationLinkTable;
   invite_rate_limits: InviteRateLimitTable;
+  outbox: OutboxTable;
   arrivals: ArrivalTable;
   event_orders: EventOrderTable;
   event_deposits: EventDepositTable;

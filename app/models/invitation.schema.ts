@@ -256,6 +256,8 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
     }),
   }),
   z.object({ intent: z.literal("snapshot") }),
+  /** queue the invitation messages in the outbox (issue 13) */
+  z.object({ intent: z.literal("send_messages") }),
   z.object({
     intent: z.literal("open_round"),
     channels: z.union([z.string(), z.array(z.string())]).optional()

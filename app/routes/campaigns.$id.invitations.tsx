@@ -7,6 +7,7 @@ import { InvitationNav } from "~/components/board/nav";
 import { ExportLinks } from "~/components/ui/export-links";
 import { ErrorText } from "~/components/ui/field";
 import { getInvitationsAdmin, type SummaryLine } from "~/models/invitation-board.server";
+import { getOutboxPanel, queueInvitationMessages } from "~/models/outbox.server";
 import { INVITATION_CHANNELS as CHANNELS, LOSS_REASONS } from "~/models/invitation.constants";
 import {
   addAssociated, assignRound, createAssociatedCustomer, openRound, reassign, snapshotAudience, startInvitations, verifyIntent, verifyLoss,
@@ -15,6 +16,7 @@ import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { actorOf, campaignIdParam, failure, InvitationsAdminSchema, refusalResponse } from "~/utils/invitation-http.server";
+import { publicBaseUrl } from "~/utils/invite-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager } from "~/utils/session.server";
@@ -29,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const fromRaw = url.searchParams.get("from");
   const from = fromRaw && /^\d{1,12}$/.test(fromRaw) ? Number(fromRaw) : "none";
   try {
-    return json(await getInvitationsAdmin(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), q, from }));
+    const [admin, outbox] = await Promise.all([
+      getInvitationsAdmin(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), q, from }),
+      getOutboxPanel(getDb(), { storeId: ctx.store.id, campaignId }),
+    ]);
+    return json({ ...admin, outbox });
   } catch (e) {
     throw refusalResponse(e, {});
   }
@@ -57,6 +63,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "snapshot":
         await snapshotAudience(db, args);
         done = "snapshot";
+        break;
+      case "send_messages":
+        n = (await queueInvitationMessages(db, { storeId: ctx.store.id, campaignId, baseUrl: publicBaseUrl(request) })).queued;
+        done = "messages";
         break;
       case "open_round":
         n = (await openRound(db, { ...args, channels: input.channels, startDate: input.startDate, endDate: input.endDate })).round.number;
@@ -129,6 +139,7 @@ export default function InvitationsAdmin() {
     ? t("admin.done.start", { count: Number(n.split("-")[0]) || 0, holdout: Number(n.split("-")[1]) || 0 })
     : done === "round" ? t("admin.done.round", { n })
       : done === "assign" || done === "reassign" ? t(`admin.done.${done}`, { count: Number(n) || 0 })
+        : done === "messages" ? t("invite:outbox.done", { count: Number(n) || 0 })
         : done && ["snapshot", "associated", "verify", "verifyIntent"].includes(done) ? t(`admin.done.${done as "snapshot"}`) : null;
   const kpiRows: [string, string, string][] = [
     [t("admin.summary.invited"), f.number(s.progress.invited), "—"],
@@ -191,6 +202,17 @@ export default function InvitationsAdmin() {
             {" · "}<a href={`/campaigns/${c.id}/messages/csv?channel=wecom`} download>{t("invite:messages.downloadWecom")}</a>
             <br /><span className="muted">{t("invite:messages.downloadHint")}</span>
           </p>
+        ) : null}
+        {audience && working ? (
+          <Form method="post" data-testid="send-messages">
+            <h3>{t("invite:outbox.title")}</h3>
+            <p>{data.outbox.toQueue > 0 ? t("invite:outbox.preview", { count: data.outbox.toQueue }) : t("invite:outbox.nothing")}</p>
+            {data.outbox.noPhone > 0 ? <p className="muted">{t("invite:outbox.noPhone", { count: data.outbox.noPhone })}</p> : null}
+            <p className="muted" data-testid="outbox-counts">{t("invite:outbox.counts", data.outbox.counts)}</p>
+            <p className="muted">{t("invite:outbox.reminders")}</p>
+            <input type="hidden" name="intent" value="send_messages" />
+            <button type="submit" disabled={data.outbox.toQueue === 0}>{t("invite:outbox.button")}</button>
+          </Form>
         ) : null}
         {working ? (
           <Form method="post">

@@ -92,9 +92,17 @@ export function refuse(req: XRequest, res: XResponse, status: number, error: Edg
   req.once("close", () => clearTimeout(cut));
 }
 
+/**
+ * Paths called by machines, not browsers, that carry no Origin and prove themselves otherwise:
+ * the SMS gateway's inbound replies, signed with SMS_WEBHOOK_SECRET (a request without a valid
+ * signature is answered 401 by the route). Exact paths only.
+ */
+export const SIGNED_WEBHOOK_PATHS: readonly string[] = ["/webhooks/sms-inbound"];
+
 /** CSRF: refuses a state-changing request that does not come from the app's own address (403). */
 export function sameOriginOnly(opts: Pick<EdgeOptions, "trustProxy" | "publicOrigin" | "drainMs">): RequestHandler {
   return (req, res, next) => {
+    if (req.method === "POST" && SIGNED_WEBHOOK_PATHS.includes(req.path)) return next();
     const refusal = originRefusal({
       method: req.method,
       origin: req.get("origin"),

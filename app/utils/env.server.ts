@@ -26,11 +26,29 @@ const EnvSchema = z.object({
   MAX_UPLOAD_MB: whole(1, 100 * 1024).optional(),
   /** how many processes `serve` runs on one port (default: one per core; 1: a single process) */
   WORKERS: whole(1, 64).optional(),
+  /** how messages to customers leave the outbox: `log` prints them and marks them sent; `http` posts them to SMS_WEBHOOK_URL */
+  MESSAGE_SENDER: z.enum(["log", "http"]).default("log"),
+  /** the SMS/WeCom gateway's JSON webhook (MESSAGE_SENDER=http) */
+  SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL of the gateway's webhook" }).optional(),
+  /** HMAC-SHA256 key signing outgoing messages and verifying the gateway's inbound replies */
+  SMS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** attempts per message before it is failed (5xx and network errors are retried) */
+  MESSAGE_MAX_ATTEMPTS: whole(1, 20).default(5),
+  /** the first retry's wait in ms; each next one waits twice as long */
+  MESSAGE_RETRY_BASE_MS: whole(1, 3_600_000).default(5_000),
+  /** how long a dispatcher holds a message it is sending before another may take it (ms) */
+  MESSAGE_LEASE_MS: whole(100, 3_600_000).default(60_000),
+  /** how often each server process looks for messages and reminders due (ms); 0: never */
+  MESSAGE_DISPATCH_MS: whole(0, 3_600_000).default(5_000),
+}).superRefine((env, ctx) => {
+  if (env.MESSAGE_SENDER === "http" && !env.SMS_WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["SMS_WEBHOOK_URL"], message: "required when MESSAGE_SENDER=http" });
+  if (env.MESSAGE_SENDER === "http" && !env.SMS_WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["SMS_WEBHOOK_SECRET"], message: "required when MESSAGE_SENDER=http" });
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
-const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB", "WORKERS"] as const;
+const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB", "WORKERS",
+  "MESSAGE_SENDER", "SMS_WEBHOOK_URL", "SMS_WEBHOOK_SECRET", "MESSAGE_MAX_ATTEMPTS", "MESSAGE_RETRY_BASE_MS", "MESSAGE_LEASE_MS", "MESSAGE_DISPATCH_MS"] as const;
 
 export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const input: Record<string, unknown> = { ...source };

@@ -121,6 +121,15 @@ describe("invitations", () => {
     await page.click('button:has-text("Distribute")');
     await expect.poll(() => page.textContent(".notice")).toContain("9 invitations distributed.");
     await checkA11y(page);
+    // queue the invitation messages (issue 13): the preview counts them, the outbox counts show them queued
+    expect(await page.textContent('[data-testid="send-messages"]')).toContain("contactable customers will get the invitation message");
+    await page.click('button:has-text("Send invitation messages")');
+    await expect.poll(() => page.textContent(".notice")).toMatch(/^\d+ invitation messages queued/);
+    const queued = await db.selectFrom("outbox").select("id").where("campaign_id", "=", campaignId).where("status", "=", "queued").execute();
+    expect(queued.length).toBe(9);
+    expect(await page.textContent('[data-testid="outbox-counts"]')).toContain(`queued ${queued.length}`);
+    expect(await page.textContent('[data-testid="send-messages"]')).toContain("No invitation message left to send.");
+    await checkA11y(page);
     const rows = await db.selectFrom("invitations").select(["assignee_id", "holdout"]).where("campaign_id", "=", campaignId).execute();
     expect(rows.filter((r) => r.holdout)).toHaveLength(3);
     const counts = [await userId("staff1@demo.test"), await userId("staff2@demo.test")].map((id) => rows.filter((r) => r.assignee_id === id).length);

@@ -58,6 +58,8 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   // the customers' invitation page: no sign-in, the token is the key (decision 017)
   "i.$token": { loader: "public", action: "public" },
   "i.$token_.calendar": { loader: "public" },
+  // the SMS gateway's replies: no sign-in, an HMAC signature instead (GET 405, unsigned POST 401)
+  "webhooks.sms-inbound": { loader: "public", action: "public" },
 };
 
 export interface Store {

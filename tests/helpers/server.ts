@@ -25,7 +25,7 @@ export async function startServer(opts: { dbFile?: string; env?: Record<string, 
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${dbFile}`, SESSION_SECRET: "e2e-secret-0123456789abcdef", DEMO: "1",
       // one process, as before `serve` ran one per core; tests of several workers ask for them
-      WORKERS: "1", ...opts.env },
+      WORKERS: "1", MESSAGE_DISPATCH_MS: "0", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -33,6 +33,7 @@ import { IMPORT_COLUMNS } from "~/models/import.schema";
 import { COLUMNS, CONTACT_OUTCOMES, INVITATION_CHANNELS, LOSS_REASONS, OUTCOMES } from "~/models/invitation.constants";
 import { assignRound, confirmScript } from "~/models/invitation.server";
 import { linkTokenFor } from "~/models/invitation-link.server";
+import { signBody } from "~/models/outbox-senders.server";
 import { makeCampaign, makeCampaignIn, makeSegment } from "../helpers/campaign-factories";
 import { EVENT_DAY, TZ, attempt, makeEventCampaign } from "../helpers/execution-factories";
 import { makeCustomer, makeStore, makeUser } from "../helpers/factories";
@@ -112,6 +113,8 @@ interface Target {
   prepare?: (fx: Fixture, field: (name: string) => unknown) => Promise<void>;
   /** after an accepted post: wait for work it started, check what it did */
   after?: (fx: Fixture, res: Posted, body: Body) => Promise<void>;
+  /** a JSON body signed with this secret (X-Signature), as the SMS gateway signs its replies */
+  signWith?: string;
   /** tables a refused post may still write (a failed sign-in is recorded, for throttling) */
   writesOnRefusal?: string[];
   /**
@@ -609,6 +612,18 @@ const TARGETS: Target[] = [
     },
   },
   {
+    name: "SMS gateway's inbound reply, signed JSON (webhooks.sms-inbound)",
+    route: () => import("~/routes/webhooks.sms-inbound"),
+    path: () => "/webhooks/sms-inbound",
+    as: null,
+    signWith: "fuzz-inbound-secret-0123456789",
+    body: () => fc.record({
+      phone: fc.oneof(fc.constantFrom("13900000001", "+86 139-0000-0002", "", "0371-65432100"), text(40)),
+      text: fc.oneof(fc.constantFrom("T", "TD", "退订", "ｔｄ", "好的"), text(200)),
+    }).map((json): Body => ({ json: JSON.stringify(json) })),
+    prepare: async () => { process.env.SMS_WEBHOOK_SECRET = "fuzz-inbound-secret-0123456789"; },
+  },
+  {
     name: "call workbench, as staff (campaigns.$id.calls)",
     route: () => import("~/routes/campaigns.$id.calls"),
     path: (fx) => `/campaigns/${fx.calls.campaignId}/calls`,
@@ -628,7 +643,7 @@ const TARGETS: Target[] = [
     fields: (fx) => ({
       // "@@first@@": "start" while the campaign is approved (nothing else is accepted before it), then "snapshot"
       intent: fc.constantFrom(
-        "@@first@@", "@@first@@", "@@first@@", "start", "snapshot", "open_round", "assign", "reassign", "add_associated", "create_associated", "create_associated", "verify_loss", "verify_intent",
+        "@@first@@", "@@first@@", "@@first@@", "start", "snapshot", "open_round", "assign", "reassign", "add_associated", "create_associated", "create_associated", "verify_loss", "verify_intent", "send_messages",
       ),
       campaignVersion: fc.constant("@@cver@@"),
       seed: fc.constantFrom("", "42"),
@@ -1025,6 +1040,7 @@ async function post(target: Target, body: Body | [string, string][]): Promise<Po
   } else if ("json" in body) {
     headers["Content-Type"] = "application/json";
     payload = body.json;
+    if (target.signWith) headers["X-Signature"] = signBody(target.signWith, body.json);
   } else if ("raw" in body) {
     if (body.raw.type) headers["Content-Type"] = body.raw.type;
     payload = new TextEncoder().encode(body.raw.text); // bytes: fetch adds no Content-Type of its own

@@ -107,3 +107,17 @@ test("bad arguments exit non-zero with a clear message", () => {
   expect(channel.stderr).toContain("--channel");
   expect(cli("messages", "--store", "NOPE", "--campaign", "1").stderr).toContain("no store with code NOPE");
 });
+
+test("--send queues one message per contactable invitation and sends it through the log sender, once", () => {
+  const out = cli("messages", "--store", storeCode, "--campaign", String(campaignId), "--send");
+  expect(out.stderr).toBe("");
+  expect(out.status).toBe(0);
+  const lines = out.stdout.trim().split("\n");
+  const sent = lines.filter((l) => l.startsWith("message invite:sms:"));
+  expect(sent.length).toBe(contactableCodes.length);
+  for (const l of sent) expect(l).toMatch(/https:\/\/invite\.dealer\.example\/i\/[A-Za-z0-9_-]{24} 回T退订$/);
+  expect(lines.at(-1)).toBe(`queued ${contactableCodes.length} (no phone: 0); this run: sent ${contactableCodes.length}, failed 0, cancelled 0; outbox: queued 0, sent ${contactableCodes.length}, failed 0, cancelled 0`);
+  const again = cli("messages", "--store", storeCode, "--campaign", String(campaignId), "--send");
+  expect(again.status).toBe(0);
+  expect(again.stdout.trim()).toBe(`queued 0 (no phone: 0); this run: sent 0, failed 0, cancelled 0; outbox: queued 0, sent ${contactableCodes.length}, failed 0, cancelled 0`);
+});
