@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withId } from "../db/dialect";
 
 /**
- * The outbox (issue 13, docs/decisions/021): one row per message to a customer — the invitation
+ * The outbox (issue 13, docs/decisions/022): one row per message to a customer — the invitation
  * message and the reminders before the event — queued, then sent (or failed, or cancelled when
  * the customer opted out or the reminder no longer applies). `idempotency_key` is unique: queueing
  * twice makes one row, and the gateway dedupes a re-send after a crash on the same key.

@@ -231,7 +231,7 @@ export async function optOutFromInvitation(db: DB, { token, now = new Date() }: 
       }).execute();
     }
     await trx.updateTable("invitation_links").set({ opted_out_at: at }).where("invitation_id", "=", row.invitation_id).execute();
-    // messages and reminders still queued for the customer never go out (decision 021)
+    // messages and reminders still queued for the customer never go out (decision 022)
     await trx.updateTable("outbox").set({ status: "cancelled", provider_answer: "opted out on the invitation page", claimed_by: null, claimed_until: null })
       .where("customer_id", "=", row.customer_id).where("status", "=", "queued").execute();
     await appendEvents(trx, [{ invitationId: row.invitation_id, campaignId: row.campaign_id, userId: null, kind: "opt_out", field: "do_not_contact", oldValue: 0, newValue: 1 }], at);

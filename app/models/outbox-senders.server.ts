@@ -1,5 +1,5 @@
 /**
- * How a message leaves the outbox (issue 13, decision 021): a sender takes one message and says
+ * How a message leaves the outbox (issue 13, decision 022): a sender takes one message and says
  * whether the gateway took it. Two senders, chosen by MESSAGE_SENDER:
  * - `log` (default): prints the message and reports it sent (a dealership without a gateway
  *   uploads the CSV instead; tests and demos see what would go out);

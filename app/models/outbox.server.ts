@@ -1,5 +1,5 @@
 /**
- * The outbox (issue 13, decision 021): every message to a customer is a row — the invitation
+ * The outbox (issue 13, decision 022): every message to a customer is a row — the invitation
  * message a manager queues and the reminders before the event — sent by a dispatcher that claims
  * due rows with a lease in the database, so several processes and app servers never send one row
  * at once, and a row whose sender died is taken again after its lease and re-sent with the same

@@ -1,5 +1,5 @@
 /**
- * The gateway's inbound replies (issue 13, decision 021): a customer who answers an SMS with
+ * The gateway's inbound replies (issue 13, decision 022): a customer who answers an SMS with
  * "T", "TD" or "退订" is marked do-not-contact — every customer with that mobile number, in every
  * store (the number is the person; a dealership group's stores share the gateway and the sender
  * signature, and an opt-out that only held in one store would be broken by the next) — with a
