@@ -1258,7 +1258,12 @@ describe("actions under hostile posts", () => {
   it("every route action has a target", () => {
     const routes = path.resolve(__dirname, "../../app/routes");
     const source = fs.readFileSync(path.join(__dirname, "fuzz-actions.test.ts"), "utf8");
-    const withAction = fs.readdirSync(routes)
+    // a route folder's route module is its route.tsx (or route.ts)
+    const modules = fs.readdirSync(routes).map((f) => {
+      if (!fs.statSync(path.join(routes, f)).isDirectory()) return f;
+      return `${f}/${fs.readdirSync(path.join(routes, f)).find((g) => /^route\.tsx?$/.test(g))}`;
+    });
+    const withAction = modules
       .filter((f) => /^export (async function|const) action\b/m.test(fs.readFileSync(path.join(routes, f), "utf8")))
       .map((f) => f.replace(/\.tsx?$/, ""));
     expect(withAction.length).toBeGreaterThan(10);
