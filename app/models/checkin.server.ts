@@ -20,6 +20,8 @@ import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
 import { normalizePhone } from "./import-csv.server";
 import { CODE_ALPHABET, decodeInvitationCode, invitationCode } from "./invitation-code";
 import { eventLastDay } from "./review-math";
+import { CustomerExists } from "./errors";
+export { CustomerExists };
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -349,13 +351,6 @@ export async function checkIn(
       if (already) throw already;
     }
     throw e;
-  }
-}
-
-/** A new walk-in's phone is already a customer's of the store: register that customer instead. */
-export class CustomerExists extends ExecutionRefused {
-  constructor(public customer: { id: number; name: string }) {
-    super("execution:checkin.phoneExists", 409, "phone", { name: customer.name });
   }
 }
 

@@ -3,6 +3,8 @@ import { toInt } from "#db/dialect";
 import { LINES, VISIT_TYPE_LINE, type GroupNumber, type Line, type Tier, type VisitType } from "./domain";
 import type { CustomerEdit, CustomerListQuery } from "./customer.schema";
 import { ensureSegments } from "./segmentation.server";
+import { CustomerNotFound } from "./errors";
+export { CustomerNotFound };
 
 /** 13812345678 → 138****5678 (what staff see). */
 export function maskPhone(phone: string | null): string | null {
@@ -120,12 +122,6 @@ function importFileName(files: string | null): string | null {
     return typeof name === "string" ? name : null;
   } catch {
     return null;
-  }
-}
-
-export class CustomerNotFound extends Error {
-  constructor() {
-    super("customer not found");
   }
 }
 

@@ -74,13 +74,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/campaigns/${id.data}`);
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
+    // one Refused class now (errors.ts): a refusal of starting invitations answers that form, as before
+    if (e instanceof InvitationRefused && String(fd.get("action") ?? "") === "start_invitations") {
+      return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 404 ? 400 : e.status });
+    }
     if (e instanceof ExecutionRefused) {
       if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
       return json<ActionData>({ for: "close", formError: e.messageKey, comment: String(fd.get("comment") ?? "") }, { status: e.status === 404 ? 400 : e.status });
     }
     if (e instanceof TransitionNotAllowed) throw json({ error: `transition_${e.reason}` }, { status: 403 });
     if (e instanceof PlanIncomplete) return json<ActionData>({ for: "submit", formError: "campaigns:errors.incomplete", missing: e.missing }, { status: 400 });
-    if (e instanceof InvitationRefused) return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 403 ? 403 : e.status });
     if (e instanceof StaleVersion) return json<ActionData>({ for: String(fd.get("action") ?? ""), conflict: { name: e.current.updatedByName, at: e.current.updatedAt } }, { status: 409 });
     const clone = intent.data.intent === "clone";
     return storageFailure(e, (clone ? { for: "clone", name: String(fd.get("name") ?? "") } : { for: String(fd.get("action") ?? ""), comment: String(fd.get("comment") ?? "") }) satisfies ActionData);

@@ -7,14 +7,14 @@ import type { ExecutionPage } from "~/models/execution.server";
 import { formatCode } from "~/models/invitation-code";
 import type { FieldErrors } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
-import { useActionFor } from "./action-data";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 
 export function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: Flash; qError: string | null }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
-  const result = useActionFor(["checkin", "walkin"]);
+  const result = useFormFailure(["checkin", "walkin"]);
   const done = flash.done ? page.arrivals.find((a) => a.id === flash.arrival) : undefined;
   const q = page.q;
   const overrideBox = page.checkinBlocked && page.mayOverride ? (
@@ -29,16 +29,13 @@ export function CheckinSection({ page, flash, qError }: { page: ExecutionPage; f
           <a href={`?arrival=${done.id}#conversion`}>{t("checkin.recordOrder")}</a>
         </p>
       ) : null}
-      {result?.answer ? (
-        result.answer.kind === "already" ? (
-          <p className="answer answer-warn" role="alert" data-testid="checkin-answer">
-            {t("checkin.answers.already", { name: result.answer.name, time: f.dateTime(result.answer.at), by: result.answer.by ?? "—" })}
-          </p>
-        ) : (
-          <p className="answer answer-bad" role="alert" data-testid="checkin-answer">{t(result.answer.key as "title", result.answer.params as Record<string, string>)}</p>
-        )
-      ) : null}
-      {result?.formError ? <p className="form-error" role="alert" data-testid="checkin-error">{t(result.formError as "title")}</p> : null}
+      {result?.arrival ? (
+        <p className="answer answer-warn" role="alert" data-testid="checkin-answer">
+          {t("checkin.answers.already", { name: result.arrival.name, time: f.dateTime(result.arrival.arrivedAt), by: result.arrival.byName ?? "—" })}
+        </p>
+      ) : result?.formError && result.formParams ? (
+        <p className="answer answer-bad" role="alert" data-testid="checkin-answer">{t(result.formError as "title", result.formParams as Record<string, string>)}</p>
+      ) : result?.formError ? <p className="form-error" role="alert" data-testid="checkin-error">{t(result.formError as "title")}</p> : null}
       {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title")}</p> : null}
       <Form method="get" className="search-row" role="search" action="#checkin">
         <div className="field">

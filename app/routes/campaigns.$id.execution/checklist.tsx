@@ -3,14 +3,14 @@ import { useTranslation } from "react-i18next";
 import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
 import type { ExecutionPage } from "~/models/execution.server";
 import { useFormat } from "~/utils/use-format";
-import { useActionFor } from "./action-data";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 
 export function ChecklistSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
   const phases = ["prep", "execution", "wrapup"] as const;
-  const result = useActionFor("task");
+  const result = useFormFailure("task");
   return (
     <section className="ex-section" id="checklist" aria-labelledby="checklist-title">
       <h2 id="checklist-title">{t("checklist.title")}</h2>
@@ -63,7 +63,7 @@ export function ReadinessSection({ page }: { page: ExecutionPage }) {
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
   const done = page.readiness.filter((r) => r.checked).length;
-  const result = useActionFor("readiness");
+  const result = useFormFailure("readiness");
   return (
     <section className="ex-section" id="readiness" aria-labelledby="readiness-title">
       <h2 id="readiness-title">{t("readiness.title")} <span className="muted">({done}/{page.readiness.length})</span></h2>

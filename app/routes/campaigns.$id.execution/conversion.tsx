@@ -6,14 +6,14 @@ import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
 import type { ExecutionPage } from "~/models/execution.server";
 import type { FieldErrors } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
-import { useActionFor } from "./action-data";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 
 export function ConversionSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
-  const order = useActionFor("order");
-  const deposit = useActionFor("deposit");
+  const order = useFormFailure("order");
+  const deposit = useFormFailure("deposit");
   const chosen = String(order?.values?.arrivalId ?? deposit?.values?.arrivalId ?? flash.arrival ?? "");
   const disabled = !page.mayRecord || page.arrivals.length === 0;
   const arrivalSelect = (id: string, errors?: FieldErrors) => (

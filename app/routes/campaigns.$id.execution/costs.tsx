@@ -5,13 +5,13 @@ import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
 import type { ExecutionPage } from "~/models/execution.server";
 import { fenToYuanText } from "~/utils/money";
 import { useFormat } from "~/utils/use-format";
-import { useActionFor } from "./action-data";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 
 export function CostsSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
-  const result = useActionFor("actuals");
+  const result = useFormFailure("actuals");
   const missing = page.budget.filter((l) => l.actualFen === null).length;
   const planned = page.budget.reduce((s, l) => s + l.amountFen, 0);
   const actual = page.budget.reduce((s, l) => s + (l.actualFen ?? 0), 0);
@@ -65,7 +65,7 @@ export function ScoresSection({ page, flash }: { page: ExecutionPage; flash: Fla
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const busy = useNavigation().state === "submitting";
-  const result = useActionFor("score");
+  const result = useFormFailure("score");
   return (
     <section className="ex-section" id="scores" aria-labelledby="scores-title">
       <h2 id="scores-title">{t("scores.title")}</h2>

@@ -6,19 +6,19 @@ import styles from "~/components/charts/execution.css";
 import { StatusBadge, useLocalDateTime } from "~/components/plan/plan-summary";
 import planStyles from "~/components/plan/plan.css";
 import { CampaignNotFound } from "~/models/campaign.server";
-import { checkIn, CustomerExists, registerWalkIn } from "~/models/checkin.server";
-import { AlreadyCheckedIn, ExecutionRefused } from "~/models/execution-errors";
+import { checkIn, registerWalkIn } from "~/models/checkin.server";
+import { ExecutionRefused } from "~/models/execution-errors";
 import type { ExecutionFlashValues as Flash, ExecutionIntent } from "~/models/execution.schema";
 import { CheckinQuery, ExecutionAction, ExecutionFlash } from "~/models/execution-forms.server";
 import {
   getExecutionPage, recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus, type ExecutionPage,
 } from "~/models/execution.server";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData } from "~/utils/form";
-import { notFound, IdParam, storageFailure, submittedValues, readForm } from "~/utils/http.server";
+import { notFound, IdParam, submittedValues, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
-import type { ActionData } from "./action-data";
 import { CheckinSection } from "./checkin";
 import { ChecklistSection, ReadinessSection } from "./checklist";
 import { ConversionSection } from "./conversion";
@@ -61,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(fd.get("intent") ?? "");
   const parsed = parseFormData(ExecutionAction, fd);
   // the submitted fields by their own names (lines.0.actual …), as the forms read them back
-  if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors, values: submittedValues(fd) }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values: submittedValues(fd) });
   const input = parsed.data;
   const base = { storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role } };
   const db = getDb();
@@ -97,23 +97,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(`${here}?saved=${input.intent}#${ANCHOR[input.intent]}`);
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    if (e instanceof AlreadyCheckedIn) {
-      return json<ActionData>({ intent, answer: { kind: "already", name: e.arrival.name, at: e.arrival.arrivedAt, by: e.arrival.byName } }, { status: 409 });
-    }
-    if (e instanceof CustomerExists) {
-      return json<ActionData>({ intent, errors: { phone: e.messageKey }, values: Object.fromEntries(fd), duplicate: e.customer }, { status: 409 });
-    }
-    if (e instanceof ExecutionRefused) {
-      if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
-      if (e.status === 404) notFound();
-      if (input.intent === "checkin" || input.intent === "walkin") {
-        if (e.field !== "_form") return json<ActionData>({ intent, errors: { [e.field]: e.messageKey }, values: parsed.ok ? Object.fromEntries(fd) : {} }, { status: e.status });
-        return json<ActionData>({ intent, answer: { kind: "refused", key: e.messageKey, params: e.params } }, { status: e.status });
-      }
-      return json<ActionData>({ intent, errors: { [e.field]: e.messageKey }, formError: e.field === "_form" ? e.messageKey : undefined, values: submittedValues(fd) }, { status: e.status });
-    }
-    return storageFailure(e, { intent, values: submittedValues(fd) } satisfies ActionData);
+    return actionFailure(e, { intent, values: submittedValues(fd) });
   }
 }
 

@@ -4,9 +4,9 @@ import { ErrorText } from "~/components/ui/field";
 import type { ReviewPage } from "~/models/review.server";
 import { useFormat } from "~/utils/use-format";
 import { Section } from "./parts";
-import type { ActionData } from "./route";
+import type { FormFailure } from "~/components/ui/use-form-failure";
 
-export function Lessons({ r, actionData, busy }: { r: ReviewPage; actionData?: ActionData; busy: boolean }) {
+export function Lessons({ r, actionData, busy }: { r: ReviewPage; actionData?: FormFailure; busy: boolean }) {
   const { t } = useTranslation(["execution", "common"]);
   const f = useFormat();
   const l = r.lessons;

@@ -1,19 +1,20 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ExportLinks } from "~/components/ui/export-links";
 import styles from "~/components/charts/execution.css";
 import { StatusBadge } from "~/components/plan/plan-summary";
 import planStyles from "~/components/plan/plan.css";
 import { ErrorText } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { CampaignNotFound } from "~/models/campaign.server";
-import { ExecutionRefused } from "~/models/execution-errors";
 import { ReviewAction, ReviewQuery } from "~/models/execution.schema";
-import { closeCampaign, CloseNeedsConfirmation, finaliseReview, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
+import { closeCampaign, finaliseReview, getReview, reopenCampaign, saveLessons, startReview, type ReviewPage } from "~/models/review.server";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
-import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
+import { parseFormData } from "~/utils/form";
+import { notFound, IdParam, readForm, submittedValues } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
@@ -42,8 +43,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-export type ActionData = { intent: string; errors?: FieldErrors; formError?: string; values?: Record<string, unknown> };
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
@@ -51,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fd = await readForm(request);
   const intent = String(fd.get("intent") ?? "");
   const parsed = parseFormData(ReviewAction, fd);
-  if (!parsed.ok) return json<ActionData>({ intent, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values: parsed.values });
   const input = parsed.data;
   const base = { storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role } };
   const db = getDb();
@@ -63,13 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else await reopenCampaign(db, { ...base, comment: input.comment });
     return redirect(`/campaigns/${id.data}/review?saved=${input.intent}`);
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    if (e instanceof CloseNeedsConfirmation) return json<ActionData>({ intent, errors: e.errors, values: Object.fromEntries(fd) }, { status: 400 });
-    if (e instanceof ExecutionRefused) {
-      if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
-      return json<ActionData>({ intent, formError: e.messageKey, values: Object.fromEntries(fd) }, { status: e.status === 404 ? 400 : e.status });
-    }
-    return storageFailure(e, { intent, values: Object.fromEntries(fd) } satisfies ActionData);
+    return actionFailure(e, { intent, values: submittedValues(fd) });
   }
 }
 
@@ -78,7 +71,7 @@ export const meta = pageTitle<{ review: ReviewPage }>("execution:review.title", 
 export default function ReviewRoute() {
   const { t } = useTranslation(["execution", "common"]);
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const actionData = useFormFailure();
   const busy = useNavigation().state === "submitting";
   const f = useFormat();
   const r = data.review as unknown as ReviewPage;
