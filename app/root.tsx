@@ -11,6 +11,7 @@ import styles from "~/styles/app.css";
 import { sharedI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18n.server";
 import { getSessionContext } from "~/utils/session.server";
+import { canManage } from "~/models/permissions";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -78,7 +79,7 @@ function AppShell({ children }: { children: ReactNode }) {
     ["/customers", "nav.customers"],
     ["/segments", "nav.segments"],
     // settings are a manager's (the page answers staff with 403): staff do not see the link
-    ...(data.user && data.user.role !== "staff" ? [["/settings", "nav.settings"] as const] : []),
+    ...(data.user && canManage(data.user) ? [["/settings", "nav.settings"] as const] : []),
   ] as const;
   return (
     <>

@@ -14,6 +14,7 @@ import {
   AMENDABLE_STATUSES, budgetTotals, CHANNELS, OPEN_STATUSES, type AmendInput, type PlanFormValues, type CampaignListFilters, type CampaignStatus,
   type PlanInput, type TransitionAction,
 } from "./campaign.schema";
+import { canApproveOwnPlan, canManage } from "./permissions";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -87,9 +88,9 @@ export function transitionRefusal(
   actor: Actor,
   action: TransitionAction,
 ): "role" | "author" | "status" | null {
-  if (actor.role === "staff") return "role";
+  if (!canManage(actor)) return "role";
   if (!TRANSITIONS[action].from.includes(campaign.status)) return "status";
-  if ((action === "approve" || action === "return") && actor.role !== "admin" && actor.id === campaign.author_id) return "author";
+  if ((action === "approve" || action === "return") && !canApproveOwnPlan(actor, { authorId: campaign.author_id })) return "author";
   return null;
 }
 
@@ -99,7 +100,7 @@ export function allowedActions(campaign: { status: CampaignStatus; author_id: nu
 
 /** "edit": the whole plan; "amend": KPI, budget and tasks (after approval); null: read-only. */
 export function editMode(status: CampaignStatus, actor: Actor): "edit" | "amend" | null {
-  if (actor.role === "staff") return null;
+  if (!canManage(actor)) return null;
   if (status === "draft") return "edit";
   if (AMENDABLE_STATUSES.includes(status)) return "amend";
   return null;
@@ -317,7 +318,7 @@ export async function createCampaign(
   db: DB,
   { storeId, actor, input, templateKey = null, clonedFrom = null }: { storeId: number; actor: Actor; input: PlanInput; templateKey?: string | null; clonedFrom?: number | null },
 ): Promise<Campaign> {
-  if (actor.role === "staff") throw new PlanNotEditable("draft");
+  if (!canManage(actor)) throw new PlanNotEditable("draft");
   return db.transaction().execute(async (trx) => {
     await checkReferences(trx, storeId, input);
     const now = new Date().toISOString();

@@ -18,6 +18,7 @@ import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
 import { todayIn } from "~/utils/format";
+import { canManage, canWorkCard } from "./permissions";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -53,10 +54,9 @@ const isSelf = (a: AttemptActor): a is typeof SELF => "self" in a;
 export { appendEvents };
 
 const nowIso = () => new Date().toISOString();
-const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
 function requireManagerActor(actor: Actor) {
-  if (!isManagerRole(actor)) throw new InvitationRefused("invitations:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new InvitationRefused("invitations:errors.managersOnly", 403);
 }
 
 function requireWorking(campaign: Campaign) {
@@ -548,7 +548,7 @@ export async function recordAttemptIn(
     const inv = await loadInvitation(trx, storeId, campaignId, input.invitationId);
     requireWorking(campaign);
     if (inv.holdout) throw new InvitationRefused("invitations:errors.holdout", 400);
-    if (!self && !isManagerRole(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
+    if (!self && !canWorkCard(actor, { assigneeId: inv.assignee_id })) throw new InvitationRefused("invitations:errors.notYourCard", 403);
     if (!self && !(await hasConfirmedScript(trx, { campaignId, userId: actor.id }))) throw new InvitationRefused("invitations:errors.scriptNotConfirmed", 400);
     if (inv.version !== input.version) throw new StaleInvitation(inv);
     if (input.outcome === "callback") {

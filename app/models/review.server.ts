@@ -42,13 +42,13 @@ import {
 } from "./review-math";
 import { getStoreSettings } from "./settings.server";
 import { todayIn } from "~/utils/format";
+import { canManage } from "./permissions";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
 /** A review exists once the event has run. */
 export const REVIEW_STATUSES: readonly CampaignStatus[] = ["executing", "reviewing", "closed"];
 
-const isManager = (actor: Actor) => actor.role !== "staff";
 const nowIso = () => new Date().toISOString();
 
 interface InvitationRow {
@@ -365,7 +365,7 @@ export async function getReview(
   const notStarted = !REVIEW_STATUSES.includes(campaign.status);
   const frozen = campaign.status === "closed" ? await frozenFigures(db, campaignId) : null;
   const figures = notStarted ? null : frozen ? frozen.figures : await computeReviewFigures(db, { storeId, campaign, days, now });
-  const manager = isManager(actor);
+  const manager = canManage(actor);
   const today = todayIn(timeZone, now);
   const fin = figures ? finality(figures, timeZone) : null;
   return {
@@ -409,7 +409,7 @@ export async function saveLessons(
   db: DB,
   { storeId, campaignId, actor, input }: { storeId: number; campaignId: number; actor: Actor; input: { version: number; whatWorked: string | null; whatToChange: string | null; decisions: string | null } },
 ) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status === "closed") throw new ExecutionRefused("execution:errors.closed", 409);
@@ -505,7 +505,7 @@ export async function closeCampaign(
  * manager recomputes and freezes them as final (the status stays closed; the history says so).
  */
 export async function finaliseReview(db: DB, { storeId, campaignId, actor, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; now?: Date }) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status !== "closed") throw new ExecutionRefused("execution:review.finalise.notClosed", 409);
@@ -526,7 +526,7 @@ export async function finaliseReview(db: DB, { storeId, campaignId, actor, now =
 
 /** closed → reviewing by a manager: the figures are live again until the next close. */
 export async function reopenCampaign(db: DB, { storeId, campaignId, actor, comment = null }: { storeId: number; campaignId: number; actor: Actor; comment?: string | null }) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status !== "closed") throw new ExecutionRefused("execution:review.cannotReopen", 409);

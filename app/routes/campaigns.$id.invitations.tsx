@@ -20,6 +20,7 @@ import { publicBaseUrl } from "~/utils/invite-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager } from "~/utils/session.server";
+import { isStaff } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -306,7 +307,7 @@ export default function InvitationsAdmin() {
               <fieldset className="inv-checks">
                 <legend>{t("admin.assign.staff")}</legend>
                 {data.inviters.map((u) => (
-                  <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, u.role === "staff")} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
+                  <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, isStaff(u))} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
                 ))}
               </fieldset>
               <ErrorText message={errFor("assign", "staffIds")} />
