@@ -12,6 +12,7 @@ import { sharedI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18n.server";
 import { getSessionContext } from "~/utils/session.server";
 import { canManage } from "~/models/permissions";
+import { DEFAULT_TIMEZONE } from "~/models/domain";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -27,14 +28,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: ctx ? { displayName: ctx.user.displayName, role: ctx.user.role } : null,
     store: ctx?.store ?? null,
     stores: ctx && ctx.stores.length > 1 ? ctx.stores : [],
-    timezone: ctx?.store.timezone ?? "Asia/Shanghai",
+    timezone: ctx?.store.timezone ?? DEFAULT_TIMEZONE,
   });
 }
 
 export type RootData = ReturnType<typeof useRootData>;
 export function useRootData() {
   const data = useRouteLoaderData<typeof loader>("root");
-  return data ?? { locale: DEFAULT_LOCALE as Locale, user: null, store: null, stores: [], timezone: "Asia/Shanghai" };
+  return data ?? { locale: DEFAULT_LOCALE as Locale, user: null, store: null, stores: [], timezone: DEFAULT_TIMEZONE };
 }
 
 function reportMissingKey(key: string) {

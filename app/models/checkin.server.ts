@@ -8,10 +8,9 @@
  * decides between two tablets tapping at once, and the loser is told who won.
  */
 import crypto from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { constraintViolation, toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
@@ -21,7 +20,6 @@ import { CODE_ALPHABET, decodeInvitationCode, invitationCode } from "./invitatio
 import { eventLastDay } from "./review-math";
 import { canManage, phoneFor } from "./permissions";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** Statuses in which the door is open during the event days. */
 export const CHECKIN_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
@@ -277,7 +275,7 @@ export async function searchCustomersForWalkIn(db: DB, { storeId, campaignId, q,
   return rows.map((r) => ({ id: r.id, name: r.name, code: r.customer_code, phone: phoneFor(actor, r.phone) }));
 }
 
-async function existingArrival(db: Q, campaignId: number, invitationId: number) {
+async function existingArrival(db: DB, campaignId: number, invitationId: number) {
   return db.selectFrom("arrivals")
     .innerJoin("customers", "customers.id", "arrivals.customer_id")
     .leftJoin("users", "users.id", "arrivals.checked_in_by")
@@ -286,7 +284,7 @@ async function existingArrival(db: Q, campaignId: number, invitationId: number) 
     .executeTakeFirst();
 }
 
-async function alreadyCheckedIn(db: Q, campaignId: number, invitationId: number): Promise<AlreadyCheckedIn | null> {
+async function alreadyCheckedIn(db: DB, campaignId: number, invitationId: number): Promise<AlreadyCheckedIn | null> {
   const a = await existingArrival(db, campaignId, invitationId);
   return a ? new AlreadyCheckedIn({ id: a.id, arrivedAt: a.arrived_at, byName: a.display_name ?? null, name: a.name }) : null;
 }
@@ -300,7 +298,7 @@ export interface CheckinResult {
 }
 
 async function insertArrival(
-  trx: Q,
+  trx: DB,
   values: { campaignId: number; storeId: number; invitationId: number; customerId: number; actor: Actor; walkIn: boolean; holdout: boolean; override: boolean; at: string },
 ) {
   const row = await trx.insertInto("arrivals").values({

@@ -4,10 +4,9 @@
  * budget lines, and the touchpoint scorecard. Check-in itself lives in checkin.server.ts.
  * Every write runs in one transaction and appends what changed to campaign_history.
  */
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaign, getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
@@ -16,7 +15,6 @@ import { ExecutionRefused } from "./execution-errors";
 import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type Touchpoint } from "./execution.schema";
 import { canChangeTask, canManage } from "./permissions";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** Orders, deposits, actual costs and scores are recorded from the event until the campaign closes. */
 export const RECORDING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
@@ -36,7 +34,7 @@ function requireStatus(campaign: Campaign, statuses: readonly CampaignStatus[]) 
   }
 }
 
-async function appendHistory(trx: Q, campaignId: number, actor: Actor, rows: { field: string; oldValue: string | null; newValue: string | null }[], at: string) {
+async function appendHistory(trx: DB, campaignId: number, actor: Actor, rows: { field: string; oldValue: string | null; newValue: string | null }[], at: string) {
   if (!rows.length) return;
   await trx.insertInto("campaign_history").values(rows.map((r) => ({
     campaign_id: campaignId, at, user_id: actor.id, kind: "field" as const, field: r.field, old_value: r.oldValue, new_value: r.newValue, comment: null,
@@ -146,7 +144,7 @@ async function arrivalCounts(db: DB, campaignId: number) {
 
 // ── writing ──
 
-async function loadArrival(trx: Q, storeId: number, campaignId: number, arrivalId: number) {
+async function loadArrival(trx: DB, storeId: number, campaignId: number, arrivalId: number) {
   const a = await trx.selectFrom("arrivals").select(["id", "invitation_id"]).where("id", "=", arrivalId)
     .where("campaign_id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
   if (!a) throw new ExecutionRefused("execution:errors.arrivalUnknown", 400, "arrivalId");

@@ -25,10 +25,9 @@
  *   visitor when they arrived at the event or visited in the window; revenue per customer
  *   counts their event orders and window visits.
  */
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { BUDGET_CATEGORIES, PAYERS, type CampaignStatus } from "./campaign.schema";
 import { getCampaignRow, transition, transitionRefusal, TransitionNotAllowed, type Actor } from "./campaign.server";
 import { ExecutionRefused } from "./execution-errors";
@@ -43,8 +42,8 @@ import {
 import { getStoreSettings } from "./settings.server";
 import { todayIn } from "~/utils/format";
 import { canManage } from "./permissions";
+import { DEFAULT_TIMEZONE } from "./domain";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** A review exists once the event has run. */
 export const REVIEW_STATUSES: readonly CampaignStatus[] = ["executing", "reviewing", "closed"];
@@ -65,9 +64,9 @@ interface InvitationRow {
   deposit_fen: number | null;
 }
 
-async function storeTimeZone(db: Q, storeId: number): Promise<string> {
+async function storeTimeZone(db: DB, storeId: number): Promise<string> {
   const row = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return row?.timezone ?? "Asia/Shanghai";
+  return row?.timezone ?? DEFAULT_TIMEZONE;
 }
 
 /**
@@ -82,7 +81,7 @@ export function finality(fig: ReviewFigures, timeZone: string): { finalOn: strin
 
 /** Computes the review's figures from the recorded data (never the frozen copy). */
 export async function computeReviewFigures(
-  db: Q,
+  db: DB,
   { storeId, campaign, days, now = new Date() }: { storeId: number; campaign: Campaign; days?: number | null; now?: Date },
 ): Promise<ReviewFigures> {
   const campaignId = campaign.id;
@@ -337,7 +336,7 @@ export async function computeReviewFigures(
 }
 
 /** The frozen figures of a closed campaign, or null. */
-async function frozenFigures(db: Q, campaignId: number): Promise<{ figures: ReviewFigures; at: string; byName: string | null } | null> {
+async function frozenFigures(db: DB, campaignId: number): Promise<{ figures: ReviewFigures; at: string; byName: string | null } | null> {
   const row = await db.selectFrom("campaign_reviews").leftJoin("users", "users.id", "campaign_reviews.frozen_by")
     .select(["campaign_reviews.frozen_figures", "campaign_reviews.frozen_at", "users.display_name"])
     .where("campaign_reviews.campaign_id", "=", campaignId).executeTakeFirst();
@@ -453,7 +452,7 @@ export class CloseNeedsConfirmation extends ExecutionRefused {
   }
 }
 
-async function freeze(trx: Q, campaignId: number, actor: Actor, figures: ReviewFigures, at: string) {
+async function freeze(trx: DB, campaignId: number, actor: Actor, figures: ReviewFigures, at: string) {
   const frozen = { frozen_figures: JSON.stringify(figures), frozen_at: at, frozen_by: actor.id };
   const exists = await trx.selectFrom("campaign_reviews").select("campaign_id").where("campaign_id", "=", campaignId).executeTakeFirst();
   if (exists) await trx.updateTable("campaign_reviews").set(frozen).where("campaign_id", "=", campaignId).execute();
