@@ -14,6 +14,8 @@ import {
   type PlanInput, type TransitionAction,
 } from "./campaign.schema";
 import { canApproveOwnPlan, canManage } from "./permissions";
+import { CampaignNotFound, StaleVersion, TransitionNotAllowed, PlanNotEditable, PlanIncomplete, InvalidReferences } from "./errors";
+export { CampaignNotFound, StaleVersion, TransitionNotAllowed, PlanNotEditable, PlanIncomplete, InvalidReferences };
 
 
 export interface Actor {
@@ -22,46 +24,6 @@ export interface Actor {
 }
 
 // ── named errors (routes map them to 404 / 409 / 403 / 400) ──
-
-export class CampaignNotFound extends Error {
-  constructor() {
-    super("campaign not found");
-  }
-}
-
-/** The plan changed since the form was loaded: refused, never silently overwritten. */
-export class StaleVersion extends Error {
-  constructor(public current: { version: number; updatedAt: string; updatedByName: string | null }) {
-    super("stale version");
-  }
-}
-
-export class TransitionNotAllowed extends Error {
-  constructor(public action: string, public status: CampaignStatus, public reason: "role" | "author" | "status") {
-    super(`transition ${action} not allowed from ${status} (${reason})`);
-  }
-}
-
-/** The plan cannot be edited in its status (e.g. submitted, closed), or by this role. */
-export class PlanNotEditable extends Error {
-  constructor(public status: CampaignStatus) {
-    super(`plan not editable in status ${status}`);
-  }
-}
-
-/** Submitting needs the parts the later steps depend on. */
-export class PlanIncomplete extends Error {
-  constructor(public missing: string[]) {
-    super(`plan incomplete: ${missing.join(", ")}`);
-  }
-}
-
-/** Ids that are unknown or belong to another store, as field errors. */
-export class InvalidReferences extends Error {
-  constructor(public errors: FieldErrors) {
-    super("invalid references");
-  }
-}
 
 // ── the status machine (pure) ──
 

@@ -19,6 +19,8 @@ import { normalizePhone } from "./import-csv.server";
 import { CODE_ALPHABET, decodeInvitationCode, invitationCode } from "./invitation-code";
 import { eventLastDay } from "./review-math";
 import { canManage, phoneFor } from "./permissions";
+import { CustomerExists } from "./errors";
+export { CustomerExists };
 
 
 /** Statuses in which the door is open during the event days. */
@@ -346,13 +348,6 @@ export async function checkIn(
       if (already) throw already;
     }
     throw e;
-  }
-}
-
-/** A new walk-in's phone is already a customer's of the store: register that customer instead. */
-export class CustomerExists extends ExecutionRefused {
-  constructor(public customer: { id: number; name: string }) {
-    super("execution:checkin.phoneExists", 409, "phone", { name: customer.name });
   }
 }
 

@@ -3,6 +3,8 @@ import { toInt } from "#db/dialect";
 import { LINES, VISIT_TYPE_LINE, type GroupNumber, type Line, type Tier, type VisitType } from "./domain";
 import type { CustomerEdit, CustomerListQuery } from "./customer.schema";
 import { ensureSegments } from "./segmentation.server";
+import { CustomerNotFound } from "./errors";
+export { CustomerNotFound };
 
 import { maskPhone, phoneFor, type Viewer } from "./permissions";
 
@@ -124,12 +126,6 @@ function importFileName(files: string | null): string | null {
     return typeof name === "string" ? name : null;
   } catch {
     return null;
-  }
-}
-
-export class CustomerNotFound extends Error {
-  constructor() {
-    super("customer not found");
   }
 }
 

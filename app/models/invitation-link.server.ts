@@ -15,6 +15,8 @@ import { invitationCode } from "./invitation-code";
 import type { AttemptInput } from "./invitation.schema";
 import { appendEvents, InvitationRefused, recordAttemptIn, SELF, StaleInvitation } from "./invitation.server";
 import type { InviteAnswer } from "./invite.schema";
+import { InviteLinkNotFound, InviteRefused } from "./errors";
+export { InviteLinkNotFound, InviteRefused };
 
 /** 18 random bytes: 144 bits, 24 characters of base64url. */
 export const TOKEN_BYTES = 18;
@@ -28,20 +30,6 @@ export function newLinkToken(): string {
 export const PAGE_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
 /** Statuses in which the customer may still answer (and only before the event starts). */
 export const ANSWER_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
-
-/** A token nobody issued, a held-out card, a campaign no longer open: one answer for all. */
-export class InviteLinkNotFound extends Error {
-  constructor() {
-    super("invitation link not found");
-  }
-}
-
-/** The page refuses an answer: `messageKey` in the invite namespace. */
-export class InviteRefused extends Error {
-  constructor(public messageKey: string, public status: 400 | 409 = 409) {
-    super(messageKey);
-  }
-}
 
 /** Who may get a link and a message: not held out, not do-not-contact. */
 export function isContactable(row: { holdout: number; do_not_contact: number }): boolean {

@@ -20,29 +20,16 @@ import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segm
 import { todayIn } from "~/utils/format";
 import { canManage, canWorkCard } from "./permissions";
 import { DEFAULT_TIMEZONE } from "./domain";
+import { Refused as InvitationRefused } from "./errors";
+import { InvitationNotFound, StaleInvitation } from "./errors";
+export { InvitationNotFound, StaleInvitation };
 
 
 // ── named errors (routes map them to 404 / 409 / 403 / 400) ──
 
-export class InvitationNotFound extends Error {
-  constructor() {
-    super("invitation not found");
-  }
-}
-
-/** The invitation changed since it was read: refused, with its current state. */
-export class StaleInvitation extends Error {
-  constructor(public current: Invitation) {
-    super("stale invitation version");
-  }
-}
-
 /** A refused action: `message` is an i18n key, `status` the HTTP status, `field` where to show it. */
-export class InvitationRefused extends Error {
-  constructor(public messageKey: string, public status: 400 | 403 | 409 = 400, public field = "_form") {
-    super(messageKey);
-  }
-}
+/** A refused invitation action: the one `Refused` of errors.ts, under its old name. */
+export { InvitationRefused };
 
 export { WORKING_STATUSES };
 

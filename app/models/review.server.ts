@@ -43,6 +43,8 @@ import { getStoreSettings } from "./settings.server";
 import { todayIn } from "~/utils/format";
 import { canManage } from "./permissions";
 import { DEFAULT_TIMEZONE } from "./domain";
+import { CloseNeedsConfirmation } from "./errors";
+export { CloseNeedsConfirmation };
 
 
 /** A review exists once the event has run. */
@@ -439,16 +441,6 @@ export async function startReview(db: DB, { storeId, campaignId, actor, comment 
   } catch (e) {
     if (e instanceof TransitionNotAllowed) throw new ExecutionRefused(e.reason === "role" ? "execution:errors.managersOnly" : "execution:review.cannotStartReview", e.reason === "role" ? 403 : 409);
     throw e;
-  }
-}
-
-/**
- * Closing before the figures are final needs a confirmation and a reason (decision 016):
- * `errors` holds the missing ones by field, `finalOn` the day the figures become final.
- */
-export class CloseNeedsConfirmation extends ExecutionRefused {
-  constructor(public errors: Record<string, string>, finalOn: string | null) {
-    super("execution:review.closeEarly.refused", 400, "confirmEarly", { finalOn });
   }
 }
 

@@ -13,17 +13,8 @@ import { addDays } from "~/utils/format";
 import { GROUPS, TIERS, visitTypesOfLine, type GroupNumber, type Tier } from "./domain";
 import { definitionFromFields, SegmentDefinitionSchema, type BuilderFields, type Condition, type SegmentDefinition } from "./segment.schema";
 import { ensureSegments } from "./segmentation.server";
-
-export class SegmentNotFound extends Error {
-  constructor() {
-    super("segment not found");
-  }
-}
-export class SegmentStaleVersion extends Error {
-  constructor() {
-    super("segment changed in the meantime");
-  }
-}
+import { SegmentNotFound, SegmentStaleVersion } from "./errors";
+export { SegmentNotFound, SegmentStaleVersion };
 
 export interface SegmentSummary {
   /** members: matching customers who may be contacted */

@@ -7,11 +7,12 @@ import { PlanForm } from "~/components/plan/plan-form";
 import styles from "~/components/plan/plan.css";
 import { loadNewPlan } from "~/models/campaign-pages.server";
 import { PlanSchema, type PlanFormValues } from "~/models/campaign.schema";
-import { createCampaign, InvalidReferences } from "~/models/campaign.server";
+import { createCampaign } from "~/models/campaign.server";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { todayIn } from "~/utils/format";
-import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { storageFailure, readForm } from "~/utils/http.server";
+import { formDataToObject, parseObject } from "~/utils/form";
+import { readForm } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { fixedT } from "~/utils/i18n-resources.server";
 import { pageTitle } from "~/utils/meta";
@@ -36,13 +37,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const values = formDataToObject(await readForm(request)) as PlanFormValues;
   const parsed = parseObject(PlanSchema, values);
-  if (!parsed.ok) return json({ errors: parsed.errors, values }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { errors: parsed.errors, values });
   try {
     const c = await createCampaign(getDb(), { storeId: ctx.store.id, actor: { id: ctx.user.id, role: ctx.user.role }, input: parsed.data });
     return redirect(`/campaigns/${c.id}/plan?saved=new`);
   } catch (e) {
-    if (e instanceof InvalidReferences) return json({ errors: e.errors as FieldErrors, values }, { status: 400 });
-    return storageFailure(e, { errors: {} as FieldErrors, values });
+    return actionFailure(e, { values });
   }
 }
 

@@ -6,13 +6,14 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorText, TextField } from "~/components/ui/field";
 import { CustomerEditSchema } from "~/models/customer.schema";
-import { CustomerNotFound, getCustomerCard, updateCustomer } from "~/models/customer.server";
+import { getCustomerCard, updateCustomer } from "~/models/customer.server";
 import { canManage } from "~/models/permissions";
 import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
 import { ErrorPage } from "~/root";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
-import { notFound, idParam, storageFailure, readForm } from "~/utils/http.server";
+import { notFound, idParam, readForm } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
@@ -31,13 +32,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = customerId(params.id);
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(CustomerEditSchema, values);
-  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { errors: parsed.errors, values: parsed.values });
   try {
     const changed = await updateCustomer(getDb(), { storeId: ctx.store.id, customerId: id, userId: ctx.user.id, input: parsed.data });
     return redirect(`/customers/${id}?saved=${changed.length ? "1" : "0"}`);
   } catch (e) {
-    if (e instanceof CustomerNotFound) notFound();
-    return storageFailure(e, { errors: {}, values });
+    return actionFailure(e, { values });
   }
 }
 

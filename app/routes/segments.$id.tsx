@@ -5,12 +5,14 @@ import { useTranslation } from "react-i18next";
 import { SegmentBuilder } from "~/components/segments/segment-builder";
 import { ExportLinks } from "~/components/ui/export-links";
 import { canManage } from "~/models/permissions";
-import { definitionFromFields, fieldsFromDefinition, fieldsFromSearchParams, SegmentDefinitionSchema, SegmentMetaSchema } from "~/models/segment.schema";
-import { getSegment, listVehicleModels, previewDraft, SegmentNotFound, SegmentStaleVersion, updateSegment } from "~/models/segment.server";
+import { fieldsFromDefinition, fieldsFromSearchParams } from "~/models/segment.schema";
+import { getSegment, listVehicleModels, previewDraft, updateSegment } from "~/models/segment.server";
 import { ErrorPage } from "~/root";
+import { actionFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
-import { formDataToObject, parseObject } from "~/utils/form";
-import { notFound, idParam, storageFailure, readForm } from "~/utils/http.server";
+import { parseSegmentForm } from "~/utils/segment-form.server";
+import { formDataToObject } from "~/utils/form";
+import { notFound, idParam, readForm } from "~/utils/http.server";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -34,20 +36,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = segmentId(params.id);
   const values = formDataToObject(await readForm(request)) as Record<string, string | string[]>;
-  const meta = parseObject(SegmentMetaSchema, values);
-  const definition = parseObject(SegmentDefinitionSchema, definitionFromFields(values));
-  if (!meta.ok || !definition.ok) {
-    return json({ errors: { ...(meta.ok ? {} : meta.errors), ...(definition.ok ? {} : definition.errors) }, values, formError: definition.ok ? null : "customers:segments.builder.invalid" }, { status: 400 });
-  }
+  const parsed = parseSegmentForm(values);
+  if (!parsed.ok) return parsed.failure;
+  const { meta, definition } = parsed;
   try {
     await updateSegment(getDb(), {
-      storeId: ctx.store.id, id, userId: ctx.user.id, version: meta.data.version ?? 0,
-      name: meta.data.name, description: meta.data.description, definition: definition.data,
+      storeId: ctx.store.id, id, userId: ctx.user.id, version: meta.version ?? 0,
+      name: meta.name, description: meta.description, definition: definition,
     });
   } catch (e) {
-    if (e instanceof SegmentNotFound) notFound();
-    if (e instanceof SegmentStaleVersion) return json({ errors: {}, values, formError: "customers:segments.errors.stale" }, { status: 409 });
-    return storageFailure(e, { errors: {}, values });
+    return actionFailure(e, { values });
   }
   return redirect(`/segments/${id}`);
 }

@@ -4,12 +4,14 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SegmentBuilder } from "~/components/segments/segment-builder";
 import { canManage } from "~/models/permissions";
-import { definitionFromFields, fieldsFromSearchParams, SegmentDefinitionSchema, SegmentMetaSchema } from "~/models/segment.schema";
+import { fieldsFromSearchParams } from "~/models/segment.schema";
 import { createSegment, listVehicleModels, previewDraft } from "~/models/segment.server";
 import { ErrorPage } from "~/root";
+import { actionFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
-import { formDataToObject, parseObject } from "~/utils/form";
-import { storageFailure, readForm } from "~/utils/http.server";
+import { parseSegmentForm } from "~/utils/segment-form.server";
+import { formDataToObject } from "~/utils/form";
+import { readForm } from "~/utils/http.server";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -24,18 +26,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const values = formDataToObject(await readForm(request)) as Record<string, string | string[]>;
-  const meta = parseObject(SegmentMetaSchema, values);
-  const definition = parseObject(SegmentDefinitionSchema, definitionFromFields(values));
-  if (!meta.ok || !definition.ok) {
-    return json({ errors: { ...(meta.ok ? {} : meta.errors), ...(definition.ok ? {} : definition.errors) }, values, formError: definition.ok ? null : "customers:segments.builder.invalid" }, { status: 400 });
-  }
+  const parsed = parseSegmentForm(values);
+  if (!parsed.ok) return parsed.failure;
+  const { meta, definition } = parsed;
   try {
     const segment = await createSegment(getDb(), {
-      storeId: ctx.store.id, userId: ctx.user.id, name: meta.data.name, description: meta.data.description, definition: definition.data,
+      storeId: ctx.store.id, userId: ctx.user.id, name: meta.name, description: meta.description, definition: definition,
     });
     return redirect(`/segments/${segment.id}`);
   } catch (e) {
-    return storageFailure(e, { errors: {}, values });
+    return actionFailure(e, { values });
   }
 }
 

@@ -8,9 +8,10 @@ import { TextField } from "~/components/ui/field";
 import { StoreSettingsSchema, type StoreSettings } from "~/models/settings.schema";
 import { getStoreSettings, saveStoreSettings } from "~/models/settings.server";
 import { listStoreUsers } from "~/models/user.server";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
-import { storageFailure, readForm } from "~/utils/http.server";
+import { readForm } from "~/utils/http.server";
 import { requireManager } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -25,11 +26,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(StoreSettingsSchema, values);
-  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { errors: parsed.errors, values: parsed.values });
   try {
     await saveStoreSettings(getDb(), { storeId: ctx.store.id, userId: ctx.user.id, settings: parsed.data });
   } catch (e) {
-    return storageFailure(e, { errors: {}, values });
+    return actionFailure(e, { values });
   }
   return redirect("/settings?saved=1");
 }

@@ -8,6 +8,28 @@ import { MAX_DEPTH, MAX_REPEATS } from "./limits";
 
 export type FieldErrors = Record<string, string>;
 
+/** The one failure shape of every form action (decision 023; made by app/utils/action.server.ts). `extra` keys (conflict, missing, arrival, duplicate…) explain some errors. */
+export interface FormFailure {
+  intent: string;
+  errors: FieldErrors;
+  values: Record<string, unknown>;
+  formError: string | null;
+  /** interpolation values of `formError` */
+  formParams?: Record<string, string | number | null>;
+  /** a stale campaign plan: who saved it last, and when */
+  conflict?: { name: string | null; at: string };
+  /** a plan submitted without the parts the later steps need */
+  missing?: string[];
+  /** a guest already checked in: when and by whom */
+  arrival?: { id: number; arrivedAt: string; byName: string | null; name: string };
+  /** a walk-in's phone already belongs to this customer */
+  duplicate?: { id: number; name: string };
+  /** the invitation card a stale or refused board action was about */
+  invitationId?: number | null;
+  stale?: boolean;
+}
+
+
 export type ParseResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: FieldErrors; values: Record<string, unknown> };
