@@ -11,6 +11,8 @@ import styles from "~/styles/app.css";
 import { sharedI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18n.server";
 import { getSessionContext } from "~/utils/session.server";
+import { canManage } from "~/models/permissions";
+import { DEFAULT_TIMEZONE } from "~/models/domain";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -26,14 +28,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: ctx ? { displayName: ctx.user.displayName, role: ctx.user.role } : null,
     store: ctx?.store ?? null,
     stores: ctx && ctx.stores.length > 1 ? ctx.stores : [],
-    timezone: ctx?.store.timezone ?? "Asia/Shanghai",
+    timezone: ctx?.store.timezone ?? DEFAULT_TIMEZONE,
   });
 }
 
 export type RootData = ReturnType<typeof useRootData>;
 export function useRootData() {
   const data = useRouteLoaderData<typeof loader>("root");
-  return data ?? { locale: DEFAULT_LOCALE as Locale, user: null, store: null, stores: [], timezone: "Asia/Shanghai" };
+  return data ?? { locale: DEFAULT_LOCALE as Locale, user: null, store: null, stores: [], timezone: DEFAULT_TIMEZONE };
 }
 
 function reportMissingKey(key: string) {
@@ -78,7 +80,7 @@ function AppShell({ children }: { children: ReactNode }) {
     ["/customers", "nav.customers"],
     ["/segments", "nav.segments"],
     // settings are a manager's (the page answers staff with 403): staff do not see the link
-    ...(data.user && data.user.role !== "staff" ? [["/settings", "nav.settings"] as const] : []),
+    ...(data.user && canManage(data.user) ? [["/settings", "nav.settings"] as const] : []),
   ] as const;
   return (
     <>

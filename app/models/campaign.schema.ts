@@ -5,8 +5,7 @@
  * Messages are i18n keys. Safe for the browser (no `.server`).
  */
 import { z } from "zod";
-import { isRealDate } from "~/utils/format";
-import { yuanToFen } from "~/utils/money";
+import { checkbox, choice, date, dateTime, id, numeric, optional, money, raw, requiredText, text, version as versionField, wholeNumber } from "./fields";
 
 import { CAMPAIGN_STATUSES, OPEN_STATUSES, AMENDABLE_STATUSES, BUSINESS_CHAINS, TOPIC_TECHNIQUES, TOPIC_SUBKINDS, CHANNELS, BUDGET_CATEGORIES, PAYERS, TASK_PHASES, TASK_STATUSES, type CampaignStatus, type Channel, type BudgetCategory, type Payer, type TaskPhase, type TaskStatus } from "./campaign.constants";
 
@@ -41,114 +40,31 @@ const E = {
   id: "campaigns:errors.id",
 } as const;
 
-/** FormData/RHF value: a string, or missing. */
-const raw = z.union([z.string(), z.number()]).optional().transform((v) => (v === undefined ? "" : String(v).trim()));
-
-/** Optional free text: "" → null. */
-export const optionalText = (max: number) =>
-  raw.pipe(z.string().max(max, "errors.tooLong")).transform((v) => (v === "" ? null : v));
-
-const requiredText = (max: number) => raw.pipe(z.string().min(1, "errors.required").max(max, "errors.tooLong"));
+export const optionalText = (max: number) => text(max);
 
 /** Yuan text → integer fen (no floating point). "" → null. Negative or non-numeric → error. */
-export const optionalMoney = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  const fen = yuanToFen(v);
-  if (fen === null) {
-    ctx.addIssue({ code: "custom", message: E.money });
-    return z.NEVER;
-  }
-  return fen;
-});
-const requiredMoney = raw.transform((v, ctx) => {
-  if (v === "") {
-    ctx.addIssue({ code: "custom", message: "errors.required" });
-    return z.NEVER;
-  }
-  const fen = yuanToFen(v);
-  if (fen === null) {
-    ctx.addIssue({ code: "custom", message: E.money });
-    return z.NEVER;
-  }
-  return fen;
-});
+export const optionalMoney = money({ ...optional, message: E.money });
+const requiredMoney = money({ message: E.money });
 
 /** Whole number in [min, max]; "" → null (or an error when required). */
-const wholeNumber = (opts: { min: number; max: number; message: string; required?: boolean }) =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      if (opts.required) {
-        ctx.addIssue({ code: "custom", message: "errors.required" });
-        return z.NEVER;
-      }
-      return null;
-    }
-    if (!/^-?\d+$/.test(v) || Number(v) < opts.min || Number(v) > opts.max) {
-      ctx.addIssue({ code: "custom", message: opts.message });
-      return z.NEVER;
-    }
-    return Number(v);
-  });
+const whole = (opts: { min: number; max: number; message: string }) => wholeNumber({ ...optional, ...opts });
 
-export const optionalCount = wholeNumber({ min: 0, max: LIMITS.count, message: E.count });
-export const percent = wholeNumber({ min: 0, max: 100, message: E.percent });
-export const roiPercent = wholeNumber({ min: -100, max: 100_000, message: E.roi });
+export const optionalCount = whole({ min: 0, max: LIMITS.count, message: E.count });
+export const percent = whole({ min: 0, max: 100, message: E.percent });
+export const roiPercent = whole({ min: -100, max: 100_000, message: E.roi });
 
 /** A choice from a list; "" → null. */
-const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
-  raw.transform((v, ctx) => {
-    if (v === "") return null;
-    if (!(values as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: "custom", message: E.choice });
-      return z.NEVER;
-    }
-    return v as T[number];
-  });
-const requiredChoice = <T extends readonly [string, ...string[]]>(values: T, requiredMessage = "errors.required") =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      ctx.addIssue({ code: "custom", message: requiredMessage });
-      return z.NEVER;
-    }
-    if (!(values as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: "custom", message: E.choice });
-      return z.NEVER;
-    }
-    return v as T[number];
-  });
+const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) => choice(values, { ...optional, message: E.choice });
+const requiredChoice = <T extends readonly [string, ...string[]]>(values: T, required = "errors.required") => choice(values, { required, message: E.choice });
 
 /** A record id picked from a list; "" → null. Whether it exists in the store is checked by the model. */
-export const optionalId = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
-    ctx.addIssue({ code: "custom", message: E.id });
-    return z.NEVER;
-  }
-  return Number(v);
-});
+export const optionalId = id({ ...optional, message: E.id });
 
 /** `YYYY-MM-DD`; "" → null. */
-export const optionalDate = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  if (!isRealDate(v)) {
-    ctx.addIssue({ code: "custom", message: E.date });
-    return z.NEVER;
-  }
-  return v;
-});
+export const optionalDate = date({ ...optional, message: E.date });
 
 /** Local date and time `YYYY-MM-DDTHH:mm` (seconds dropped), in the store's time zone; "" → null. */
-export const optionalDateTime = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  const m = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/.exec(v);
-  if (!m || !isRealDate(m[1]!)) {
-    ctx.addIssue({ code: "custom", message: E.dateTime });
-    return z.NEVER;
-  }
-  return `${m[1]}T${m[2]}:${m[3]}`;
-});
-
-const checkbox = z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || v === "on" || v === "true" || v === "1");
+export const optionalDateTime = dateTime({ ...optional, message: E.dateTime });
 
 export const GoalSchema = z.object({
   text: requiredText(LIMITS.shortText),
@@ -178,7 +94,7 @@ export const BudgetLineSchema = z
     id: optionalId,
     category: requiredChoice(BUDGET_CATEGORIES, "campaigns:errors.categoryRequired"),
     description: optionalText(LIMITS.shortText).transform((v) => v ?? ""),
-    quantity: wholeNumber({ min: 0, max: LIMITS.quantity, message: "campaigns:errors.quantity", required: true }).transform((v) => v as number),
+    quantity: wholeNumber({ min: 0, max: LIMITS.quantity, message: "campaigns:errors.quantity" }),
     unitCost: requiredMoney,
     payer: optionalChoice(PAYERS).transform((v) => v ?? "dealer"),
   })
@@ -198,17 +114,11 @@ export const TaskSchema = z.object({
   ownerId: optionalId,
   dueDate: optionalDate,
   /** T−14 is −14: the due date follows the event start when it is set or moved */
-  relativeDays: wholeNumber({ min: -LIMITS.relativeDays, max: LIMITS.relativeDays, message: "campaigns:errors.relativeDays" }),
+  relativeDays: whole({ min: -LIMITS.relativeDays, max: LIMITS.relativeDays, message: "campaigns:errors.relativeDays" }),
   status: optionalChoice(TASK_STATUSES).transform((v) => v ?? "todo"),
 });
 
-const version = raw.transform((v, ctx) => {
-  if (!/^\d{1,9}$/.test(v)) {
-    ctx.addIssue({ code: "custom", message: "errors.invalid" });
-    return z.NEVER;
-  }
-  return Number(v);
-});
+const version = versionField();
 
 const kpiFields = {
   kpiReachRatePercent: percent,
@@ -236,7 +146,7 @@ export const PlanFields = z.object({
   ...kpiFields,
   // WHO
   segmentId: optionalId,
-  holdoutPercent: wholeNumber({ min: 0, max: 50, message: E.holdout }).transform((v) => v ?? 0),
+  holdoutPercent: whole({ min: 0, max: 50, message: E.holdout }).transform((v) => v ?? 0),
   // WHAT
   theme: optionalText(LIMITS.shortText),
   topicTechnique: optionalChoice(TOPIC_TECHNIQUES),
@@ -355,7 +265,7 @@ export type TransitionInput = z.output<typeof TransitionSchema>;
 export const CampaignListQuery = z.object({
   status: z.enum(CAMPAIGN_STATUSES).optional().catch(undefined),
   chain: z.enum(BUSINESS_CHAINS).optional().catch(undefined),
-  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+  year: numeric(z.number().int().min(2000).max(2100)).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
   view: z.enum(["list", "calendar"]).catch("list"),
   /** calendar month `YYYY-MM` */

@@ -3,9 +3,8 @@
  * approval (with history), the status workflow by role, clone, list and calendar.
  * Inputs are the parsed outputs of app/models/campaign.schema.ts.
  */
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
-import type { Campaign, Database, Role } from "#db/schema";
+import type { Campaign, Role } from "#db/schema";
 import { toInt } from "#db/dialect";
 import { addDays } from "~/utils/format";
 import type { FieldErrors } from "~/utils/form";
@@ -14,10 +13,10 @@ import {
   AMENDABLE_STATUSES, budgetTotals, CHANNELS, OPEN_STATUSES, type AmendInput, type PlanFormValues, type CampaignListFilters, type CampaignStatus,
   type PlanInput, type TransitionAction,
 } from "./campaign.schema";
+import { canApproveOwnPlan, canManage } from "./permissions";
 import { CampaignNotFound, StaleVersion, TransitionNotAllowed, PlanNotEditable, PlanIncomplete, InvalidReferences } from "./errors";
 export { CampaignNotFound, StaleVersion, TransitionNotAllowed, PlanNotEditable, PlanIncomplete, InvalidReferences };
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 export interface Actor {
   id: number;
@@ -49,9 +48,9 @@ export function transitionRefusal(
   actor: Actor,
   action: TransitionAction,
 ): "role" | "author" | "status" | null {
-  if (actor.role === "staff") return "role";
+  if (!canManage(actor)) return "role";
   if (!TRANSITIONS[action].from.includes(campaign.status)) return "status";
-  if ((action === "approve" || action === "return") && actor.role !== "admin" && actor.id === campaign.author_id) return "author";
+  if ((action === "approve" || action === "return") && !canApproveOwnPlan(actor, { authorId: campaign.author_id })) return "author";
   return null;
 }
 
@@ -61,7 +60,7 @@ export function allowedActions(campaign: { status: CampaignStatus; author_id: nu
 
 /** "edit": the whole plan; "amend": KPI, budget and tasks (after approval); null: read-only. */
 export function editMode(status: CampaignStatus, actor: Actor): "edit" | "amend" | null {
-  if (actor.role === "staff") return null;
+  if (!canManage(actor)) return null;
   if (status === "draft") return "edit";
   if (AMENDABLE_STATUSES.includes(status)) return "amend";
   return null;
@@ -80,7 +79,7 @@ export function resolveDueDate(task: { dueDate: string | null; relativeDays: num
 
 // ── reading ──
 
-export async function getCampaignRow(db: Q, { storeId, id }: { storeId: number; id: number }): Promise<Campaign> {
+export async function getCampaignRow(db: DB, { storeId, id }: { storeId: number; id: number }): Promise<Campaign> {
   const row = await db.selectFrom("campaigns").selectAll().where("store_id", "=", storeId).where("id", "=", id).executeTakeFirst();
   if (!row) throw new CampaignNotFound();
   return row;
@@ -139,7 +138,7 @@ export function parseGoals(json: string): { text: string; target: number; unit: 
 
 // ── writing ──
 
-async function checkReferences(db: Q, storeId: number, refs: { segmentId?: number | null; ownerId?: number | null; tasks?: { ownerId: number | null }[] }) {
+async function checkReferences(db: DB, storeId: number, refs: { segmentId?: number | null; ownerId?: number | null; tasks?: { ownerId: number | null }[] }) {
   const errors: FieldErrors = {};
   if (refs.segmentId) {
     const seg = await db.selectFrom("segments").select("id").where("id", "=", refs.segmentId).where("store_id", "=", storeId).executeTakeFirst();
@@ -205,7 +204,7 @@ type TaskIn = PlanInput["tasks"][number];
  * keeps its actual cost). Returns the ids of the lines and tasks in their order.
  */
 async function syncChildren(
-  trx: Q,
+  trx: DB,
   campaignId: number,
   parts: { channels?: PlanInput["channels"]; budget: BudgetIn[]; tasks: TaskIn[] },
   eventStart: string | null,
@@ -263,7 +262,7 @@ async function syncChildren(
 }
 
 async function appendHistory(
-  trx: Q,
+  trx: DB,
   rows: { campaignId: number; userId: number | null; kind: "status" | "field" | "comment"; field?: string | null; oldValue?: string | null; newValue?: string | null; comment?: string | null }[],
   at = new Date().toISOString(),
 ) {
@@ -279,7 +278,7 @@ export async function createCampaign(
   db: DB,
   { storeId, actor, input, templateKey = null, clonedFrom = null }: { storeId: number; actor: Actor; input: PlanInput; templateKey?: string | null; clonedFrom?: number | null },
 ): Promise<Campaign> {
-  if (actor.role === "staff") throw new PlanNotEditable("draft");
+  if (!canManage(actor)) throw new PlanNotEditable("draft");
   return db.transaction().execute(async (trx) => {
     await checkReferences(trx, storeId, input);
     const now = new Date().toISOString();
@@ -296,7 +295,7 @@ export async function createCampaign(
 }
 
 /** Bumps the version if it is still the one the editor loaded; otherwise StaleVersion. */
-async function bumpVersion(trx: Q, campaign: Campaign, expected: number, actor: Actor, set: Record<string, unknown>, now: string) {
+async function bumpVersion(trx: DB, campaign: Campaign, expected: number, actor: Actor, set: Record<string, unknown>, now: string) {
   const res = await trx.updateTable("campaigns")
     .set((eb) => ({ ...set, version: eb("version", "+", 1), updated_at: now, updated_by: actor.id }))
     .where("id", "=", campaign.id).where("store_id", "=", campaign.store_id).where("version", "=", expected)
@@ -304,7 +303,7 @@ async function bumpVersion(trx: Q, campaign: Campaign, expected: number, actor: 
   if (Number(res.numUpdatedRows) === 0) await throwStale(trx, campaign.store_id, campaign.id);
 }
 
-async function throwStale(db: Q, storeId: number, id: number): Promise<never> {
+async function throwStale(db: DB, storeId: number, id: number): Promise<never> {
   const current = await db.selectFrom("campaigns").leftJoin("users", "users.id", "campaigns.updated_by")
     .select(["campaigns.version", "campaigns.updated_at", "users.display_name"])
     .where("campaigns.id", "=", id).where("campaigns.store_id", "=", storeId).executeTakeFirst();

@@ -8,29 +8,26 @@
  * decides between two tablets tapping at once, and the loser is told who won.
  */
 import crypto from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { constraintViolation, toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
-import { maskPhone } from "./customer.server";
 import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
 import { normalizePhone } from "./import-csv.server";
 import { CODE_ALPHABET, decodeInvitationCode, invitationCode } from "./invitation-code";
 import { eventLastDay } from "./review-math";
+import { canManage, phoneFor } from "./permissions";
 import { CustomerExists } from "./errors";
 export { CustomerExists };
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** Statuses in which the door is open during the event days. */
 export const CHECKIN_STATUSES: readonly CampaignStatus[] = ["inviting", "executing"];
 /** Statuses in which a manager may still record an arrival after the fact (override). */
 export const OVERRIDE_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
 
-const isManager = (actor: Actor) => actor.role !== "staff";
 /** One collator (creating one per comparison costs milliseconds). */
 const byName = new Intl.Collator("zh-CN");
 
@@ -52,8 +49,8 @@ export function checkinRefusal(campaign: Pick<Campaign, "status" | "event_start"
   if (!OVERRIDE_STATUSES.includes(campaign.status)) return new ExecutionRefused("execution:checkin.campaignNotOpen", 409);
   const inWindow = CHECKIN_STATUSES.includes(campaign.status) && eventWindowState(campaign, today) === "during";
   if (inWindow) return null;
-  if (override && isManager(actor)) return null;
-  return new ExecutionRefused(isManager(actor) ? "execution:checkin.outsideWindowManager" : "execution:checkin.outsideWindow", 409);
+  if (override && canManage(actor)) return null;
+  return new ExecutionRefused(canManage(actor) ? "execution:checkin.outsideWindowManager" : "execution:checkin.outsideWindow", 409);
 }
 
 export interface CheckinMatch {
@@ -250,7 +247,7 @@ async function guestsByIds(db: DB, campaignId: number, ids: number[], actor: Act
     invitationId: r.id,
     code: invitationCode(r.id),
     name: r.name,
-    phone: isManager(actor) ? r.phone : maskPhone(r.phone),
+    phone: phoneFor(actor, r.phone),
     plates: platesOf.get(r.customer_id) ?? [],
     kind: r.kind,
     holdout: !!r.holdout,
@@ -277,10 +274,10 @@ export async function searchCustomersForWalkIn(db: DB, { storeId, campaignId, q,
         .where("vehicles.store_id", "=", storeId).where("vehicles.plate", "like", `%${term.toUpperCase()}%`)),
     ]))
     .orderBy("customers.name").orderBy("customers.id").limit(10).execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, code: r.customer_code, phone: isManager(actor) ? r.phone : maskPhone(r.phone) }));
+  return rows.map((r) => ({ id: r.id, name: r.name, code: r.customer_code, phone: phoneFor(actor, r.phone) }));
 }
 
-async function existingArrival(db: Q, campaignId: number, invitationId: number) {
+async function existingArrival(db: DB, campaignId: number, invitationId: number) {
   return db.selectFrom("arrivals")
     .innerJoin("customers", "customers.id", "arrivals.customer_id")
     .leftJoin("users", "users.id", "arrivals.checked_in_by")
@@ -289,7 +286,7 @@ async function existingArrival(db: Q, campaignId: number, invitationId: number) 
     .executeTakeFirst();
 }
 
-async function alreadyCheckedIn(db: Q, campaignId: number, invitationId: number): Promise<AlreadyCheckedIn | null> {
+async function alreadyCheckedIn(db: DB, campaignId: number, invitationId: number): Promise<AlreadyCheckedIn | null> {
   const a = await existingArrival(db, campaignId, invitationId);
   return a ? new AlreadyCheckedIn({ id: a.id, arrivedAt: a.arrived_at, byName: a.display_name ?? null, name: a.name }) : null;
 }
@@ -303,7 +300,7 @@ export interface CheckinResult {
 }
 
 async function insertArrival(
-  trx: Q,
+  trx: DB,
   values: { campaignId: number; storeId: number; invitationId: number; customerId: number; actor: Actor; walkIn: boolean; holdout: boolean; override: boolean; at: string },
 ) {
   const row = await trx.insertInto("arrivals").values({
@@ -442,7 +439,7 @@ export async function listArrivals(db: DB, { storeId, campaignId, actor, limit =
     .execute();
   return rows.map((r) => ({
     id: r.id, invitationId: r.invitation_id, arrivedAt: r.arrived_at, walkIn: !!r.walk_in, holdout: !!r.holdout, override: r.override_by !== null,
-    kind: r.kind, name: r.name, phone: isManager(actor) ? r.phone : maskPhone(r.phone), byName: r.by_name ?? null,
+    kind: r.kind, name: r.name, phone: phoneFor(actor, r.phone), byName: r.by_name ?? null,
     ordersFen: toInt(r.orders_fen), orders: toInt(r.orders), depositsFen: toInt(r.deposits_fen),
   }));
 }
@@ -459,7 +456,7 @@ export async function listInvitationCodes(
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   let q = db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
     .where("invitations.campaign_id", "=", campaignId).where("invitations.store_id", "=", storeId).where("invitations.holdout", "=", 0);
-  if (!isManager(actor)) q = q.where("invitations.assignee_id", "=", actor.id);
+  if (!canManage(actor)) q = q.where("invitations.assignee_id", "=", actor.id);
   const [total, rows] = await Promise.all([
     q.select((eb) => eb.fn.countAll().as("n")).executeTakeFirst(),
     q.select(["invitations.id", "invitations.result", "customers.name", "customers.phone"])
@@ -470,6 +467,6 @@ export async function listInvitationCodes(
     total: toInt(total?.n),
     page: Math.max(1, page),
     pageSize,
-    rows: rows.map((r) => ({ invitationId: r.id, code: invitationCode(r.id), name: r.name, phone: isManager(actor) ? r.phone : maskPhone(r.phone), result: r.result })),
+    rows: rows.map((r) => ({ invitationId: r.id, code: invitationCode(r.id), name: r.name, phone: phoneFor(actor, r.phone), result: r.result })),
   };
 }

@@ -6,11 +6,9 @@ import { ensureSegments } from "./segmentation.server";
 import { CustomerNotFound } from "./errors";
 export { CustomerNotFound };
 
-/** 13812345678 → 138****5678 (what staff see). */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return phone;
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****";
-}
+import { maskPhone, phoneFor, type Viewer } from "./permissions";
+
+export { maskPhone };
 
 /**
  * The store's customers: search (name, phone or its last 4 digits, customer code, plate,
@@ -19,8 +17,8 @@ export function maskPhone(phone: string | null): string | null {
  */
 export async function listCustomers(
   db: DB,
-  { storeId, q, group = [], tier = [], usage, preference, sort = "code", dir = "asc", page = 1, size = 25 }:
-    { storeId: number } & Partial<CustomerListQuery>,
+  { storeId, viewer, q, group = [], tier = [], usage, preference, sort = "code", dir = "asc", page = 1, size = 25 }:
+    { storeId: number; /** phones as this person may see them (all in full without one) */ viewer?: Viewer } & Partial<CustomerListQuery>,
 ) {
   await ensureSegments(db, { storeId });
   let query = db
@@ -63,14 +61,16 @@ export async function listCustomers(
     .execute();
   return {
     total,
-    rows: rows.map((r) => ({ ...r, grp: r.grp === null ? null : (toInt(r.grp) as GroupNumber), tier: r.tier as Tier | null, revenue_fen: toInt(r.revenue_fen) })),
+    rows: rows.map((r) => ({ ...r, phone: viewer ? phoneFor(viewer, r.phone) : r.phone, grp: r.grp === null ? null : (toInt(r.grp) as GroupNumber), tier: r.tier as Tier | null, revenue_fen: toInt(r.revenue_fen) })),
   };
 }
 
 /** The customer info card: contact, consent, preferences, vehicles, visits with totals per line, segmentation and change history. */
-export async function getCustomerCard(db: DB, { storeId, id }: { storeId: number; id: number }) {
-  const customer = await db.selectFrom("customers").selectAll().where("store_id", "=", storeId).where("id", "=", id).executeTakeFirst();
-  if (!customer) return null;
+export async function getCustomerCard(db: DB, { storeId, id, viewer }: { storeId: number; id: number; viewer?: Viewer }) {
+  const row = await db.selectFrom("customers").selectAll().where("store_id", "=", storeId).where("id", "=", id).executeTakeFirst();
+  if (!row) return null;
+  const see = (phone: string | null) => (viewer ? phoneFor(viewer, phone) : phone);
+  const customer = { ...row, phone: see(row.phone) };
   const asOf = await ensureSegments(db, { storeId });
   const [vehicles, visits, preferences, segment, changes] = await Promise.all([
     db.selectFrom("vehicles").selectAll().where("customer_id", "=", id).where("store_id", "=", storeId).orderBy("id").execute(),
@@ -111,7 +111,11 @@ export async function getCustomerCard(db: DB, { storeId, id }: { storeId: number
       }
       : null,
     // a change made by an import names it and its customers file
-    changes: changes.map(({ import_files, ...c }) => ({ ...c, import_file: importFileName(import_files) })),
+    changes: changes.map(({ import_files, ...c }) => ({
+      ...c,
+      ...(c.field === "phone" ? { old_value: see(c.old_value), new_value: see(c.new_value) } : {}),
+      import_file: importFileName(import_files),
+    })),
   };
 }
 

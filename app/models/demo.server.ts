@@ -7,7 +7,7 @@
 import type { DB } from "#db/client";
 import type { Department, Role } from "#db/schema";
 import { addDays, todayIn } from "~/utils/format";
-import { PREFERENCES, USAGES, visitTypesOfLine, type Line, type VisitType } from "./domain";
+import { PREFERENCES, USAGES, visitTypesOfLine, type Line, type VisitType, DEFAULT_TIMEZONE } from "./domain";
 import { hashPassword } from "./password.server";
 import { createRng, type Rng } from "./random";
 import { createStore, deleteStore, getStoreByCode } from "./store.server";
@@ -166,7 +166,7 @@ export const DEMO_EXTENSIONS: ((ctx: DemoContext) => Promise<void>)[] = [];
 
 /** (Re-)creates the demo stores, their users and customer base. */
 export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<DemoContext> {
-  const today = opts.today ?? todayIn("Asia/Shanghai");
+  const today = opts.today ?? todayIn(DEFAULT_TIMEZONE);
   for (const s of DEMO_STORES) {
     const existing = await getStoreByCode(db, s.code);
     if (existing) await deleteStore(db, { storeId: existing.id });

@@ -78,3 +78,6 @@ export const VISIT_TYPE_ZH: Record<VisitType, string> = {
   beauty: "美容",
   decoration: "装潢",
 };
+
+/** A store's time zone when none is set (the dealerships are in mainland China). Written only here. */
+export const DEFAULT_TIMEZONE = "Asia/Shanghai";

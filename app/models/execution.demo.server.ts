@@ -15,7 +15,7 @@ import { PlanSchema } from "./campaign.schema";
 import { createCampaign, transition, type Actor } from "./campaign.server";
 import { checkIn, registerWalkIn } from "./checkin.server";
 import type { DemoContext } from "./demo.server";
-import { VISIT_TYPE_LINE, visitTypesOfLine, type Line } from "./domain";
+import { VISIT_TYPE_LINE, visitTypesOfLine, type Line, DEFAULT_TIMEZONE } from "./domain";
 import { TOUCHPOINTS, TOUCHPOINT_KEYS, N8_POINTS, type OrderKind } from "./execution.schema";
 import { recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus } from "./execution.server";
 import { LOSS_REASONS, type AttemptInput } from "./invitation.schema";
@@ -26,7 +26,7 @@ import type { SegmentDefinition } from "./segment.schema";
 import { createSegment, summariseDefinition } from "./segment.server";
 
 const SEED = 20261125;
-const TZ = "Asia/Shanghai";
+const TZ = DEFAULT_TIMEZONE;
 
 /** A UTC instant on a day relative to `day`, at a Shanghai hour. */
 const at = (day: string, offset: number, hour: number, minute: number) =>

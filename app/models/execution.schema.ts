@@ -3,7 +3,7 @@
  * execution namespace. Each page posts an `intent`; the discriminated unions below parse it.
  */
 import { z } from "zod";
-import { yuanToFen } from "~/utils/money";
+import { asList, checkbox, MAX_ID, choice as choiceField, id as idField, money, numeric, optional, raw, requiredText as requiredTextField, text as textField, version as versionField } from "./fields";
 import { MAX_ATTRIBUTION_DAYS, MIN_ATTRIBUTION_DAYS } from "./review-math";
 import { ORDER_KINDS, ORDER_LINES } from "./execution.constants";
 
@@ -41,87 +41,19 @@ const E = {
   version: "execution:errors.version",
 } as const;
 
-const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
-const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
-const requiredText = (max: number) => raw.pipe(z.string().min(1, E.required).max(max, E.tooLong));
-const id = raw.transform((v, ctx) => {
-  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
-    ctx.addIssue({ code: "custom", message: E.id });
-    return z.NEVER;
-  }
-  return Number(v);
-});
+const text = (max: number) => textField(max, E.tooLong);
+const requiredText = (max: number) => requiredTextField(max, { required: E.required, tooLong: E.tooLong });
+const id = idField({ message: E.id });
 /** The guest an order or deposit is for: "choose the guest" when none was chosen, not "unknown item". */
-const arrivalId = raw.transform((v, ctx) => {
-  if (v === "") {
-    ctx.addIssue({ code: "custom", message: E.arrival });
-    return z.NEVER;
-  }
-  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
-    ctx.addIssue({ code: "custom", message: E.id });
-    return z.NEVER;
-  }
-  return Number(v);
-});
-const optionalId = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
-    ctx.addIssue({ code: "custom", message: E.id });
-    return z.NEVER;
-  }
-  return Number(v);
-});
-const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      ctx.addIssue({ code: "custom", message: E.required });
-      return z.NEVER;
-    }
-    if (!(values as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: "custom", message: E.choice });
-      return z.NEVER;
-    }
-    return v as T[number];
-  });
-const checkbox = z.union([z.string(), z.array(z.string())]).optional().transform((v) => {
-  const last = Array.isArray(v) ? v[v.length - 1] : v;
-  return last === "on" || last === "1" || last === "true";
-});
+const arrivalId = idField({ required: E.arrival, message: E.id });
+const optionalId = idField({ ...optional, message: E.id });
+const choice = <T extends readonly [string, ...string[]]>(values: T) => choiceField(values, { required: E.required, message: E.choice });
 /** A positive amount in yuan ("1,234.50") → fen; negative, zero or non-numeric refused. */
-const positiveMoney = raw.transform((v, ctx) => {
-  if (v === "") {
-    ctx.addIssue({ code: "custom", message: E.required });
-    return z.NEVER;
-  }
-  const fen = yuanToFen(v);
-  if (fen === null) {
-    ctx.addIssue({ code: "custom", message: E.amount });
-    return z.NEVER;
-  }
-  if (fen <= 0) {
-    ctx.addIssue({ code: "custom", message: E.amountPositive });
-    return z.NEVER;
-  }
-  return fen;
-});
+const positiveMoney = money({ required: E.required, message: E.amount, positive: E.amountPositive });
 /** An optional amount ≥ 0 in yuan; empty = not filled in (null). */
-const optionalMoney = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  const fen = yuanToFen(v);
-  if (fen === null) {
-    ctx.addIssue({ code: "custom", message: E.amount });
-    return z.NEVER;
-  }
-  return fen;
-});
-const version = raw.transform((v, ctx) => {
-  if (!/^\d{1,9}$/.test(v)) {
-    ctx.addIssue({ code: "custom", message: E.version });
-    return z.NEVER;
-  }
-  return Number(v);
-});
-const list = (v: unknown) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const optionalMoney = money({ ...optional, message: E.amount });
+const version = versionField(E.version);
+const list = asList;
 
 /** The check-in search box: last 4 phone digits, plate, name or invitation code. */
 export const CheckinQuery = z.object({ q: raw.pipe(z.string().max(40, E.tooLong)) });
@@ -246,6 +178,6 @@ export type ReviewActionInput = z.output<typeof ReviewAction>;
 export const ExecutionFlash = z.object({
   done: z.enum(["checked_in", "holdout_checked_in", "walk_in_checked_in"]).optional().catch(undefined),
   saved: z.enum(["order", "deposit", "actuals", "score", "readiness", "task"]).optional().catch(undefined),
-  arrival: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  arrival: numeric(z.number().int().positive().max(MAX_ID)).optional().catch(undefined),
 });
 export type ExecutionFlashValues = z.infer<typeof ExecutionFlash>;

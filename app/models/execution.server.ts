@@ -4,18 +4,17 @@
  * budget lines, and the touchpoint scorecard. Check-in itself lives in checkin.server.ts.
  * Every write runs in one transaction and appends what changed to campaign_history.
  */
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaign, getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
 import { checkinRefusal, eventWindowState, listArrivals, nearestGuests, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
 import { ExecutionRefused } from "./execution-errors";
 import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type Touchpoint } from "./execution.schema";
+import { canChangeTask, canManage } from "./permissions";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** Orders, deposits, actual costs and scores are recorded from the event until the campaign closes. */
 export const RECORDING_STATUSES: readonly CampaignStatus[] = ["inviting", "executing", "reviewing"];
@@ -24,11 +23,10 @@ export const READINESS_STATUSES: readonly CampaignStatus[] = ["approved", "invit
 /** Statuses that have an event page at all. */
 export const EXECUTION_PAGE_STATUSES: readonly CampaignStatus[] = ["approved", "inviting", "executing", "reviewing", "closed"];
 
-const isManager = (actor: Actor) => actor.role !== "staff";
 const nowIso = () => new Date().toISOString();
 
 function requireManagerActor(actor: Actor) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
 }
 function requireStatus(campaign: Campaign, statuses: readonly CampaignStatus[]) {
   if (!statuses.includes(campaign.status)) {
@@ -36,7 +34,7 @@ function requireStatus(campaign: Campaign, statuses: readonly CampaignStatus[]) 
   }
 }
 
-async function appendHistory(trx: Q, campaignId: number, actor: Actor, rows: { field: string; oldValue: string | null; newValue: string | null }[], at: string) {
+async function appendHistory(trx: DB, campaignId: number, actor: Actor, rows: { field: string; oldValue: string | null; newValue: string | null }[], at: string) {
   if (!rows.length) return;
   await trx.insertInto("campaign_history").values(rows.map((r) => ({
     campaign_id: campaignId, at, user_id: actor.id, kind: "field" as const, field: r.field, old_value: r.oldValue, new_value: r.newValue, comment: null,
@@ -88,7 +86,7 @@ export async function getExecutionPage(
   const tasks = detail.tasks.map((t) => ({
     id: t.id, title: t.title, phase: t.phase, ownerId: t.owner_id, ownerName: t.owner_name ?? null, dueDate: t.due_date, status: t.status,
     overdue: t.status !== "done" && t.due_date !== null && t.due_date < today,
-    mayChange: isManager(actor) || t.owner_id === actor.id,
+    mayChange: canChangeTask(actor, { ownerId: t.owner_id }),
   }));
   return {
     campaign: {
@@ -99,10 +97,10 @@ export async function getExecutionPage(
     window: eventWindowState(c, today),
     /** null when this user may check guests in right now; otherwise the refusal's message key */
     checkinBlocked: checkinRefusal(c, today, actor, false)?.messageKey ?? null,
-    mayOverride: isManager(actor) && checkinRefusal(c, today, actor, true) === null,
+    mayOverride: canManage(actor) && checkinRefusal(c, today, actor, true) === null,
     mayRecord: RECORDING_STATUSES.includes(c.status),
-    mayTickReadiness: isManager(actor) && READINESS_STATUSES.includes(c.status),
-    isManager: isManager(actor),
+    mayTickReadiness: canManage(actor) && READINESS_STATUSES.includes(c.status),
+    isManager: canManage(actor),
     tasks,
     readiness: N8_POINTS.map((p) => ({ point: p, checked: ticked.has(p), at: ticked.get(p)?.at ?? null, by: ticked.get(p)?.by ?? null })),
     budget: detail.budget.map((l) => ({
@@ -146,7 +144,7 @@ async function arrivalCounts(db: DB, campaignId: number) {
 
 // ── writing ──
 
-async function loadArrival(trx: Q, storeId: number, campaignId: number, arrivalId: number) {
+async function loadArrival(trx: DB, storeId: number, campaignId: number, arrivalId: number) {
   const a = await trx.selectFrom("arrivals").select(["id", "invitation_id"]).where("id", "=", arrivalId)
     .where("campaign_id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
   if (!a) throw new ExecutionRefused("execution:errors.arrivalUnknown", 400, "arrivalId");
@@ -287,7 +285,7 @@ export async function setTaskStatus(
     requireStatus(campaign, ["approved", "inviting", "executing", "reviewing"]);
     const task = await trx.selectFrom("campaign_tasks").select(["id", "status", "owner_id", "title"]).where("id", "=", taskId).where("campaign_id", "=", campaignId).executeTakeFirst();
     if (!task) throw new ExecutionRefused("execution:errors.taskUnknown", 400, "taskId");
-    if (!isManager(actor) && task.owner_id !== actor.id) throw new ExecutionRefused("execution:errors.notYourTask", 403);
+    if (!canChangeTask(actor, { ownerId: task.owner_id })) throw new ExecutionRefused("execution:errors.notYourTask", 403);
     if (task.status === status) return;
     const at = nowIso();
     await trx.updateTable("campaign_tasks").set({ status }).where("id", "=", taskId).execute();

@@ -30,6 +30,7 @@ import {
 } from "./import-lease.server";
 import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportFormat, type ImportOutcome } from "./import.schema";
 import { invalidateSegments } from "./segmentation.server";
+import { DEFAULT_TIMEZONE } from "./domain";
 
 type Trx = Transaction<Database>;
 
@@ -266,7 +267,7 @@ export async function commitImport(
       if (existing) storeId = existing.id;
       else {
         storeId = (await trx.insertInto("stores")
-          .values({ code: store.code, name: store.name ?? store.code, timezone: "Asia/Shanghai", created_at: new Date().toISOString() })
+          .values({ code: store.code, name: store.name ?? store.code, timezone: DEFAULT_TIMEZONE, created_at: new Date().toISOString() })
           .returning("id").executeTakeFirstOrThrow()).id;
         storeCreated = true;
       }

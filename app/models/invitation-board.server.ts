@@ -9,13 +9,12 @@ import { toInt } from "#db/dialect";
 import type { Database, Invitation } from "#db/schema";
 import { addDays, localNow, todayIn } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
-import { maskPhone } from "./customer.server";
 import { BOARD_PAGE, COLUMNS, LOSS_REASONS, MIN_ATTEMPTS, type BoardFilters, type Column, type LossReason } from "./invitation.schema";
 import { isReachedOutcome } from "./invitation.constants";
 import { getSegmentSummary } from "./segment.server";
 import { getAudience, getInvitationHistory, hasConfirmedScript, InvitationRefused, InvitationNotFound, listInviters, listRounds } from "./invitation.server";
+import { canManage, canWorkCard, phoneFor } from "./permissions";
 
-const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
 /** Local date-time `YYYY-MM-DDTHH:mm` in a time zone (callbacks are stored that way). */
 export { localNow };
@@ -80,7 +79,7 @@ function applyFilters(q: InvQuery, { storeId, actor, filters, timeZone, now }: {
 
 /** "my cards" is the default for staff; managers see everyone's by default. */
 export function effectiveAssignee(actor: Actor, filters: Pick<BoardFilters, "assignee">): number | "all" | "none" {
-  const a = filters.assignee ?? (isManagerRole(actor) ? "all" : "me");
+  const a = filters.assignee ?? (canManage(actor) ? "all" : "me");
   if (a === "me") return actor.id;
   if (a === "all" || a === "none") return a;
   return Number(a);
@@ -101,10 +100,9 @@ async function cardsOf(db: DB, rows: (Invitation & { name: string; phone: string
     : [];
   const byCustomer = new Map<number, { plate: string | null; model: string | null }[]>();
   for (const v of vehicles) byCustomer.set(v.customer_id, [...(byCustomer.get(v.customer_id) ?? []), { plate: v.plate, model: v.model }]);
-  const manager = isManagerRole(actor);
   return rows.map((r) => ({
     id: r.id, version: r.version, result: r.result, kind: r.kind, name: r.name,
-    phone: manager ? r.phone : maskPhone(r.phone), vehicles: byCustomer.get(r.customer_id) ?? [],
+    phone: phoneFor(actor, r.phone), vehicles: byCustomer.get(r.customer_id) ?? [],
     group: r.customer_group, tier: r.customer_tier, attempts: r.attempts_count, nextFollowUp: r.next_follow_up, callbackAt: r.callback_at,
     assigneeId: r.assignee_id, assigneeName: r.assignee_name, intentVerified: !!r.intent_verified, depositFen: r.deposit_fen === null ? null : toInt(r.deposit_fen),
     managerJoins: !!r.manager_joins, lossReason: r.loss_reason, lossVerified: !!r.loss_verified_by,
@@ -215,7 +213,7 @@ export async function getNextCall(
   if (invitationId) {
     row = await selectCard(baseQuery(db, storeId, campaignId)).where("invitations.id", "=", invitationId).executeTakeFirst();
     if (!row) throw new InvitationNotFound();
-    if (!isManagerRole(actor) && row.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
+    if (!canWorkCard(actor, { assigneeId: row.assignee_id })) throw new InvitationRefused("invitations:errors.notYourCard", 403);
   } else {
     row = await selectCard(queue())
       .orderBy((eb) => nullsLast(eb, "invitations.callback_at")).orderBy("invitations.callback_at")

@@ -7,11 +7,9 @@
  * An unknown token, a held-out card, a closed or cancelled campaign all look the same: not found.
  */
 import crypto from "node:crypto";
-import type { Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { constraintViolation, inChunks, toInt } from "#db/dialect";
 import type { CampaignStatus } from "./campaign.schema";
-import type { Database } from "#db/schema";
 import { localNow, todayIn } from "~/utils/format";
 import { invitationCode } from "./invitation-code";
 import type { AttemptInput } from "./invitation.schema";
@@ -104,9 +102,8 @@ export function maskPlate(plate: string | null | undefined): string | null {
   return `${p.slice(0, 2).join("")}${"*".repeat(p.length - 4)}${p.slice(-2).join("")}`;
 }
 
-type Q = DB | Transaction<Database>;
 
-async function loadLink(db: Q, token: string) {
+async function loadLink(db: DB, token: string) {
   if (!TOKEN_SHAPE.test(token)) throw new InviteLinkNotFound();
   const row = await db.selectFrom("invitation_links")
     .innerJoin("invitations", "invitations.id", "invitation_links.invitation_id")

@@ -3,6 +3,7 @@
  * browser bundle stays small; the server parses everything with invitation.schema.ts).
  */
 import type { CampaignStatus } from "./campaign.schema";
+import { CHANNELS } from "./campaign.constants";
 
 export const RESULTS = ["pending", "yes", "maybe", "no"] as const;
 export type InvitationResult = (typeof RESULTS)[number];
@@ -25,7 +26,8 @@ export const LOSS_REASONS = ["no_time", "price", "distance", "serviced_elsewhere
 export type LossReason = (typeof LOSS_REASONS)[number];
 
 /** The plan's channels (the same list as campaign.schema's CHANNELS). */
-export const INVITATION_CHANNELS = ["phone", "sms", "wechat_official", "wechat_moments", "radio", "posters", "home_visit"] as const;
+/** The invitation channels are the plan's channels (one list: campaign.constants). */
+export const INVITATION_CHANNELS = CHANNELS;
 
 /** The channel of a customer's own answer on the invitation page (客户自助回复). */
 export const SELF_CHANNEL = "self";

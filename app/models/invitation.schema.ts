@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { isRealDate } from "~/utils/format";
 import { MAX_IDS } from "~/utils/limits";
-import { yuanToFen } from "~/utils/money";
+import { checkbox, choice as choiceField, date as dateField, dateTime as dateTimeField, id as idField, money, optional, raw, text as textField, version as versionField } from "./fields";
 import { CHANNELS } from "./campaign.schema";
 import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
 import { GROUPS, TIERS } from "./domain";
@@ -28,103 +28,28 @@ const E = {
   tooLong: "invitations:errors.tooLong",
 } as const;
 
-const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
+const text = (max: number) => textField(max, E.tooLong);
 
-const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
+const id = (message: string = E.id) => idField({ message });
 
-const id = (message: string = E.id) =>
-  raw.transform((v, ctx) => {
-    if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
-      ctx.addIssue({ code: "custom", message });
-      return z.NEVER;
-    }
-    return Number(v);
-  });
+const optionalId = idField({ ...optional, message: E.id });
 
-const optionalId = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  if (!/^\d{1,12}$/.test(v) || Number(v) < 1) {
-    ctx.addIssue({ code: "custom", message: E.id });
-    return z.NEVER;
-  }
-  return Number(v);
-});
-
-const version = raw.transform((v, ctx) => {
-  if (!/^\d{1,9}$/.test(v)) {
-    ctx.addIssue({ code: "custom", message: "invitations:errors.version" });
-    return z.NEVER;
-  }
-  return Number(v);
-});
+const version = versionField("invitations:errors.version");
 
 const choice = <T extends readonly [string, ...string[]]>(values: T, requiredMessage: string = E.required) =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      ctx.addIssue({ code: "custom", message: requiredMessage });
-      return z.NEVER;
-    }
-    if (!(values as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: "custom", message: E.choice });
-      return z.NEVER;
-    }
-    return v as T[number];
-  });
+  choiceField(values, { required: requiredMessage, message: E.choice });
 
 export { isRealDate };
 
-const date = (requiredMessage: string | null) =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      if (requiredMessage) {
-        ctx.addIssue({ code: "custom", message: requiredMessage });
-        return z.NEVER;
-      }
-      return null;
-    }
-    if (!isRealDate(v)) {
-      ctx.addIssue({ code: "custom", message: E.date });
-      return z.NEVER;
-    }
-    return v;
-  });
+const date = (requiredMessage: string) => dateField({ required: requiredMessage, message: E.date });
 
 /** Local `YYYY-MM-DDTHH:mm` in the store's time zone. */
-const dateTime = (requiredMessage: string) =>
-  raw.transform((v, ctx) => {
-    if (v === "") {
-      ctx.addIssue({ code: "custom", message: requiredMessage });
-      return z.NEVER;
-    }
-    const m = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/.exec(v);
-    if (!m || !isRealDate(m[1]!)) {
-      ctx.addIssue({ code: "custom", message: E.dateTime });
-      return z.NEVER;
-    }
-    return `${m[1]}T${m[2]}:${m[3]}`;
-  });
-
-const checkbox = z.union([z.boolean(), z.string(), z.number()]).optional().transform((v) => v === true || v === "on" || v === "true" || v === "1" || v === 1);
+const dateTime = (requiredMessage: string) => dateTimeField({ required: requiredMessage, message: E.dateTime });
 
 /** Yuan text → fen; "" → null; negative, not a number or more than two decimals → error. */
-const deposit = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  const fen = yuanToFen(v);
-  if (fen === null || fen > 10_000_000_000) {
-    ctx.addIssue({ code: "custom", message: E.deposit });
-    return z.NEVER;
-  }
-  return fen;
-});
+const deposit = money({ ...optional, message: E.deposit, max: 10_000_000_000 });
 
-const channel = raw.transform((v, ctx) => {
-  if (v === "") return "phone" as Channel;
-  if (!(CHANNELS as readonly string[]).includes(v)) {
-    ctx.addIssue({ code: "custom", message: E.choice });
-    return z.NEVER;
-  }
-  return v as Channel;
-});
+const channel = choiceField(CHANNELS, { ...optional, message: E.choice }).transform((v): Channel => v ?? "phone");
 
 const base = {
   invitationId: id(),
@@ -225,7 +150,7 @@ export type BoardFormInput = z.output<typeof BoardFormSchema>;
 export const BoardFiltersSchema = z.object({
   round: optionalId.catch(null),
   assignee: z.union([z.enum(["me", "all", "none"]), z.string().regex(/^\d{1,12}$/)]).optional().catch(undefined),
-  group: raw.transform((v) => ((GROUPS as readonly number[]).includes(Number(v)) ? Number(v) : null)).catch(null),
+  group: raw.transform((v) => GROUPS.find((g) => String(g) === v) ?? null).catch(null),
   tier: raw.transform((v) => ((TIERS as readonly string[]).includes(v) ? v : null)).catch(null),
   flag: raw.transform((v) => ((FLAGS as readonly string[]).includes(v) ? (v as Flag) : null)).catch(null),
   q: raw.transform((v) => (v === "" ? null : v.slice(0, 60))).catch(null),

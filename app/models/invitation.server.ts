@@ -7,7 +7,7 @@
  * invitation-board.server.ts.
  */
 import crypto from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { constraintViolation, inChunks, toInt } from "#db/dialect";
 import { localNow } from "~/utils/format";
@@ -18,11 +18,12 @@ import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
 import { todayIn } from "~/utils/format";
+import { canManage, canWorkCard } from "./permissions";
+import { DEFAULT_TIMEZONE } from "./domain";
 import { Refused as InvitationRefused } from "./errors";
 import { InvitationNotFound, StaleInvitation } from "./errors";
 export { InvitationNotFound, StaleInvitation };
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 // ── named errors (routes map them to 404 / 409 / 403 / 400) ──
 
@@ -40,10 +41,9 @@ const isSelf = (a: AttemptActor): a is typeof SELF => "self" in a;
 export { appendEvents };
 
 const nowIso = () => new Date().toISOString();
-const isManagerRole = (actor: Actor) => actor.role !== "staff";
 
 function requireManagerActor(actor: Actor) {
-  if (!isManagerRole(actor)) throw new InvitationRefused("invitations:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new InvitationRefused("invitations:errors.managersOnly", 403);
 }
 
 function requireWorking(campaign: Campaign) {
@@ -65,7 +65,7 @@ export interface EventRow {
   attemptId?: number | null;
 }
 
-async function appendEvents(db: Q, rows: EventRow[], at: string) {
+async function appendEvents(db: DB, rows: EventRow[], at: string) {
   await chunks(rows, 500, (chunk) =>
     db.insertInto("invitation_events").values(chunk.map((r) => ({
       invitation_id: r.invitationId, campaign_id: r.campaignId, user_id: r.userId, at, kind: r.kind,
@@ -116,12 +116,12 @@ export function distribute(
 
 // ── the audience ──
 
-async function attemptsOf(db: Q, campaignId: number) {
+async function attemptsOf(db: DB, campaignId: number) {
   const row = await db.selectFrom("invitation_attempts").select((eb) => eb.fn.countAll().as("n")).where("campaign_id", "=", campaignId).executeTakeFirst();
   return toInt(row?.n);
 }
 
-async function latestRound(db: Q, campaignId: number) {
+async function latestRound(db: DB, campaignId: number) {
   return db.selectFrom("invitation_rounds").selectAll().where("campaign_id", "=", campaignId).orderBy("number", "desc").limit(1).executeTakeFirst();
 }
 
@@ -157,7 +157,7 @@ export async function snapshotAudience(
   if (!campaign.segment_id) throw new InvitationRefused("invitations:errors.noSegment", 400);
   // the audience's day is the store's today (not UTC's, a day early before 08:00 in Beijing)
   const store = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  const day = asOf ?? todayIn(store?.timezone ?? "Asia/Shanghai", now);
+  const day = asOf ?? todayIn(store?.timezone ?? DEFAULT_TIMEZONE, now);
   // Outside the transaction: the segmentation snapshot may be refreshed (its own writes).
   const members = await getSegmentMembers(db, { storeId, segmentId: campaign.segment_id, asOf: day });
   const summary = await getSegmentSummary(db, { storeId, segmentId: campaign.segment_id, asOf: day });
@@ -349,14 +349,14 @@ export async function listInviters(db: DB, { storeId }: { storeId: number }) {
     .orderBy("role", "desc").orderBy("display_name").orderBy("id").execute();
 }
 
-async function checkInviters(db: Q, storeId: number, ids: number[], field: string) {
+async function checkInviters(db: DB, storeId: number, ids: number[], field: string) {
   const unique = [...new Set(ids)];
   const found = await inChunks(unique, (chunk) => db.selectFrom("users").select("id").where("store_id", "=", storeId).where("active", "=", 1)
     .where("role", "in", ["staff", "manager"]).where("id", "in", chunk).execute());
   if (found.length !== unique.length) throw new InvitationRefused("invitations:errors.staffUnknown", 400, field);
 }
 
-async function setAssignees(trx: Q, campaignId: number, actor: Actor, changes: { id: number; from: number | null; to: number }[], now: string, roundId: number | null) {
+async function setAssignees(trx: DB, campaignId: number, actor: Actor, changes: { id: number; from: number | null; to: number }[], now: string, roundId: number | null) {
   const byStaff = new Map<number, number[]>();
   for (const c of changes) if (c.from !== c.to) byStaff.set(c.to, [...(byStaff.get(c.to) ?? []), c.id]);
   for (const [staffId, ids] of byStaff) {
@@ -437,13 +437,13 @@ export async function confirmScript(db: DB, { storeId, campaignId, actor }: { st
     .onConflict((oc) => oc.columns(["campaign_id", "user_id"]).doNothing()).execute();
 }
 
-export async function hasConfirmedScript(db: Q, { campaignId, userId }: { campaignId: number; userId: number }) {
+export async function hasConfirmedScript(db: DB, { campaignId, userId }: { campaignId: number; userId: number }) {
   return !!(await db.selectFrom("script_acknowledgements").select("at").where("campaign_id", "=", campaignId).where("user_id", "=", userId).executeTakeFirst());
 }
 
 // ── attempts and results ──
 
-async function loadInvitation(db: Q, storeId: number, campaignId: number, invitationId: number) {
+async function loadInvitation(db: DB, storeId: number, campaignId: number, invitationId: number) {
   const inv = await db.selectFrom("invitations").selectAll()
     .where("id", "=", invitationId).where("campaign_id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
   if (!inv) throw new InvitationNotFound();
@@ -535,7 +535,7 @@ export async function recordAttemptIn(
     const inv = await loadInvitation(trx, storeId, campaignId, input.invitationId);
     requireWorking(campaign);
     if (inv.holdout) throw new InvitationRefused("invitations:errors.holdout", 400);
-    if (!self && !isManagerRole(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
+    if (!self && !canWorkCard(actor, { assigneeId: inv.assignee_id })) throw new InvitationRefused("invitations:errors.notYourCard", 403);
     if (!self && !(await hasConfirmedScript(trx, { campaignId, userId: actor.id }))) throw new InvitationRefused("invitations:errors.scriptNotConfirmed", 400);
     if (inv.version !== input.version) throw new StaleInvitation(inv);
     if (input.outcome === "callback") {
@@ -575,7 +575,7 @@ export async function recordAttemptIn(
 }
 
 /** A deposit receipt number is the campaign's one record of that deposit: no second card may carry it. */
-async function requireFreeReceipt(db: Q, campaignId: number, invitationId: number, receipt: string) {
+async function requireFreeReceipt(db: DB, campaignId: number, invitationId: number, receipt: string) {
   const taken = await db.selectFrom("invitations").select("id")
     .where("campaign_id", "=", campaignId).where("deposit_receipt", "=", receipt).where("id", "!=", invitationId).executeTakeFirst();
   if (taken) throw new InvitationRefused("invitations:errors.receiptTaken", 409, "depositReceipt");

@@ -8,26 +8,13 @@ import { CUSTOMER_LOSS_REASONS, INVITE_RESPONSES, MAX_COMPANIONS, MAX_INVITE_NOT
 
 export { CUSTOMER_LOSS_REASONS, INVITE_RESPONSES, MAX_COMPANIONS, MAX_INVITE_NOTE, type InviteResponse } from "./invite.constants";
 
-const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
+import { choice, optional, raw, wholeNumber } from "./fields";
 
 export const InviteFormSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("respond"),
-    response: raw.transform((v, ctx) => {
-      if (!(INVITE_RESPONSES as readonly string[]).includes(v)) {
-        ctx.addIssue({ code: "custom", message: "invite:errors.response" });
-        return z.NEVER;
-      }
-      return v as InviteResponse;
-    }),
-    companions: raw.transform((v, ctx) => {
-      if (v === "") return null;
-      if (!/^\d{1,2}$/.test(v) || Number(v) > MAX_COMPANIONS) {
-        ctx.addIssue({ code: "custom", message: "invite:errors.companions" });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+    response: choice(INVITE_RESPONSES, { required: "invite:errors.response", message: "invite:errors.response" }),
+    companions: wholeNumber({ ...optional, min: 0, max: MAX_COMPANIONS, message: "invite:errors.companions" }),
     note: raw.transform((v, ctx) => {
       if (v.length > MAX_INVITE_NOTE) {
         ctx.addIssue({ code: "custom", message: "invite:errors.note" });
@@ -35,14 +22,7 @@ export const InviteFormSchema = z.discriminatedUnion("intent", [
       }
       return v === "" ? null : v;
     }),
-    lossReason: raw.transform((v, ctx) => {
-      if (v === "") return null;
-      if (!(CUSTOMER_LOSS_REASONS as readonly string[]).includes(v)) {
-        ctx.addIssue({ code: "custom", message: "invite:errors.reason" });
-        return z.NEVER;
-      }
-      return v as LossReason;
-    }),
+    lossReason: choice(CUSTOMER_LOSS_REASONS, { ...optional, message: "invite:errors.reason" }).transform((v): LossReason | null => v),
   }),
   z.object({ intent: z.literal("opt_out") }),
 ], { error: () => "invite:errors.response" });

@@ -25,10 +25,9 @@
  *   visitor when they arrived at the event or visited in the window; revenue per customer
  *   counts their event orders and window visits.
  */
-import type { Kysely, Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { BUDGET_CATEGORIES, PAYERS, type CampaignStatus } from "./campaign.schema";
 import { getCampaignRow, transition, transitionRefusal, TransitionNotAllowed, type Actor } from "./campaign.server";
 import { ExecutionRefused } from "./execution-errors";
@@ -42,15 +41,15 @@ import {
 } from "./review-math";
 import { getStoreSettings } from "./settings.server";
 import { todayIn } from "~/utils/format";
+import { canManage } from "./permissions";
+import { DEFAULT_TIMEZONE } from "./domain";
 import { CloseNeedsConfirmation } from "./errors";
 export { CloseNeedsConfirmation };
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 /** A review exists once the event has run. */
 export const REVIEW_STATUSES: readonly CampaignStatus[] = ["executing", "reviewing", "closed"];
 
-const isManager = (actor: Actor) => actor.role !== "staff";
 const nowIso = () => new Date().toISOString();
 
 interface InvitationRow {
@@ -67,9 +66,9 @@ interface InvitationRow {
   deposit_fen: number | null;
 }
 
-async function storeTimeZone(db: Q, storeId: number): Promise<string> {
+async function storeTimeZone(db: DB, storeId: number): Promise<string> {
   const row = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return row?.timezone ?? "Asia/Shanghai";
+  return row?.timezone ?? DEFAULT_TIMEZONE;
 }
 
 /**
@@ -84,7 +83,7 @@ export function finality(fig: ReviewFigures, timeZone: string): { finalOn: strin
 
 /** Computes the review's figures from the recorded data (never the frozen copy). */
 export async function computeReviewFigures(
-  db: Q,
+  db: DB,
   { storeId, campaign, days, now = new Date() }: { storeId: number; campaign: Campaign; days?: number | null; now?: Date },
 ): Promise<ReviewFigures> {
   const campaignId = campaign.id;
@@ -339,7 +338,7 @@ export async function computeReviewFigures(
 }
 
 /** The frozen figures of a closed campaign, or null. */
-async function frozenFigures(db: Q, campaignId: number): Promise<{ figures: ReviewFigures; at: string; byName: string | null } | null> {
+async function frozenFigures(db: DB, campaignId: number): Promise<{ figures: ReviewFigures; at: string; byName: string | null } | null> {
   const row = await db.selectFrom("campaign_reviews").leftJoin("users", "users.id", "campaign_reviews.frozen_by")
     .select(["campaign_reviews.frozen_figures", "campaign_reviews.frozen_at", "users.display_name"])
     .where("campaign_reviews.campaign_id", "=", campaignId).executeTakeFirst();
@@ -367,7 +366,7 @@ export async function getReview(
   const notStarted = !REVIEW_STATUSES.includes(campaign.status);
   const frozen = campaign.status === "closed" ? await frozenFigures(db, campaignId) : null;
   const figures = notStarted ? null : frozen ? frozen.figures : await computeReviewFigures(db, { storeId, campaign, days, now });
-  const manager = isManager(actor);
+  const manager = canManage(actor);
   const today = todayIn(timeZone, now);
   const fin = figures ? finality(figures, timeZone) : null;
   return {
@@ -411,7 +410,7 @@ export async function saveLessons(
   db: DB,
   { storeId, campaignId, actor, input }: { storeId: number; campaignId: number; actor: Actor; input: { version: number; whatWorked: string | null; whatToChange: string | null; decisions: string | null } },
 ) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status === "closed") throw new ExecutionRefused("execution:errors.closed", 409);
@@ -445,7 +444,7 @@ export async function startReview(db: DB, { storeId, campaignId, actor, comment 
   }
 }
 
-async function freeze(trx: Q, campaignId: number, actor: Actor, figures: ReviewFigures, at: string) {
+async function freeze(trx: DB, campaignId: number, actor: Actor, figures: ReviewFigures, at: string) {
   const frozen = { frozen_figures: JSON.stringify(figures), frozen_at: at, frozen_by: actor.id };
   const exists = await trx.selectFrom("campaign_reviews").select("campaign_id").where("campaign_id", "=", campaignId).executeTakeFirst();
   if (exists) await trx.updateTable("campaign_reviews").set(frozen).where("campaign_id", "=", campaignId).execute();
@@ -497,7 +496,7 @@ export async function closeCampaign(
  * manager recomputes and freezes them as final (the status stays closed; the history says so).
  */
 export async function finaliseReview(db: DB, { storeId, campaignId, actor, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; now?: Date }) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status !== "closed") throw new ExecutionRefused("execution:review.finalise.notClosed", 409);
@@ -518,7 +517,7 @@ export async function finaliseReview(db: DB, { storeId, campaignId, actor, now =
 
 /** closed → reviewing by a manager: the figures are live again until the next close. */
 export async function reopenCampaign(db: DB, { storeId, campaignId, actor, comment = null }: { storeId: number; campaignId: number; actor: Actor; comment?: string | null }) {
-  if (!isManager(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
+  if (!canManage(actor)) throw new ExecutionRefused("execution:errors.managersOnly", 403);
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     if (campaign.status !== "closed") throw new ExecutionRefused("execution:review.cannotReopen", 409);

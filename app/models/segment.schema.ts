@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { LINES, PREFERENCES, TIERS, USAGES } from "./domain";
+import { numeric } from "./fields";
 
 export const VEHICLE_AGE_BUCKETS = ["lt1", "1to2", "2to3", "3to4", "ge4", "unknown"] as const;
 export type VehicleAgeBucket = (typeof VEHICLE_AGE_BUCKETS)[number];
@@ -20,7 +21,7 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, "errors.invalid");
-const score = z.coerce.number().int().min(1).max(5);
+const score = numeric(z.number().int().min(1).max(5));
 /**
  * A condition's list of choices: repeats dropped, at most `max` (each value is a bound
  * parameter of the segment's query: a hostile list must not reach an engine's limit).
@@ -29,7 +30,7 @@ const choices = <T extends z.ZodType>(item: T, max: number) =>
   z.preprocess((v) => (Array.isArray(v) ? [...new Set(v)] : v), z.array(item).min(1).max(max, "errors.tooLong"));
 
 export const ConditionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("group"), values: choices(z.coerce.number().int().min(1).max(8), 8) }),
+  z.object({ kind: z.literal("group"), values: choices(numeric(z.number().int().min(1).max(8)), 8) }),
   z.object({ kind: z.literal("tier"), values: choices(z.enum(TIERS), TIERS.length) }),
   z.object({ kind: z.literal("rfm"), metric: z.enum(RFM_METRICS), min: score, max: score }),
   z.object({ kind: z.literal("vehicleAge"), values: choices(z.enum(VEHICLE_AGE_BUCKETS), VEHICLE_AGE_BUCKETS.length) }),
@@ -44,7 +45,7 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
   /** Last visit (on or before the as-of date) strictly before / after a date; customers without a visit never match. */
   z.object({ kind: z.literal("lastVisit"), op: z.enum(["before", "after"]), date: isoDate }),
   /** Has (or has no) visit of a business line within the last N days (same window rule as the matrix). */
-  z.object({ kind: z.literal("lineVisit"), line: z.enum(LINES), has: z.boolean(), days: z.coerce.number().int().min(1).max(3650) }),
+  z.object({ kind: z.literal("lineVisit"), line: z.enum(LINES), has: z.boolean(), days: numeric(z.number().int().min(1).max(3650)) }),
 ]);
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -136,6 +137,6 @@ export function fieldsFromSearchParams(params: URLSearchParams): BuilderFields {
 export const SegmentMetaSchema = z.object({
   name: z.string({ error: "errors.required" }).trim().min(1, "errors.required").max(80, "errors.tooLong"),
   description: z.string().trim().max(500, "errors.tooLong").optional().transform((s) => (s ? s : null)),
-  version: z.coerce.number().int().min(1).optional(),
+  version: numeric(z.number().int().min(1)).optional(),
 });
 export type SegmentMeta = z.infer<typeof SegmentMetaSchema>;

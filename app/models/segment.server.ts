@@ -4,6 +4,7 @@
  * do_not_contact (they are counted separately). Counts read the segmentation snapshot
  * (customer_segments, kept fresh by ensureSegments) so a builder count is one indexed query.
  */
+import { phoneFor, type Viewer } from "./permissions";
 import type { ExpressionBuilder } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
@@ -336,12 +337,12 @@ export async function listVehicleModels(db: DB, { storeId }: { storeId: number }
 export const PREVIEW_FRESH_MS = 10_000;
 
 /** The builder's preview of a draft (builder fields): summary and sample, or invalid. */
-export async function previewDraft(db: DB, { storeId, fields, asOf }: { storeId: number; fields: BuilderFields; asOf?: string }): Promise<{
+export async function previewDraft(db: DB, { storeId, fields, asOf, viewer }: { storeId: number; fields: BuilderFields; asOf?: string; viewer?: Viewer }): Promise<{
   asOf: string; summary: SegmentSummary | null; sample: Awaited<ReturnType<typeof sampleOfDefinition>>; invalid: boolean;
 }> {
   const parsed = SegmentDefinitionSchema.safeParse(definitionFromFields(fields));
   if (!parsed.success) return { asOf: asOf ?? "", summary: null, sample: [], invalid: true };
   const { asOf: day, ...summary } = await summariseDefinition(db, { storeId, definition: parsed.data, asOf, freshWithinMs: PREVIEW_FRESH_MS });
   const sample = await sampleOfDefinition(db, { storeId, definition: parsed.data, asOf: day, limit: 10, freshWithinMs: PREVIEW_FRESH_MS });
-  return { asOf: day, summary, sample, invalid: false };
+  return { asOf: day, summary, sample: viewer ? sample.map((c) => ({ ...c, phone: phoneFor(viewer, c.phone) })) : sample, invalid: false };
 }

@@ -32,7 +32,7 @@ import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import { addDays, todayIn } from "~/utils/format";
 import { csvLine } from "~/utils/csv";
-import { visitTypesOfLine, type GroupNumber, type Line, type Tier } from "./domain";
+import { visitTypesOfLine, type GroupNumber, type Line, type Tier, DEFAULT_TIMEZONE } from "./domain";
 import type { VehicleAgeBucket, WarrantyStatus } from "./segment.schema";
 import { importApplyingTo } from "./import-lease.server";
 import { getStoreSettings } from "./settings.server";
@@ -204,7 +204,7 @@ export function normaliseRow<T extends Partial<CustomerSegmentRow>>(row: T): T {
 export async function resolveAsOf(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }): Promise<string> {
   if (asOf) return asOf;
   const store = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return todayIn(store?.timezone ?? "Asia/Shanghai");
+  return todayIn(store?.timezone ?? DEFAULT_TIMEZONE);
 }
 
 /** Every customer of the store with its segmentation, computed now (no snapshot), ordered by code. */

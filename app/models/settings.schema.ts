@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { numeric } from "./fields";
 
 const positiveInt = (max: number) =>
-  z.coerce.number({ error: "errors.invalid" }).int("customers:settings.errors.integer").min(1, "customers:settings.errors.positive").max(max, "customers:settings.errors.tooLarge");
+  numeric(z.number({ error: "errors.invalid" }).int("customers:settings.errors.integer").min(1, "customers:settings.errors.positive").max(max, "customers:settings.errors.tooLarge"));
 
 /**
  * A store's rule settings, with the domain brief's defaults. Stored as JSON in

@@ -1,5 +1,6 @@
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
+import { DEFAULT_TIMEZONE } from "./domain";
 
 export function getStoreByCode(db: DB, code: string) {
   return db.selectFrom("stores").selectAll().where("code", "=", code).executeTakeFirst();
@@ -8,7 +9,7 @@ export function getStoreByCode(db: DB, code: string) {
 export async function createStore(db: DB, input: { code: string; name: string; timezone?: string }) {
   return db
     .insertInto("stores")
-    .values({ code: input.code, name: input.name, timezone: input.timezone ?? "Asia/Shanghai", created_at: new Date().toISOString() })
+    .values({ code: input.code, name: input.name, timezone: input.timezone ?? DEFAULT_TIMEZONE, created_at: new Date().toISOString() })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

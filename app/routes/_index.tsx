@@ -10,6 +10,7 @@ import { getDb } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { requireUser } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
+import { canManage, canSeeAllStores } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -19,11 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = { id: ctx.user.id, role: ctx.user.role };
   const timeZone = ctx.store.timezone;
   const counts = await getStoreCounts(db, { storeId: ctx.store.id });
-  const staff = ctx.user.role === "staff";
+  const staff = !canManage(ctx.user);
   const [manager, mine, group] = await Promise.all([
     staff ? null : getManagerDashboard(db, { storeId: ctx.store.id, timeZone }),
     staff ? getStaffDashboard(db, { storeId: ctx.store.id, actor, timeZone }) : null,
-    ctx.user.role === "admin" && ctx.stores.length > 1 ? getStoresSideBySide(db, { stores: ctx.stores, timeZone }) : null,
+    canSeeAllStores(ctx.user) && ctx.stores.length > 1 ? getStoresSideBySide(db, { stores: ctx.stores, timeZone }) : null,
   ]);
   return json({ user: ctx.user.displayName, store: ctx.store.name, counts, manager, mine, group });
 }

@@ -21,6 +21,7 @@ import { CampaignLinks } from "~/components/plan/campaign-links";
 import { InvitationRefused, startInvitations } from "~/models/invitation.server";
 import { ExecutionRefused } from "~/models/execution-errors";
 import { closeCampaign } from "~/models/review.server";
+import { canManage } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -138,7 +139,7 @@ export default function CampaignHome() {
           {data.mode ? <Link className="button" to={`/campaigns/${c.id}/plan`}>{t("campaigns:form.editPlan")}</Link> : <Link className="button secondary" to={`/campaigns/${c.id}/plan`}>{t("campaigns:form.viewPlan")}</Link>}
           <Link className="button secondary" to={`/campaigns/${c.id}/print`}>{t("campaigns:home.print")}</Link>
         </div>
-        <CampaignLinks id={c.id} status={c.status} manager={!!user && user.role !== "staff"} />
+        <CampaignLinks id={c.id} status={c.status} manager={!!user && canManage(user)} />
         {data.actions.length ? (
           <>
             <h3>{t("campaigns:home.workflow")}</h3>
@@ -170,7 +171,7 @@ export default function CampaignHome() {
             })}
           </>
         ) : null}
-        {user && user.role !== "staff" ? (
+        {user && canManage(user) ? (
           <Form method="post" className="inline-form" data-testid="clone-form">
             <input type="hidden" name="intent" value="clone" />
             <div className="field">

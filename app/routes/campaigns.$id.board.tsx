@@ -11,6 +11,7 @@ import { COLUMNS, FLAGS, BOARD_PAGE, WORKING_STATUSES, type Column } from "~/mod
 import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { GROUPS, TIERS } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
+import { parseId } from "~/utils/id";
 import { actorOf, attemptContext, BoardFiltersSchema, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
@@ -29,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const board = await getBoard(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), filters, timeZone: ctx.store.timezone });
     // back from a card's form posted without JavaScript: say what was saved
     const savedId = url.searchParams.get("saved");
-    const saved = savedId && /^\d{1,12}$/.test(savedId)
-      ? await getCard(getDb(), { storeId: ctx.store.id, campaignId, invitationId: Number(savedId), actor: actorOf(ctx) }).catch(() => null)
+    const savedInvitation = parseId(savedId);
+    const saved = savedInvitation
+      ? await getCard(getDb(), { storeId: ctx.store.id, campaignId, invitationId: savedInvitation, actor: actorOf(ctx) }).catch(() => null)
       : null;
     return json({ board, filters, manager: isManager(ctx), userId: ctx.user.id, saved: saved ? { id: saved.id, name: saved.name, result: saved.result } : null });
   } catch (e) {

@@ -10,6 +10,7 @@ import { getCardHistory, getNextCall, type HistoryEntry } from "~/models/invitat
 import { MIN_ATTEMPTS } from "~/models/invitation.constants";
 import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
+import { parseId } from "~/utils/id";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
 import { actorOf, attemptContext, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
   const requested = new URL(request.url).searchParams.get("invitation");
-  const invitationId = requested && /^\d{1,12}$/.test(requested) ? Number(requested) : null;
+  const invitationId = parseId(requested);
   try {
     const data = await getNextCall(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), timeZone: ctx.store.timezone, invitationId });
     const history = data.card ? await getCardHistory(getDb(), { storeId: ctx.store.id, campaignId, invitationId: data.card.id }) : [];

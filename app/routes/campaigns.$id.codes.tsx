@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { numeric } from "~/models/fields";
 import styles from "~/components/charts/execution.css";
 import { useLocalDateTime } from "~/components/plan/plan-summary";
 import { CampaignNotFound } from "~/models/campaign.server";
@@ -17,7 +18,7 @@ import { requireUser } from "~/utils/session.server";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 const Id = IdParam;
-const Page = z.coerce.number().int().min(1).max(100_000).catch(1);
+const Page = numeric(z.number().int().min(1).max(100_000)).catch(1);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);

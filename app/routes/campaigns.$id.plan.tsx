@@ -16,6 +16,7 @@ import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
 import { forbidden, notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager, requireUser } from "~/utils/session.server";
+import { canManage } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -82,7 +83,7 @@ export default function CampaignPlan() {
       <h1>{t("campaigns:planTitle")}: {c.name} <StatusBadge status={c.status} /></h1>
       {data.mode === null ? (
         <>
-          <p className="notice">{user?.role === "staff" ? t("campaigns:form.readOnly") : t("campaigns:form.notEditable")}</p>
+          <p className="notice">{user && !canManage(user) ? t("campaigns:form.readOnly") : t("campaigns:form.notEditable")}</p>
           <PlanSummary detail={data.detail} audience={data.audience} />
         </>
       ) : (

@@ -13,6 +13,7 @@ import { addDays, todayIn } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireUser } from "~/utils/session.server";
+import { canManage } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -49,7 +50,7 @@ export default function Campaigns() {
   return (
     <>
       <h1>{t("campaigns:title")}</h1>
-      {user && user.role !== "staff" ? <p><Link className="button" to="/campaigns/new">{t("campaigns:newCampaign")}</Link></p> : null}
+      {user && canManage(user) ? <p><Link className="button" to="/campaigns/new">{t("campaigns:newCampaign")}</Link></p> : null}
       <nav aria-label={t("campaigns:list.view")} className="row" style={{ marginBottom: ".75rem" }}>
         <Link to={query({ view: "list" })} aria-current={filters.view === "list" ? "page" : undefined}>{t("campaigns:list.viewList")}</Link>
         <Link to={query({ view: "calendar" })} aria-current={filters.view === "calendar" ? "page" : undefined} data-testid="view-calendar">{t("campaigns:list.viewCalendar")}</Link>

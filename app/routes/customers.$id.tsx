@@ -6,7 +6,8 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorText, TextField } from "~/components/ui/field";
 import { CustomerEditSchema } from "~/models/customer.schema";
-import { getCustomerCard, maskPhone, updateCustomer } from "~/models/customer.server";
+import { getCustomerCard, updateCustomer } from "~/models/customer.server";
+import { canManage } from "~/models/permissions";
 import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
 import { ErrorPage } from "~/root";
 import { actionFailure, formFailure } from "~/utils/action.server";
@@ -14,23 +15,16 @@ import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
 import { notFound, idParam, readForm } from "~/utils/http.server";
 import { useFormat } from "~/utils/use-format";
-import { isManager, requireManager, requireUser } from "~/utils/session.server";
+import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
 const customerId = idParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
-  const card = await getCustomerCard(getDb(), { storeId: ctx.store.id, id: customerId(params.id) });
+  const card = await getCustomerCard(getDb(), { storeId: ctx.store.id, id: customerId(params.id), viewer: ctx.user });
   if (!card) notFound();
-  const manager = isManager(ctx);
-  if (!manager) {
-    card.customer.phone = maskPhone(card.customer.phone);
-    for (const c of card.changes) {
-      if (c.field === "phone") Object.assign(c, { old_value: maskPhone(c.old_value), new_value: maskPhone(c.new_value) });
-    }
-  }
-  return json({ ...card, canEdit: manager });
+  return json({ ...card, canEdit: canManage(ctx.user) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

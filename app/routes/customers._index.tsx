@@ -3,13 +3,14 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CustomerListQuerySchema, CUSTOMER_SORTS } from "~/models/customer.schema";
-import { listCustomers, maskPhone } from "~/models/customer.server";
+import { listCustomers } from "~/models/customer.server";
+import { canManage } from "~/models/permissions";
 import { importBeingApplied } from "~/models/import-job.server";
 import { GROUPS, PREFERENCES, TIERS, USAGES } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
 import { parseObject } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
-import { isManager, requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
 function searchObject(url: URL) {
@@ -25,13 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const parsed = parseObject(CustomerListQuerySchema, searchObject(new URL(request.url)));
   const query = parsed.ok ? parsed.data : CustomerListQuerySchema.parse({});
-  const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, ...query });
+  const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, viewer: ctx.user, ...query });
   const importing = await importBeingApplied(getDb(), { storeId: ctx.store.id });
-  const showPhone = isManager(ctx);
-  return json({
-    query, total, canImport: showPhone, importing,
-    rows: rows.map((r) => ({ ...r, phone: showPhone ? r.phone : maskPhone(r.phone) })),
-  });
+  return json({ query, total, canImport: canManage(ctx.user), importing, rows });
 }
 
 export const meta = pageTitle("common:nav.customers");

@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SegmentBuilder } from "~/components/segments/segment-builder";
 import { ExportLinks } from "~/components/ui/export-links";
-import { maskPhone } from "~/models/customer.server";
+import { canManage } from "~/models/permissions";
 import { fieldsFromDefinition, fieldsFromSearchParams } from "~/models/segment.schema";
 import { getSegment, listVehicleModels, previewDraft, updateSegment } from "~/models/segment.server";
 import { ErrorPage } from "~/root";
@@ -13,7 +13,7 @@ import { getDb } from "~/utils/db.server";
 import { parseSegmentForm } from "~/utils/segment-form.server";
 import { formDataToObject } from "~/utils/form";
 import { notFound, idParam, readForm } from "~/utils/http.server";
-import { isManager, requireManager, requireUser } from "~/utils/session.server";
+import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
 const segmentId = idParam;
@@ -28,9 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const fields = search.has("draft")
     ? fieldsFromSearchParams(search)
     : { ...fieldsFromDefinition(segment.definition), name: segment.name, description: segment.description ?? "" };
-  const [preview, models] = await Promise.all([previewDraft(db, { storeId: ctx.store.id, fields }), listVehicleModels(db, { storeId: ctx.store.id })]);
-  if (!isManager(ctx)) preview.sample = preview.sample.map((c) => ({ ...c, phone: maskPhone(c.phone) }));
-  return json({ segment: { id: segment.id, name: segment.name, version: segment.version }, fields, models, preview, canSave: isManager(ctx) });
+  const [preview, models] = await Promise.all([previewDraft(db, { storeId: ctx.store.id, fields, viewer: ctx.user }), listVehicleModels(db, { storeId: ctx.store.id })]);
+  return json({ segment: { id: segment.id, name: segment.name, version: segment.version }, fields, models, preview, canSave: canManage(ctx.user) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SegmentBuilder } from "~/components/segments/segment-builder";
-import { maskPhone } from "~/models/customer.server";
+import { canManage } from "~/models/permissions";
 import { fieldsFromSearchParams } from "~/models/segment.schema";
 import { createSegment, listVehicleModels, previewDraft } from "~/models/segment.server";
 import { ErrorPage } from "~/root";
@@ -12,16 +12,15 @@ import { getDb } from "~/utils/db.server";
 import { parseSegmentForm } from "~/utils/segment-form.server";
 import { formDataToObject } from "~/utils/form";
 import { readForm } from "~/utils/http.server";
-import { isManager, requireManager, requireUser } from "~/utils/session.server";
+import { requireManager, requireUser } from "~/utils/session.server";
 import { pageTitle } from "~/utils/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const db = getDb();
   const fields = fieldsFromSearchParams(new URL(request.url).searchParams);
-  const [preview, models] = await Promise.all([previewDraft(db, { storeId: ctx.store.id, fields }), listVehicleModels(db, { storeId: ctx.store.id })]);
-  if (!isManager(ctx)) preview.sample = preview.sample.map((c) => ({ ...c, phone: maskPhone(c.phone) }));
-  return json({ fields, models, preview, canSave: isManager(ctx) });
+  const [preview, models] = await Promise.all([previewDraft(db, { storeId: ctx.store.id, fields, viewer: ctx.user }), listVehicleModels(db, { storeId: ctx.store.id })]);
+  return json({ fields, models, preview, canSave: canManage(ctx.user) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
+import { id } from "~/models/fields";
 import { forbidden, safeRedirect, storageFailurePage, readForm } from "~/utils/http.server";
 import { requireUser, setActiveStore } from "~/utils/session.server";
 
 export const loader = () => redirect("/");
 
-const SwitchStore = z.object({ storeId: z.coerce.number().int().positive(), redirectTo: z.string().optional() });
+const SwitchStore = z.object({ storeId: id(), redirectTo: z.string().optional() });
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { numeric } from "~/models/fields";
 
 /** A whole number from the environment, within bounds ("" counts as unset). */
-const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const whole = (min: number, max: number) => numeric(z.number().int().min(min).max(max));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import { storageFailureCode } from "#db/dialect";
+import { parseId } from "./id";
 import { clientAddress } from "./edge-rules.server";
 import { getEnv } from "./env.server";
 import { bodyLimits, countUrlencodedFields, formatBytes, formCountProblem, jsonTooDeep, MAX_FIELDS, MAX_REPEATS } from "./limits";
@@ -43,14 +44,12 @@ export function clientIp(request: Request, context?: unknown): string {
 }
 
 /**
- * A route's numeric id (`/customers/:id`): plain digits, 1 … 2^31−1. Not `Number()` or
- * `z.coerce`, which read "1e3" as 1000 and "0x10" as 16: an address names one row only.
+ * A route's numeric id (`/customers/:id`): `parseId` (plain digits, 1 … 2^31−1). Not `Number()`
+ * or `z.coerce`, which read "1e3" as 1000 and "0x10" as 16: an address names one row only.
  */
-export const IdParam = z.string().regex(/^[1-9]\d{0,9}$/).transform(Number).pipe(z.number().max(2_147_483_647));
+export const IdParam = z.string().transform((v, ctx) => parseId(v) ?? (ctx.addIssue({ code: "custom", message: "errors.invalid" }), z.NEVER));
 export function idParam(raw: string | undefined): number {
-  const parsed = IdParam.safeParse(raw);
-  if (!parsed.success) notFound();
-  return parsed.data;
+  return parseId(raw) ?? notFound();
 }
 
 export { isStorageFailure } from "#db/dialect";

@@ -6,6 +6,7 @@ import { dataDirFor } from "#db/client";
 import type { Role } from "#db/schema";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
+import { activeStoreId, canManage, canSeeAllStores } from "~/models/permissions";
 
 const SESSION_DAYS = 7;
 
@@ -90,10 +91,10 @@ async function readSessionContext(request: Request): Promise<SessionContext | nu
     .executeTakeFirst();
   if (!row || row.active !== 1 || row.expires_at <= new Date().toISOString()) return null;
   const stores =
-    row.role === "admin"
+    canSeeAllStores(row)
       ? await db.selectFrom("stores").select(["id", "code", "name", "timezone"]).orderBy("id").execute()
       : await db.selectFrom("stores").select(["id", "code", "name", "timezone"]).where("id", "=", row.store_id).execute();
-  const wanted = row.role === "admin" && row.active_store_id ? row.active_store_id : row.store_id;
+  const wanted = activeStoreId({ role: row.role, storeId: row.store_id }, row.active_store_id);
   const store = stores.find((s) => s.id === wanted) ?? stores[0];
   if (!store) return null;
   return {
@@ -122,11 +123,12 @@ export async function requireUser(request: Request): Promise<SessionContext> {
 /** Managers and admins; staff get 403. */
 export async function requireManager(request: Request): Promise<SessionContext> {
   const ctx = await requireUser(request);
-  if (ctx.user.role === "staff") throw json({ error: "forbidden" }, { status: 403 });
+  if (!canManage(ctx.user)) throw json({ error: "forbidden" }, { status: 403 });
   return ctx;
 }
 
-export const isManager = (ctx: SessionContext) => ctx.user.role !== "staff";
+/** `canManage` of the signed-in user (see ~/models/permissions). */
+export const isManager = (ctx: SessionContext) => canManage(ctx.user);
 
 /** A fresh session id at every sign-in (no fixation); any previous one is deleted. */
 export async function createUserSession({ request, userId, redirectTo }: { request: Request; userId: number; redirectTo: string }) {

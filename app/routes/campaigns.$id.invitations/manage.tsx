@@ -4,6 +4,7 @@ import { ErrorText } from "~/components/ui/field";
 import { useSent } from "./form-state";
 import type { Data } from "./route";
 import { INVITATION_CHANNELS as CHANNELS } from "~/models/invitation.constants";
+import { isStaff } from "~/models/permissions";
 
 /** Rounds, assignment, reassignment and associated customers (while inviting or executing). */
 export function ManageSections({ data }: { data: Data }) {
@@ -53,7 +54,7 @@ export function ManageSections({ data }: { data: Data }) {
             <fieldset className="inv-checks">
               <legend>{t("admin.assign.staff")}</legend>
               {data.inviters.map((u) => (
-                <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, u.role === "staff")} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
+                <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, isStaff(u))} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
               ))}
             </fieldset>
             <ErrorText message={errFor("assign", "staffIds")} />
