@@ -6,41 +6,16 @@
  * `npx --yes lighthouse@12.2.3 … --chrome-path=/usr/bin/chromium` (CHROMIUM to override).
  * Scores depend on the machine's load: read them on a quiet machine (target ≥ 90).
  */
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "#db/client";
 import type { BenchContext, BenchRow } from "./run";
+import { benchSignIn, startBenchServer } from "./server";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-
-async function startServer(buildDir: string, databaseUrl: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, BUILD_DIR: buildDir, SESSION_SECRET: "bench-secret-0123456789abcdef", DEMO: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  return {
-    url,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    }),
-  };
-}
 
 function lighthouse(url: string, cookie: string, outFile: string) {
   return new Promise<void>((resolve, reject) => {
@@ -54,16 +29,10 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const buildDir = path.join(ROOT, ".cache", "bench-lighthouse-build");
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, NODE_ENV: "production", BUILD_DIR: buildDir } });
   const dbFile = path.join(ctx.workDir, "lighthouse.db");
-  const server = await startServer(buildDir, `file:${dbFile}`);
+  const server = await startBenchServer({ buildDir, databaseUrl: `file:${dbFile}`, env: { DEMO: "1" } });
   const db = createDb(`file:${dbFile}`);
   try {
-    const res = await fetch(`${server.url}/login`, {
-      method: "POST", redirect: "manual",
-      headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ email: "manager@demo.test", password: "demo1234" }),
-    });
-    const cookie = res.headers.get("set-cookie")?.split(";")[0];
-    if (!cookie) throw new Error(`sign-in failed: ${res.status}`);
+    const cookie = await benchSignIn(server.url, "manager@demo.test");
     const store = await db.selectFrom("stores").select("id").where("code", "=", "ZZ01").executeTakeFirstOrThrow();
     const campaignOf = async (status: "inviting" | "executing") =>
       (await db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).where("status", "=", status).orderBy("id").executeTakeFirst())?.id;

@@ -11,7 +11,7 @@
  * The data set is the demo dealership (its stores and staff, seeded by the first server): the
  * bench does not yet create 20 stores — every simulated staff member works the demo store.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -21,6 +21,7 @@ import pg from "pg";
 import { createDb } from "#db/client";
 import { ACK_WRITES, WriteFailed, type AckWrite } from "../helpers/writes";
 import type { BenchContext, BenchRow } from "./run";
+import { benchSignIn as signIn, startBenchServer } from "./server";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const STAFF = Number(process.env.GROUP_STAFF || 200);
@@ -28,42 +29,6 @@ const SECONDS = Number(process.env.GROUP_SECONDS || 60);
 const WORKERS = process.env.GROUP_WORKERS || "1";
 const PG_URL = process.env.GROUP_PG_URL || "postgres://postgres@127.0.0.1:55432/postgres";
 const USERS = ["manager@demo.test", "manager2@demo.test", "staff1@demo.test", "staff2@demo.test", "staff3@demo.test"];
-
-async function startServer(buildDir: string, databaseUrl: string, demo: "0" | "1") {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, BUILD_DIR: buildDir, SESSION_SECRET: "bench-secret-0123456789abcdef", DEMO: demo, WORKERS, PG_POOL_MAX: "10" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-  return { url, stop };
-}
-
-async function signIn(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/login`, {
-    method: "POST", redirect: "manual",
-    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: "demo1234" }),
-  });
-  await res.arrayBuffer();
-  const c = res.headers.get("set-cookie");
-  if (res.status !== 302 || !c) throw new Error(`sign-in as ${email}: ${res.status}`);
-  return c.split(";")[0]!;
-}
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,11 +43,11 @@ export default async function group(ctx: BenchContext): Promise<BenchRow[]> {
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   const databaseUrl = u.toString();
-  const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  const servers: Awaited<ReturnType<typeof startBenchServer>>[] = [];
   const db = createDb(databaseUrl);
   try {
-    servers.push(await startServer(buildDir, databaseUrl, "1")); // migrates and seeds the demo dealership
-    servers.push(await startServer(buildDir, databaseUrl, "0"));
+    servers.push(await startBenchServer({ buildDir, databaseUrl, env: { DEMO: "1", WORKERS, PG_POOL_MAX: "10" } })); // migrates and seeds the demo dealership
+    servers.push(await startBenchServer({ buildDir, databaseUrl, env: { DEMO: "0", WORKERS, PG_POOL_MAX: "10" } }));
     ctx.log(`two app servers (${WORKERS} worker(s) each) on PostgreSQL database ${name}: ${servers.map((s) => s.url).join(", ")}`);
     const store = await db.selectFrom("stores").select("id").where("code", "=", "ZZ01").executeTakeFirstOrThrow();
     const campaign = await db.selectFrom("campaigns").select("id").where("store_id", "=", store.id).where("status", "=", "inviting").orderBy("id").executeTakeFirstOrThrow();
