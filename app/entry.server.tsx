@@ -3,6 +3,7 @@ import "~/utils/i18n-resources.server";
 import type { EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { cachedRendered, renderCacheKey, storeAndEncode } from "~/utils/render-cache.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -18,6 +19,23 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // A page whose route keeps its render (the board): the same loader data, URL and status give
+  // the same HTML, already compressed (app/utils/render-cache.server.ts).
+  const key = renderCacheKey(request, responseStatusCode, remixContext);
+  const acceptEncoding = request.headers.get("accept-encoding");
+  const answer = (body: Buffer, encoding: "br" | "gzip" | null) => {
+    responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    responseHeaders.set("X-Content-Type-Options", "nosniff");
+    responseHeaders.set("Referrer-Policy", "same-origin");
+    responseHeaders.set("X-Frame-Options", "DENY");
+    if (key) responseHeaders.append("Vary", "Accept-Encoding");
+    if (encoding) responseHeaders.set("Content-Encoding", encoding);
+    return new Response(body as unknown as BodyInit, { headers: responseHeaders, status: responseStatusCode });
+  };
+  if (key) {
+    const hit = cachedRendered(key, acceptEncoding);
+    if (hit) return Promise.resolve(answer(hit.body, hit.encoding));
+  }
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const chunks: Buffer[] = [];
@@ -27,11 +45,11 @@ export default function handleRequest(
         done();
       },
       final(done) {
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        responseHeaders.set("X-Content-Type-Options", "nosniff");
-        responseHeaders.set("Referrer-Policy", "same-origin");
-        responseHeaders.set("X-Frame-Options", "DENY");
-        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+        const html = Buffer.concat(chunks);
+        if (key && responseStatusCode === 200) {
+          const fresh = storeAndEncode(key, html, acceptEncoding);
+          resolve(answer(fresh.body, fresh.encoding));
+        } else resolve(answer(html, null));
         done();
       },
     });

@@ -21,6 +21,7 @@ import { senderFromEnv } from "./models/outbox-senders.server";
 import { getDb } from "./utils/db.server";
 import { clientOf, edge, edgeOptions, remixHandler } from "./utils/edge.server";
 import { getEnv, type Env } from "./utils/env.server";
+import { renderQueue } from "./utils/render-queue.server";
 
 export async function prepareDatabase(log: (s: string) => void = console.log) {
   const env = getEnv();
@@ -148,6 +149,8 @@ export function createApp({ build, assetsDir, env }: { build: ServerBuild; asset
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(edge(edgeOpts));
+  // pages take turns; writes (a card move) start at once (docs/decisions/023)
+  app.use(renderQueue(env.RENDER_CONCURRENCY ?? (parseDatabaseUrl(env.DATABASE_URL).kind === "postgres" ? 4 : 2)));
   app.all(
     "*",
     remixHandler({

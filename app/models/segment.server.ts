@@ -12,7 +12,7 @@ import type { Database } from "#db/schema";
 import { addDays } from "~/utils/format";
 import { GROUPS, TIERS, visitTypesOfLine, type GroupNumber, type Tier } from "./domain";
 import { definitionFromFields, SegmentDefinitionSchema, type BuilderFields, type Condition, type SegmentDefinition } from "./segment.schema";
-import { ensureSegments } from "./segmentation.server";
+import { ensureSegments, ensureSnapshot } from "./segmentation.server";
 import { SegmentNotFound, SegmentStaleVersion } from "./errors";
 export { SegmentNotFound, SegmentStaleVersion };
 
@@ -106,9 +106,9 @@ const emptyByTier = () => Object.fromEntries(TIERS.map((t) => [t, 0])) as Record
 /** Count, do-not-contact count and breakdowns for any definition (saved or a builder draft). */
 export async function summariseDefinition(
   db: DB,
-  { storeId, definition, asOf, freshWithinMs }: { storeId: number; definition: SegmentDefinition; asOf?: string; freshWithinMs?: number },
+  { storeId, definition, asOf, freshWithinMs, serveLast }: { storeId: number; definition: SegmentDefinition; asOf?: string; freshWithinMs?: number; serveLast?: boolean },
 ): Promise<SegmentSummary & { asOf: string }> {
-  const day = await ensureSegments(db, { storeId, asOf, freshWithinMs });
+  const day = await ensureSegments(db, { storeId, asOf, freshWithinMs, serveLast });
   const rows = await matching(db, { storeId, asOf: day, definition })
     .select((eb) => ["customer_segments.grp", "customer_segments.tier", "customer_segments.do_not_contact", eb.fn.countAll().as("n")])
     .groupBy(["customer_segments.grp", "customer_segments.tier", "customer_segments.do_not_contact"])
@@ -234,11 +234,11 @@ export async function listSegments(db: DB, { storeId }: { storeId: number }) {
 }
 
 /** Saved segments with their live member and do-not-contact counts. */
-export async function listSegmentsWithCounts(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }) {
+export async function listSegmentsWithCounts(db: DB, { storeId, asOf, serveLast }: { storeId: number; asOf?: string; serveLast?: boolean }) {
   const rows = await db.selectFrom("segments").selectAll().where("store_id", "=", storeId).orderBy("name").orderBy("id").execute();
   const out = [];
   for (const row of rows) {
-    const summary = await summariseDefinition(db, { storeId, definition: parseDefinition(row.definition), asOf });
+    const summary = await summariseDefinition(db, { storeId, definition: parseDefinition(row.definition), asOf, serveLast });
     out.push({ id: row.id, name: row.name, description: row.description, updated_at: row.updated_at, count: summary.count, doNotContact: summary.doNotContact });
   }
   return out;
@@ -311,8 +311,10 @@ export async function updateSegment(
 }
 
 /** The whole store (do-not-contact included) by group and by tier, for the /segments overview. */
-export async function storeOverview(db: DB, { storeId, asOf }: { storeId: number; asOf?: string }) {
-  const day = await ensureSegments(db, { storeId, asOf });
+/** `serveLast`: read the last snapshot while a newer one is computed in the background (segmentation.server.ts). */
+export async function storeOverview(db: DB, { storeId, asOf, serveLast }: { storeId: number; asOf?: string; serveLast?: boolean }) {
+  const snapshot = await ensureSnapshot(db, { storeId, asOf, serveLast });
+  const day = snapshot.asOf;
   const rows = await db.selectFrom("customer_segments").where("store_id", "=", storeId)
     .select((eb) => ["grp", "tier", eb.fn.countAll().as("n")]).groupBy(["grp", "tier"]).execute();
   const byGroup = emptyByGroup();
@@ -324,7 +326,7 @@ export async function storeOverview(db: DB, { storeId, asOf }: { storeId: number
     byTier[r.tier as Tier] += n;
     total += n;
   }
-  return { asOf: day, total, byGroup, byTier };
+  return { asOf: day, computedAt: snapshot.computedAt, rebuilding: snapshot.rebuilding, total, byGroup, byTier };
 }
 
 /** Vehicle models on file in the store (the builder's model choices). */

@@ -29,7 +29,7 @@
  */
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { DB } from "#db/client";
-import { toInt } from "#db/dialect";
+import { isPostgres, toInt } from "#db/dialect";
 import { addDays, todayIn } from "~/utils/format";
 import { csvLine } from "~/utils/csv";
 import { visitTypesOfLine, type GroupNumber, type Line, type Tier, DEFAULT_TIMEZONE } from "./domain";
@@ -254,13 +254,33 @@ const rebuilds = new WeakMap<DB, Map<string, Promise<void>>>();
  * skip the data-stamp check when this process found the snapshot current less than that
  * long ago, for the same as-of date and settings. Domain calls leave it unset: always exact.
  */
-export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: { storeId: number; asOf?: string; freshWithinMs?: number }): Promise<string> {
+export async function ensureSegments(db: DB, opts: { storeId: number; asOf?: string; freshWithinMs?: number; serveLast?: boolean }): Promise<string> {
+  return (await ensureSnapshot(db, opts)).asOf;
+}
+
+export interface SnapshotState {
+  /** the as-of date of the snapshot the page reads */
+  asOf: string;
+  /** when that snapshot was computed (ISO), null when there is none */
+  computedAt: string | null;
+  /** a newer snapshot is being computed in the background (PostgreSQL, `serveLast`) */
+  rebuilding: boolean;
+}
+
+/**
+ * ensureSegments, telling which snapshot the caller reads. `serveLast` (pages: campaigns,
+ * segments): on PostgreSQL, when the store has a snapshot and it is out of date, the rebuild
+ * starts in the background (one per store and data stamp in this process; across processes the
+ * snapshot row's lock orders them) and the caller reads the last snapshot at once, with its
+ * as-of time. On SQLite (one writer, the rebuild holds the write lock anyway) it stays in line.
+ */
+export async function ensureSnapshot(db: DB, { storeId, asOf, freshWithinMs, serveLast }: { storeId: number; asOf?: string; freshWithinMs?: number; serveLast?: boolean }): Promise<SnapshotState> {
   const day = await resolveAsOf(db, { storeId, asOf });
   const settings = await getStoreSettings(db, { storeId });
   const settingsKey = JSON.stringify(settings);
   const memoKey = `${day}|${settingsKey}`;
   const memo = lastChecks.get(db)?.get(storeId);
-  if (freshWithinMs && memo && memo.key === memoKey && Date.now() - memo.at < freshWithinMs) return day;
+  if (freshWithinMs && memo && memo.key === memoKey && Date.now() - memo.at < freshWithinMs) return { asOf: day, computedAt: null, rebuilding: false };
   const stamp = await dataStamp(db, storeId);
   const current = await db.selectFrom("segment_snapshots").selectAll().where("store_id", "=", storeId).executeTakeFirst();
   // While an import is being written into the store (docs/decisions/013) the snapshot stays
@@ -279,11 +299,19 @@ export async function ensureSegments(db: DB, { storeId, asOf, freshWithinMs }: {
       rebuild = refreshSegments(db, { storeId, asOf: day, settings, stamp }).finally(() => map.delete(key));
       running.set(key, rebuild);
     }
+    if (serveLast && current && isPostgres(db)) {
+      rebuild.catch((e: unknown) => console.warn(`segments of store ${storeId}: the background rebuild failed (${(e as Error)?.message}); the last snapshot stays`));
+      return { asOf: current.as_of, computedAt: current.computed_at, rebuilding: true };
+    }
     await rebuild;
+    if (!lastChecks.has(db)) lastChecks.set(db, new Map());
+    lastChecks.get(db)!.set(storeId, { at: Date.now(), key: memoKey });
+    const after = await db.selectFrom("segment_snapshots").select(["as_of", "computed_at"]).where("store_id", "=", storeId).executeTakeFirst();
+    return { asOf: day, computedAt: after?.computed_at ?? null, rebuilding: false };
   }
   if (!lastChecks.has(db)) lastChecks.set(db, new Map());
   lastChecks.get(db)!.set(storeId, { at: Date.now(), key: memoKey });
-  return day;
+  return { asOf: day, computedAt: current?.computed_at ?? null, rebuilding: false };
 }
 
 /** Recomputes the whole store's segmentation into customer_segments (one INSERT … SELECT). */

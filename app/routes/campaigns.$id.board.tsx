@@ -19,6 +19,9 @@ import { pageTitle } from "~/utils/meta";
 import { useRootData } from "~/root";
 import { isManager, requireUser } from "~/utils/session.server";
 
+/** Its HTML depends only on the loader data read from the database: kept per data (app/utils/render-cache.server.ts). */
+export const handle = { renderCache: true };
+
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

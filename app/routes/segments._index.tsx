@@ -12,8 +12,9 @@ import { pageTitle } from "~/utils/meta";
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const db = getDb();
-  const overview = await storeOverview(db, { storeId: ctx.store.id });
-  const segments = await listSegmentsWithCounts(db, { storeId: ctx.store.id, asOf: overview.asOf });
+  // the last snapshot at once, a newer one computed in the background (PostgreSQL; decision 006)
+  const overview = await storeOverview(db, { storeId: ctx.store.id, serveLast: true });
+  const segments = await listSegmentsWithCounts(db, { storeId: ctx.store.id, serveLast: true });
   return json({ overview, segments, canCreate: isManager(ctx) });
 }
 
@@ -56,7 +57,11 @@ export default function Segments() {
       </section>
       <section className="panel" aria-labelledby="overview-h">
         <h2 id="overview-h">{t("customers:segments.overview.title")}</h2>
-        <p className="muted">{t("customers:segments.overview.asOf", { date: f.date(overview.asOf) })}</p>
+        <p className="muted" data-testid="segments-as-of">
+          {t("customers:segments.overview.asOf", { date: f.date(overview.asOf) })}
+          {overview.computedAt ? <> · {t("customers:segments.overview.computedAt", { at: f.dateTime(overview.computedAt) })}</> : null}
+          {overview.rebuilding ? <> · {t("customers:segments.overview.rebuilding")}</> : null}
+        </p>
         <h3 id="matrix-h">{t("customers:segments.overview.matrix")}</h3>
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="matrix-h">
           <table aria-labelledby="matrix-h" data-testid="group-matrix">

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   MAX_UPLOAD_MB: whole(1, 100 * 1024).optional(),
   /** how many processes `serve` runs on one port (default: one per core; 1: a single process) */
   WORKERS: whole(1, 64).optional(),
+  /** pages (GET) a worker renders at once; writes never wait for them (0: no limit). Default 2 on SQLite, 4 on PostgreSQL (its queries wait on the network) */
+  RENDER_CONCURRENCY: whole(0, 1000).optional(),
   /** how messages to customers leave the outbox: `log` prints them and marks them sent; `http` posts them to SMS_WEBHOOK_URL */
   MESSAGE_SENDER: z.enum(["log", "http"]).default("log"),
   /** the SMS/WeCom gateway's JSON webhook (MESSAGE_SENDER=http) */
@@ -48,7 +50,7 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB", "WORKERS",
+const OPTIONAL = ["SESSION_SECRET", "DEMO", "PORT", "HOST", "DATABASE_URL", "NODE_ENV", "PUBLIC_URL", "TRUST_PROXY", "MAX_BODY_KB", "MAX_UPLOAD_MB", "WORKERS", "RENDER_CONCURRENCY",
   "MESSAGE_SENDER", "SMS_WEBHOOK_URL", "SMS_WEBHOOK_SECRET", "MESSAGE_MAX_ATTEMPTS", "MESSAGE_RETRY_BASE_MS", "MESSAGE_LEASE_MS", "MESSAGE_DISPATCH_MS"] as const;
 
 export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {

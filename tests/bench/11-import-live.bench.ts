@@ -22,6 +22,7 @@ import { createStore } from "~/models/store.server";
 import { createUser } from "~/models/user.server";
 import { generateImportSet } from "../helpers/import-factories";
 import type { BenchContext, BenchRow } from "./run";
+import { startBenchServer } from "./server";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SIZE = { customers: 100_000, vehicles: 120_000, visits: 280_000 };
@@ -37,29 +38,7 @@ function build(): string {
   return dir;
 }
 
-async function startServer(buildDir: string, databaseUrl: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, BUILD_DIR: buildDir, SESSION_SECRET: "bench-secret-0123456789abcdef", DEMO: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-  return { url, stop, output: () => out };
-}
+const startServer = (buildDir: string, databaseUrl: string) => startBenchServer({ buildDir, databaseUrl });
 
 interface Answer { kind: "sign-in" | "healthz"; at: number; ms: number; ok: boolean; status: number }
 

@@ -15,7 +15,7 @@
  * tests/helpers/writes.ts, which the crash test uses too (a write that logs an attempt on a
  * card names it with `attemptOn`, for the per-card check).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -27,6 +27,7 @@ import { integrityCheck } from "#db/backup";
 import { toInt } from "#db/dialect";
 import { ACK_WRITES, WriteFailed, type AckWrite } from "../helpers/writes";
 import type { BenchContext, BenchRow } from "./run";
+import { benchSignIn as signIn, startBenchServer } from "./server";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CLIENTS = Number(process.env.LOAD_CLIENTS || 50);
@@ -61,43 +62,7 @@ function build(): string {
   return dir;
 }
 
-async function startServer(buildDir: string, databaseUrl: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cli.ts", "serve", "--port", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, BUILD_DIR: buildDir, SESSION_SECRET: "bench-secret-0123456789abcdef", DEMO: "1", PG_POOL_MAX: "10" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  return { url, stop, output: () => out };
-}
-
-async function signIn(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/login`, {
-    method: "POST", redirect: "manual",
-    headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: "demo1234" }),
-  });
-  await res.arrayBuffer();
-  const c = res.headers.get("set-cookie");
-  if (res.status !== 302 || !c) throw new Error(`sign-in as ${email}: ${res.status}`);
-  return c.split(";")[0]!;
-}
+const startServer = (buildDir: string, databaseUrl: string) => startBenchServer({ buildDir, databaseUrl, env: { DEMO: "1", PG_POOL_MAX: "10" } });
 
 /** Per card: its attempt events and its version (the exact "no lost update" check compares two of these). */
 async function cardCounts(db: DB): Promise<Map<number, { attempts: number; version: number }>> {
