@@ -3,7 +3,6 @@
  * arrivals and later visits in a migrated database file, the real CLI process, and the same
  * figures from the model (getReview → reviewReport) and in the review CSV.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,11 +15,11 @@ import { reviewReport } from "~/models/review-report";
 import { getReview } from "~/models/review.server";
 import { newcombeDiffInterval } from "~/models/review-stats";
 import { fixedT } from "~/utils/i18n-resources.server";
+import { runCliProcess } from "../helpers/cli";
 import { attempt, makeEventCampaign, TZ } from "../helpers/execution-factories";
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const ROOT = path.resolve(__dirname, "../..");
 let dir: string;
 let dbFile: string;
 let storeCode: string;
@@ -58,11 +57,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "app/cli.ts"), ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, DATABASE_URL: `file:${dbFile}` }, timeout: 60_000,
-  });
-}
+const cli = (...args: string[]) => runCliProcess(dbFile, args);
 
 test("prints the review's figures as JSON, the same as the model and the CSV, with the visit-rate interval as [low, high]", () => {
   const out = cli("review", "--store", storeCode, "--campaign", String(campaignId), "--format", "json");
