@@ -18,8 +18,8 @@ import { eventLastDay } from "./review-math";
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export const NO_SHOW_OUTCOMES = ["no_answer", "reached", "rebooked", "declined"] as const;
-export const NO_SHOW_REASONS = ["forgot", "schedule", "car_unavailable", "weather", "not_interested", "other"] as const;
+import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "./no-shows.constants";
+export { NO_SHOW_OUTCOMES, NO_SHOW_REASONS };
 
 export const NoShowStep = z.object({
   invitationId: z.coerce.number().int().positive(),
