@@ -3,6 +3,7 @@
  *   migrate | seed-demo | serve [--port N] | user add … | backup --to FILE
  *   copy --from URL --to URL [--force] | restore --from FILE [--force]
  *   messages --store CODE --campaign ID [--channel sms|wecom] [--base-url URL] [--send]
+ *   review --store CODE --campaign ID [--format json]
  * Later features register more commands in COMMANDS.
  */
 import fs from "node:fs";
@@ -291,6 +292,35 @@ COMMANDS.messages = async (argv) => {
     } catch (e) {
       if (e instanceof CampaignNotFound) throw new UsageError(`no campaign ${values.campaign} in store ${values.store}`);
       if (e instanceof InvitationRefused) throw new UsageError(`campaign ${values.campaign} is not inviting (messages are made from the start of invitations until the event ends)`);
+      throw e;
+    }
+  });
+};
+
+/**
+ * `cli review --store CODE --campaign ID [--format json]` (issue 15): the review's figures as the
+ * page shows them (frozen when closed, live otherwise), through the same getReview and
+ * reviewReport the page and the CSV use, including lift.visitRateDiff.ci95 as [low, high].
+ */
+COMMANDS.review = async (argv) => {
+  const { values } = parseArgs({ args: argv, options: { store: { type: "string" }, campaign: { type: "string" }, format: { type: "string" } } });
+  if (!values.store || !values.campaign) throw new UsageError("usage: review --store CODE --campaign ID [--format json]");
+  if (!/^[1-9]\d{0,9}$/.test(values.campaign)) throw new UsageError("--campaign must be a campaign id (a whole number)");
+  if ((values.format ?? "json") !== "json") throw new UsageError("--format must be json");
+  const { getReview } = await import("./models/review.server");
+  const { reviewReport } = await import("./models/review-report");
+  const { CampaignNotFound } = await import("./models/campaign.server");
+  return withDb(async (db) => {
+    const store = await getStoreByCode(db, values.store!);
+    if (!store) throw new UsageError(`no store with code ${values.store}`);
+    try {
+      // the operator reads as a manager of the store would
+      const review = await getReview(db, { storeId: store.id, campaignId: Number(values.campaign), actor: { id: 0, role: "manager" } });
+      if (!review.figures) throw new UsageError(`campaign ${values.campaign} has no review yet (its event has not started)`);
+      process.stdout.write(`${JSON.stringify(reviewReport(review.figures, review.campaign), null, 2)}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof CampaignNotFound) throw new UsageError(`no campaign ${values.campaign} in store ${values.store}`);
       throw e;
     }
   });

@@ -163,6 +163,8 @@ export interface CampaignTable {
   kpi_revenue_fen: number | null;
   kpi_deposits_fen: number | null;
   kpi_roi_percent: number | null;
+  /** seats at the event (issue 15); null: unlimited */
+  capacity: ColumnType<number | null, number | null | undefined, number | null>;
   background: string | null;
   goals: string;
   non_quantified_goals: string | null;
@@ -336,6 +338,9 @@ export interface InvitationTable {
   loss_verified_by: number | null;
   loss_verified_at: string | null;
   added_by: number | null;
+  /** a yes's seat when the campaign has a capacity (issue 15): seated, or waitlisted in order of waitlisted_at, id */
+  seat: ColumnType<"seated" | "waitlisted" | null, "seated" | "waitlisted" | null | undefined, "seated" | "waitlisted" | null>;
+  waitlisted_at: ColumnType<string | null, string | null | undefined, string | null>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -519,6 +524,19 @@ export interface ArrivalTable {
   override_by: number | null;
 }
 
+/** One step of a no-show's follow-up (爽约回访, issue 15), appended, never changed. */
+export interface NoShowFollowUpTable {
+  id: Generated<number>;
+  campaign_id: number;
+  invitation_id: number;
+  user_id: number;
+  at: string;
+  outcome: "no_answer" | "reached" | "rebooked" | "declined";
+  reason: string | null;
+  rebook_campaign_id: number | null;
+  note: string | null;
+}
+
 /** An order taken at the event for an arrived guest (活动转化). line M|R|I|B. */
 export interface EventOrderTable {
   id: Generated<number>;
@@ -611,6 +629,7 @@ export interface Database {
   invite_rate_limits: InviteRateLimitTable;
   outbox: OutboxTable;
   arrivals: ArrivalTable;
+  no_show_follow_ups: NoShowFollowUpTable;
   event_orders: EventOrderTable;
   event_deposits: EventDepositTable;
   touchpoint_scores: TouchpointScoreTable;

@@ -11,14 +11,16 @@ import { planDefaults, TEMPLATES } from "./campaign-templates";
 import { getHistoryRefs } from "./campaign-history.server";
 import { getSegmentSummary, listSegments, SegmentNotFound, type SegmentSummary } from "./segment.server";
 import { listStoreUsers } from "./user.server";
+import { baselineVisitRate, type Baseline } from "./holdout-advice.server";
 
 export type { SegmentSummary };
 
-/** The live audience of a saved segment of the store, or null when there is none. */
-export async function getAudience(db: DB, { storeId, segmentId }: { storeId: number; segmentId: number | null }): Promise<SegmentSummary | null> {
+/** The live audience of a saved segment of the store, or null when there is none; with the store's baseline visit rate (hold-out advice, issue 15). */
+export async function getAudience(db: DB, { storeId, segmentId }: { storeId: number; segmentId: number | null }): Promise<(SegmentSummary & { baseline: Baseline }) | null> {
   if (!segmentId) return null;
   try {
-    return await getSegmentSummary(db, { storeId, segmentId });
+    const [summary, baseline] = await Promise.all([getSegmentSummary(db, { storeId, segmentId }), baselineVisitRate(db, { storeId })]);
+    return { ...summary, baseline };
   } catch (e) {
     if (e instanceof SegmentNotFound) return null;
     throw e;

@@ -6,6 +6,7 @@
  * attempt with channel `self` and no staff user, through the same recordAttempt as the board.
  * An unknown token, a held-out card, a closed or cancelled campaign all look the same: not found.
  */
+import { waitlistPosition } from "./seats.server";
 import crypto from "node:crypto";
 import type { DB } from "#db/client";
 import { constraintViolation, inChunks, toInt } from "#db/dialect";
@@ -140,8 +141,12 @@ export async function getInvitePage(db: DB, { token, now = new Date() }: { token
   const vehicle = await db.selectFrom("vehicles").select("plate").where("customer_id", "=", row.customer_id).where("plate", "is not", null)
     .orderBy("purchase_date", "desc").orderBy("id").limit(1).executeTakeFirst();
   const refusal = answerRefusal(row, now);
+  // issue 15: a yes beyond the capacity waits for a seat (no check-in code until seated)
+  const seatRow = await db.selectFrom("invitations").select(["id", "campaign_id", "seat", "waitlisted_at"]).where("id", "=", row.invitation_id).executeTakeFirstOrThrow();
+  const waitlist = row.result === "yes" ? await waitlistPosition(db, seatRow) : null;
   return {
     token: row.token,
+    waitlist,
     store: row.store_name,
     timezone: row.timezone,
     campaign: {
@@ -157,7 +162,7 @@ export async function getInvitePage(db: DB, { token, now = new Date() }: { token
     canAnswer: refusal === null,
     refusal,
     /** the door's check-in code, only once the answer is yes */
-    code: row.result === "yes" ? invitationCode(row.invitation_id) : null,
+    code: row.result === "yes" && waitlist === null ? invitationCode(row.invitation_id) : null,
   };
 }
 export type InvitePage = Awaited<ReturnType<typeof getInvitePage>>;

@@ -16,6 +16,7 @@ import { getCampaignRow, transition, transitionRefusal, type Actor } from "./cam
 import { CHANNELS } from "./campaign.schema";
 import { WORKING_STATUSES, type AttemptInput } from "./invitation.schema";
 import { createRng } from "./random";
+import { applySeatChange, lockCampaignSeats } from "./seats.server";
 import { getSegmentMembers, getSegmentSummary, type SegmentMember } from "./segment.server";
 import { todayIn } from "~/utils/format";
 import { canManage, canWorkCard } from "./permissions";
@@ -252,7 +253,19 @@ export async function addAssociated(
   requireManagerActor(actor);
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
   requireWorking(campaign);
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => insertAssociatedIn(trx, { storeId, campaignId, userId: actor.id, customerId }));
+}
+
+/**
+ * Adds a customer of the store as an associated invitee inside the caller's transaction (the
+ * campaign is one of the store's and being invited: the caller checked). Refused: unknown or
+ * do-not-contact customers, and customers already invited.
+ */
+export async function insertAssociatedIn(
+  trx: Transaction<Database>,
+  { storeId, campaignId, userId, customerId }: { storeId: number; campaignId: number; userId: number; customerId: number },
+) {
+  {
     const customer = await trx.selectFrom("customers").select(["id", "do_not_contact"]).where("store_id", "=", storeId).where("id", "=", customerId).executeTakeFirst();
     if (!customer) throw new InvitationRefused("invitations:errors.customerUnknown", 400, "customerId");
     if (customer.do_not_contact) throw new InvitationRefused("invitations:errors.doNotContact", 400, "customerId");
@@ -265,13 +278,13 @@ export async function addAssociated(
       campaign_id: campaignId, store_id: storeId, customer_id: customerId, kind: "associated", holdout: 0,
       customer_group: seg ? toInt(seg.grp) : null, customer_tier: seg?.tier ?? null, assignee_id: null, round_id: round?.id ?? null,
       last_attempt_at: null, deposit_fen: null, deposit_receipt: null, next_follow_up: null, callback_at: null,
-      loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null, added_by: actor.id,
+      loss_reason: null, loss_note: null, loss_verified_by: null, loss_verified_at: null, added_by: userId,
       created_at: now, updated_at: now,
     }).returningAll().executeTakeFirstOrThrow();
     if (round) await trx.insertInto("invitation_round_members").values({ round_id: round.id, invitation_id: row.id, assignee_id: null }).execute();
-    await appendEvents(trx, [{ invitationId: row.id, campaignId, userId: actor.id, kind: "added", field: "kind", newValue: "associated" }], now);
+    await appendEvents(trx, [{ invitationId: row.id, campaignId, userId, kind: "added", field: "kind", newValue: "associated" }], now);
     return row;
-  });
+  }
 }
 
 /** Creates a new customer (name, phone) and adds them as an associated invitee. */
@@ -532,6 +545,8 @@ export async function recordAttemptIn(
     const userId = self ? null : actor.id;
     if (self) input = { ...input, channel: "self", ...(input.outcome === "yes" ? { intentVerified: false } : {}) } as unknown as typeof input;
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
+    // a campaign with seats: hold its row from before the seat count to the commit (seats.server)
+    const capacity = campaign.capacity === null ? null : await lockCampaignSeats(trx, campaignId);
     const inv = await loadInvitation(trx, storeId, campaignId, input.invitationId);
     requireWorking(campaign);
     if (inv.holdout) throw new InvitationRefused("invitations:errors.holdout", 400);
@@ -569,6 +584,7 @@ export async function recordAttemptIn(
         events.push({ invitationId: inv.id, campaignId, userId, kind: EVENT_FIELDS[field] ?? field, field, oldValue: old as string | number | null, newValue: value as string | number | null, attemptId });
       }
     }
+    events.push(...(await applySeatChange(trx, { invitation: inv, after: next.result ?? inv.result, capacity, userId, at })));
     await appendEvents(trx, events, at);
     return { invitation: await loadInvitation(trx, storeId, campaignId, inv.id), attemptId };
   }

@@ -5,6 +5,7 @@
 import type { TFunction } from "i18next";
 import { csvDocument, day, money as moneyCell, type Cell } from "~/utils/csv";
 import type { BreakdownRow, ReviewFigures } from "./review-math";
+import { liftUncertainty } from "./review-report";
 
 export { csvCell, csvLine, parseCsv } from "~/utils/csv";
 
@@ -55,6 +56,16 @@ export function reviewRows(fig: ReviewFigures, campaignName: string, t: TFunctio
     }
     L.push([T("execution:review.liftTitle"), T("execution:review.incrementalRevenue"), yuan(fig.lift.incrementalRevenueFen)]);
     L.push([T("execution:review.liftTitle"), T("execution:review.incrementalRoi"), ratio(fig.lift.incrementalRoi)]);
+    // issue 15: the differences with their 95 % intervals (the same figures as the page and `cli review`)
+    const u = liftUncertainty(fig.lift);
+    const ci = (c: [number, number] | null, f: (v: number) => Cell) => (c ? [f(c[0]), f(c[1])] : [null, null]);
+    const dist = (x: boolean | null) => (x === null ? null : x ? T("reviewLift:csv.notDistinguishable") : T("reviewLift:csv.distinguishable"));
+    L.push([T("execution:review.liftTitle"), T("reviewLift:csv.measure"), T("reviewLift:csv.value"), T("reviewLift:csv.low"), T("reviewLift:csv.high"), T("reviewLift:csv.verdict")]);
+    const vr = u.visitRateDiff;
+    L.push([T("execution:review.liftTitle"), T("reviewLift:csv.visitRateDiff"), ratio(vr.value), ...ci(vr.ci95, (v) => ratio(v)), dist(vr.coversZero)]);
+    const rv = u.revenuePerCustomerDiffFen;
+    const yuanF = (v: number) => yuan(Math.round(v));
+    L.push([T("execution:review.liftTitle"), T("reviewLift:csv.revenueDiff"), rv.value === null ? null : yuanF(rv.value), ...ci(rv.ci95, yuanF), dist(rv.coversZero)]);
     L.push([]);
   }
   const breakdown = (title: string, keyHeader: string, rows: BreakdownRow[], label: (r: BreakdownRow) => string) => {

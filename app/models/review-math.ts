@@ -71,6 +71,11 @@ export interface GroupOutcome {
   visitors: number;
   /** their revenue in the window, fen */
   revenueFen: number;
+  /**
+   * the sample standard deviation of revenue per customer, fen (issue 15: the Welch interval);
+   * absent in figures frozen before it
+   */
+  revenueSdFen?: number;
 }
 
 export interface Lift {
@@ -208,6 +213,11 @@ export interface ReviewFigures {
     };
   };
   lift: Lift | null;
+  /**
+   * yes answers who did not arrive (爽约, issue 15) once the event's last day is over, and how
+   * their follow-up stands; null before then, absent in figures frozen before it
+   */
+  noShows?: { count: number; contacted: number; rebooked: number } | null;
   byStaff: (BreakdownRow & { assigned: number })[];
   byGroup: BreakdownRow[];
   byTier: BreakdownRow[];

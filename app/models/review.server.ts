@@ -39,7 +39,9 @@ import {
   attributionWindow, costPer, eventLastDay, finalOn, kpiStatus, lift, rate, roi,
   type BreakdownRow, type FunnelStage, type MoneyLine, type ReviewFigures, type RoundRow,
 } from "./review-math";
+import { summarise } from "./review-stats";
 import { getStoreSettings } from "./settings.server";
+import { noShowCounts } from "./no-shows.server";
 import { todayIn } from "~/utils/format";
 import { canManage } from "./permissions";
 import { DEFAULT_TIMEZONE } from "./domain";
@@ -224,11 +226,15 @@ export async function computeReviewFigures(
   // ── lift over the hold-out ──
   const held = invitations.filter((i) => i.kind === "audience" && i.holdout);
   const invitedGroup = invitations.filter((i) => i.kind === "audience" && !i.holdout);
-  const outcome = (rows: InvitationRow[]) => ({
-    size: rows.length,
-    visitors: count(rows, (i) => arrivedOf(i) || (visitsOf.get(i.customer_id)?.n ?? 0) > 0),
-    revenueFen: rows.reduce((s, i) => s + orderFenOf(i) + visitFenOf(i), 0),
-  });
+  const outcome = (rows: InvitationRow[]) => {
+    const perCustomer = rows.map((i) => orderFenOf(i) + visitFenOf(i));
+    return {
+      size: rows.length,
+      visitors: count(rows, (i) => arrivedOf(i) || (visitsOf.get(i.customer_id)?.n ?? 0) > 0),
+      revenueFen: perCustomer.reduce((s, v) => s + v, 0),
+      revenueSdFen: summarise(perCustomer).sd,
+    };
+  };
   const theLift = held.length > 0 || c.holdout_percent > 0 ? lift(outcome(invitedGroup), outcome(held), cost) : null;
 
   // ── breakdowns ──
@@ -324,6 +330,7 @@ export async function computeReviewFigures(
       },
     },
     lift: theLift,
+    noShows: await noShowCounts(db, { campaign, timeZone, now }),
     byStaff,
     byGroup,
     byTier,

@@ -64,6 +64,7 @@ export const meta = pageTitle<SerializeFrom<typeof loader>>("invite:title", (d) 
 
 export default function InvitationPage() {
   const { page, qr } = useLoaderData<typeof loader>();
+  const { t: tw } = useTranslation("noShows");
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t } = useTranslation(["invite", "common"]);
@@ -105,6 +106,7 @@ export default function InvitationPage() {
             {done && done !== "optout" ? `${t("saved")} ` : ""}{t(`current.${answeredResult}`)}
             {page.companions ? ` ${t("companionsNow", { count: page.companions })}` : ""}
           </p>
+          {page.waitlist !== null ? <p className="invite-status" role="note" data-testid="invite-waitlist">{tw("seats.onWaitlist", { n: page.waitlist })}</p> : null}
           {page.result === "yes" && page.code ? (
             <>
               <h2>{t("checkin.title")}</h2>

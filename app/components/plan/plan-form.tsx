@@ -27,6 +27,7 @@ import type { FieldErrors } from "~/utils/form";
 import { yuanToFen } from "~/utils/money";
 import { useFormat } from "~/utils/use-format";
 import { AudienceTable, BudgetTotalsTable } from "./plan-summary";
+import { HoldoutAdvice } from "./holdout-advice";
 import type { Option, SegmentSummaryView } from "./types";
 
 export type PlanFormMode = "new" | "edit" | "amend";
@@ -351,6 +352,7 @@ export function PlanForm(props: PlanFormProps) {
           <div aria-live="polite" aria-busy={audienceFetcher.state !== "idle"}>
             {audienceFetcher.state !== "idle" ? <p className="muted">{t("campaigns:who.loading")}</p> : null}
             <AudienceTable audience={segmentId ? audience : null} idPrefix="form-aud" />
+            <HoldoutAdvice audience={segmentId ? audience : null} holdoutPercent={Number(watched.holdoutPercent)} />
           </div>
         </section>
       ) : null}

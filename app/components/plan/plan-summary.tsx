@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { HoldoutAdvice } from "./holdout-advice";
 import { useTranslation } from "react-i18next";
 import { BUDGET_CATEGORIES, PAYERS, TASK_PHASES } from "~/models/campaign.constants";
 import type { CampaignDetail, SegmentSummaryView } from "./types";
@@ -144,6 +145,7 @@ export function PlanSummary({ detail, audience, sections = ALL_SECTIONS, idPrefi
             <dt>{t("campaigns:fields.holdoutPercent")}</dt><dd>{c.holdout_percent}%</dd>
           </dl>
           <AudienceTable audience={audience} idPrefix={`${idPrefix}-aud`} />
+          <HoldoutAdvice audience={audience} holdoutPercent={c.holdout_percent} />
         </Section>
       ) : null}
       {show("what") ? (

@@ -4,5 +4,5 @@ import type { SegmentSummary } from "~/models/segment.server";
 
 /** The campaign detail as a loader sends it (plain JSON). */
 export type CampaignDetail = SerializeFrom<Detail>;
-export type SegmentSummaryView = SerializeFrom<SegmentSummary>;
+export type SegmentSummaryView = SerializeFrom<SegmentSummary> & { baseline?: { rate: number; days: number; source: "history" | "default" } };
 export type Option = { id: number; name: string };

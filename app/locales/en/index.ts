@@ -5,5 +5,7 @@ import customers from "./customers.json";
 import execution from "./execution.json";
 import invitations from "./invitations.json";
 import invite from "./invite.json";
+import noShows from "./noShows.json";
+import reviewLift from "./reviewLift.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution, invite };
+export const catalog = { common, customers, campaigns, invitations, execution, invite, reviewLift, noShows };

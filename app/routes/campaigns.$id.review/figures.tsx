@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Chart } from "~/components/charts/chart";
+import { LiftUncertainty, NoShowSummary } from "~/components/review/lift-uncertainty";
 import type { ReviewFigures } from "~/models/review-math";
 import { MIN_TRUSTED_HOLDOUT } from "~/models/review-math";
 import { useFormat } from "~/utils/use-format";
@@ -122,9 +123,11 @@ export function Figures({ fig }: { fig: ReviewFigures }) {
               <div><dt>{t("review.incrementalRoi")}</dt><dd data-testid="lift-incremental-roi">{pct(fig.lift.incrementalRoi)}</dd></div>
             </dl>
             <p className="muted">{t("review.liftNote")}</p>
+            <LiftUncertainty lift={fig.lift} />
           </>
         )}
       </Section>
+      <NoShowSummary noShows={fig.noShows} campaignId={fig.campaignId} />
       <Breakdowns fig={fig} />
     </>
   );
