@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import styles from "~/components/charts/execution.css";
 import { StatusBadge, useLocalDateTime } from "~/components/plan/plan-summary";
 import planStyles from "~/components/plan/plan.css";
+import { CheckinDesk } from "~/components/checkin/desk";
 import { ErrorText } from "~/components/ui/field";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { checkIn, CustomerExists, registerWalkIn, type CheckinMatch } from "~/models/checkin.server";
@@ -209,7 +210,8 @@ function CheckinSection({ page, flash, qError }: { page: ExecutionPage; flash: F
         )
       ) : null}
       {result?.formError ? <p className="form-error" role="alert" data-testid="checkin-error">{t(result.formError as "title")}</p> : null}
-      {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title")}</p> : null}
+      {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title", page.checkinBlockedParams as Record<string, string>)}</p> : null}
+      <CheckinDesk campaignId={page.campaign.id} initial={page.live} disabled={!!page.checkinBlocked} opensAt={page.desk.state === "before" ? page.desk.opensAt : null} />
       <Form method="get" className="search-row" role="search" action="#checkin">
         <div className="field">
           <label htmlFor="checkin-q">{t("checkin.searchLabel")}</label>

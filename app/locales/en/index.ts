@@ -4,6 +4,7 @@ import common from "./common.json";
 import customers from "./customers.json";
 import execution from "./execution.json";
 import invitations from "./invitations.json";
+import desk from "./desk.json";
 import invite from "./invite.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution, invite };
+export const catalog = { common, customers, campaigns, invitations, execution, invite, desk };
