@@ -118,7 +118,7 @@ export function maskPlate(plate: string | null | undefined): string | null {
 
 type Q = DB | Transaction<Database>;
 
-async function loadLink(db: Q, token: string) {
+export async function loadLink(db: Q, token: string) {
   if (!TOKEN_SHAPE.test(token)) throw new InviteLinkNotFound();
   const row = await db.selectFrom("invitation_links")
     .innerJoin("invitations", "invitations.id", "invitation_links.invitation_id")
