@@ -79,6 +79,7 @@ afterAll(async () => {
   await plain?.close();
   if (guests.length) {
     const ids = guests.map((g) => g.id);
+    await db.deleteFrom("touchpoint_ratings").where("invitation_id", "in", ids).execute();
     await db.deleteFrom("arrivals").where("invitation_id", "in", ids).execute();
     await db.deleteFrom("invitation_events").where("invitation_id", "in", ids).where("id", ">", maxEvent).execute();
   }
@@ -191,5 +192,51 @@ describe("the check-in desk (issue 15)", () => {
     expect(b.errors).toEqual([]);
     await a.context.close();
     await b.context.close();
+  });
+
+  it("after check-in the invitation page asks the guest to rate the touchpoints (no JavaScript needed); the scorecard shows it beside the manager's", async () => {
+    const guest = guests[0]!; // checked in by the camera above
+    const storeId = (await db.selectFrom("campaigns").select("store_id").where("id", "=", campaignId).executeTakeFirstOrThrow()).store_id;
+    const token = (await linkTokenFor(db, { storeId, campaignId, invitationId: guest.id }))!;
+    // without JavaScript, on a phone: one tap per touchpoint, send
+    const nojs = await openPage(plain, { locale: "zh-CN", viewport: PHONE, javaScriptEnabled: false });
+    await nojs.page.goto(`${base}/i/${token}`);
+    expect(await nojs.page.locator('[data-testid="survey"] fieldset').count()).toBe(4);
+    await Promise.all([nojs.page.waitForURL(/survey=empty/), nojs.page.click('[data-testid="survey-send"]')]);
+    expect(await nojs.page.textContent('[data-testid="survey-error"]')).toContain("至少");
+    await nojs.page.check('[data-testid="survey-reception"] input[value="5"]');
+    await nojs.page.check('[data-testid="survey-facilities"] input[value="4"]');
+    await Promise.all([nojs.page.waitForURL(/survey=thanks/), nojs.page.click('[data-testid="survey-send"]')]);
+    expect(await nojs.page.isVisible('[data-testid="survey-thanks"]')).toBe(true);
+    expect(await nojs.page.isChecked('[data-testid="survey-reception"] input[value="5"]')).toBe(true);
+    expect(await nojs.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await nojs.context.close();
+    const rows = await db.selectFrom("touchpoint_ratings").selectAll().where("invitation_id", "=", guest.id).orderBy("id").execute();
+    expect(rows.map((r) => [r.touchpoint, r.score])).toEqual([["reception", 5], ["facilities", 4]]);
+
+    // with JavaScript, in English, by keyboard: change the reception score; axe on the page
+    const en = await openPage(plain, { locale: "en", viewport: PHONE });
+    await en.page.goto(`${base}/i/${token}`);
+    await hydrated(en.page);
+    await checkA11y(en.page);
+    await en.page.focus('[data-testid="survey-reception"] input[value="5"]');
+    await en.page.keyboard.press("ArrowLeft"); // 4
+    await en.page.focus('[data-testid="survey-send"]');
+    await Promise.all([en.page.waitForURL(/survey=thanks/), en.page.keyboard.press("Enter")]);
+    expect(await en.page.textContent('[data-testid="survey-thanks"]')).toContain("Thank you");
+    expect(en.errors).toEqual([]);
+    await en.context.close();
+    expect(await db.selectFrom("touchpoint_ratings").select("id").where("invitation_id", "=", guest.id).execute()).toHaveLength(4); // appended
+
+    // the manager's scorecard across campaigns: the customers' latest answers beside the manager's score
+    const m = await openPage(plain, { locale: "en", viewport: TABLET });
+    await signIn(m.page, base, "manager@demo.test");
+    await m.page.goto(`${base}/touchpoints`);
+    await hydrated(m.page);
+    const row = (await m.page.textContent(`[data-testid="scorecard-${campaignId}"]`))!;
+    expect(row).toContain("answer");
+    await checkA11y(m.page);
+    expect(m.errors).toEqual([]);
+    await m.context.close();
   });
 });
