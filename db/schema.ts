@@ -398,6 +398,17 @@ export interface InvitationEventTable {
   attempt_id: number | null;
 }
 
+/** A customer's score of one touchpoint on the invitation page after the event (issue 15); appended, the latest counts. */
+export interface TouchpointRatingTable {
+  id: Generated<number>;
+  invitation_id: number;
+  campaign_id: number;
+  store_id: number;
+  touchpoint: "facilities" | "reception" | "transaction" | "follow_up_call";
+  score: number;
+  rated_at: string;
+}
+
 /** The invitation page's link (邀请函, issue 13): an unguessable token per contactable invitation. */
 export interface InvitationLinkTable {
   invitation_id: number;
@@ -626,6 +637,7 @@ export interface Database {
   invitation_events: InvitationEventTable;
   script_acknowledgements: ScriptAcknowledgementTable;
   invitation_links: InvitationLinkTable;
+  touchpoint_ratings: TouchpointRatingTable;
   invite_rate_limits: InviteRateLimitTable;
   outbox: OutboxTable;
   arrivals: ArrivalTable;

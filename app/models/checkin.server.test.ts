@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
 import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
-import { checkIn, checkinRefusal, CustomerExists, editDistance, eventWindowState, nearestGuests, oneEditAway, registerWalkIn, searchGuests } from "./checkin.server";
+import { checkIn, checkinRefusal, CustomerExists, deskOpensAt, deskState, editDistance, eventWindowState, nearestGuests, oneEditAway, registerWalkIn, searchGuests } from "./checkin.server";
 import { invitationCode } from "./invitation-code";
 import { transition } from "./campaign.server";
 import { createTestDb } from "../../tests/helpers/test-db";
@@ -16,19 +16,37 @@ describe("event window", () => {
   const c = { status: "executing" as const, event_start: "2026-12-12T09:00", event_end: "2026-12-13T17:00" };
   const manager = { id: 1, role: "manager" as const };
   const staff = { id: 2, role: "staff" as const };
+  const at = (localNow: string, opensMinutes = 120) => ({ localNow, opensMinutes });
   it("is open on the event days", () => {
     expect(eventWindowState(c, "2026-12-11")).toBe("before");
     expect(eventWindowState(c, "2026-12-12")).toBe("during");
     expect(eventWindowState(c, "2026-12-13")).toBe("during");
     expect(eventWindowState(c, "2026-12-14")).toBe("after");
-    expect(checkinRefusal(c, "2026-12-12", staff, false)).toBeNull();
+    expect(checkinRefusal(c, at("2026-12-12T10:00"), staff, false)).toBeNull();
+    expect(checkinRefusal(c, at("2026-12-13T23:59"), staff, false)).toBeNull();
+  });
+  it("opens the configured time before the start for early arrivals, and says when before that", () => {
+    expect(deskOpensAt(c, 120)).toBe("2026-12-12T07:00");
+    expect(deskOpensAt(c, 600)).toBe("2026-12-11T23:00"); // across midnight
+    expect(deskOpensAt({ event_start: "2026-12-12" }, 30)).toBe("2026-12-11T23:30");
+    expect(deskState(c, at("2026-12-12T06:59"))).toBe("before");
+    expect(deskState(c, at("2026-12-12T07:00"))).toBe("open");
+    expect(checkinRefusal(c, at("2026-12-12T07:00"), staff, false)).toBeNull();
+    const early = checkinRefusal(c, at("2026-12-12T06:59"), staff, false);
+    expect(early?.messageKey).toBe("execution:checkin.opensAt");
+    expect(early?.params).toEqual({ date: "2026-12-12", time: "07:00" });
+    expect(checkinRefusal(c, at("2026-12-12T06:59"), manager, false)?.messageKey).toBe("execution:checkin.opensAtManager");
+    expect(checkinRefusal(c, at("2026-12-12T06:59"), manager, true)).toBeNull();
+    // a day ahead: the evening before is open with 1,440 minutes, not with 120
+    expect(checkinRefusal(c, at("2026-12-11T20:00", 1440), staff, false)).toBeNull();
+    expect(checkinRefusal(c, at("2026-12-11T20:00", 120), staff, false)?.messageKey).toBe("execution:checkin.opensAt");
   });
   it("refuses outside it unless a manager overrides; staff cannot override", () => {
-    expect(checkinRefusal(c, "2026-12-14", staff, true)?.messageKey).toBe("execution:checkin.outsideWindow");
-    expect(checkinRefusal(c, "2026-12-14", manager, false)?.messageKey).toBe("execution:checkin.outsideWindowManager");
-    expect(checkinRefusal(c, "2026-12-14", manager, true)).toBeNull();
-    expect(checkinRefusal({ ...c, status: "closed" }, "2026-12-12", manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
-    expect(checkinRefusal({ ...c, status: "approved" }, "2026-12-12", manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
+    expect(checkinRefusal(c, at("2026-12-14T08:00"), staff, true)?.messageKey).toBe("execution:checkin.outsideWindow");
+    expect(checkinRefusal(c, at("2026-12-14T08:00"), manager, false)?.messageKey).toBe("execution:checkin.outsideWindowManager");
+    expect(checkinRefusal(c, at("2026-12-14T08:00"), manager, true)).toBeNull();
+    expect(checkinRefusal({ ...c, status: "closed" }, at("2026-12-12T10:00"), manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
+    expect(checkinRefusal({ ...c, status: "approved" }, at("2026-12-12T10:00"), manager, true)?.messageKey).toBe("execution:checkin.campaignNotOpen");
   });
 });
 

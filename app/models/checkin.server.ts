@@ -11,7 +11,8 @@ import crypto from "node:crypto";
 import type { DB } from "#db/client";
 import { constraintViolation, toInt } from "#db/dialect";
 import type { Campaign } from "#db/schema";
-import { todayIn } from "~/utils/format";
+import { localNow } from "~/utils/format";
+import { getStoreSettings } from "./settings.server";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
 import { AlreadyCheckedIn, ExecutionRefused } from "./execution-errors";
@@ -41,15 +42,63 @@ export function eventWindowState(campaign: Pick<Campaign, "event_start" | "event
   return "during";
 }
 
+/** The desk's clock: the store's local time now ("YYYY-MM-DDTHH:MM") and how early the desk opens. */
+export interface DeskClock {
+  localNow: string;
+  opensMinutes: number;
+}
+
+/** The store's clock for the desk (one read of the store's settings). */
+export async function deskClock(db: DB, { storeId, timeZone, now = new Date() }: { storeId: number; timeZone: string; now?: Date }): Promise<DeskClock> {
+  const settings = await getStoreSettings(db, { storeId });
+  return { localNow: localNow(timeZone, now), opensMinutes: settings.checkinOpensMinutes };
+}
+
+/** "YYYY-MM-DDTHH:MM" minus `minutes`, as local wall-clock text (no time zone involved). */
+export function minutesBefore(local: string, minutes: number): string {
+  const [d, t = "00:00"] = local.split("T");
+  const [y, m, day] = d!.split("-").map(Number);
+  const [h, min] = t.slice(0, 5).split(":").map(Number);
+  return new Date(Date.UTC(y!, m! - 1, day!, h!, min! - minutes)).toISOString().slice(0, 16);
+}
+
 /**
- * Whether an arrival may be recorded now: null when allowed, or the refusal. Outside the
- * window (or after the event moved to review) a manager may override; staff may not.
+ * When the desk opens (local time): the event's start less the store's `checkinOpensMinutes`, so
+ * guests who come early are welcomed; it stays open to the end of the event's last day. An event
+ * given as a bare date starts at 00:00. Null without an event date.
  */
-export function checkinRefusal(campaign: Pick<Campaign, "status" | "event_start" | "event_end">, today: string, actor: Actor, override: boolean): ExecutionRefused | null {
+export function deskOpensAt(campaign: Pick<Campaign, "event_start">, opensMinutes: number): string | null {
+  if (!campaign.event_start) return null;
+  const start = campaign.event_start.length >= 16 ? campaign.event_start.slice(0, 16) : `${campaign.event_start.slice(0, 10)}T00:00`;
+  return minutesBefore(start, opensMinutes);
+}
+
+/** Where now lies against the desk's hours: before it opens, open, after the event's last day. */
+export function deskState(campaign: Pick<Campaign, "event_start" | "event_end">, clock: DeskClock): "before" | "open" | "after" | "unknown" {
+  const opens = deskOpensAt(campaign, clock.opensMinutes);
+  const last = eventLastDay(campaign.event_start, campaign.event_end);
+  if (!opens || !last) return "unknown";
+  if (clock.localNow < opens) return "before";
+  if (clock.localNow.slice(0, 10) > last) return "after";
+  return "open";
+}
+
+/**
+ * Whether an arrival may be recorded now: null when allowed, or the refusal. The desk opens
+ * `opensMinutes` before the event's start and closes after its last day; outside those hours
+ * (or after the event moved to review) a manager may override; staff may not. Before the desk
+ * opens the refusal says when it opens.
+ */
+export function checkinRefusal(campaign: Pick<Campaign, "status" | "event_start" | "event_end">, clock: DeskClock, actor: Actor, override: boolean): ExecutionRefused | null {
   if (!OVERRIDE_STATUSES.includes(campaign.status)) return new ExecutionRefused("execution:checkin.campaignNotOpen", 409);
-  const inWindow = CHECKIN_STATUSES.includes(campaign.status) && eventWindowState(campaign, today) === "during";
+  const state = deskState(campaign, clock);
+  const inWindow = CHECKIN_STATUSES.includes(campaign.status) && state === "open";
   if (inWindow) return null;
   if (override && canManage(actor)) return null;
+  if (state === "before" && CHECKIN_STATUSES.includes(campaign.status)) {
+    const opens = deskOpensAt(campaign, clock.opensMinutes)!;
+    return new ExecutionRefused(canManage(actor) ? "execution:checkin.opensAtManager" : "execution:checkin.opensAt", 409, "_form", { date: opens.slice(0, 10), time: opens.slice(11, 16) });
+  }
   return new ExecutionRefused(canManage(actor) ? "execution:checkin.outsideWindowManager" : "execution:checkin.outsideWindow", 409);
 }
 
@@ -332,10 +381,11 @@ export async function checkIn(
       if (!inv) throw new ExecutionRefused("execution:checkin.notInvited", 404);
       const already = await alreadyCheckedIn(trx, campaignId, invitationId);
       if (already) throw already;
-      const refusal = checkinRefusal(campaign, todayIn(timeZone, now), actor, override);
+      const clock = await deskClock(trx, { storeId, timeZone, now });
+      const refusal = checkinRefusal(campaign, clock, actor, override);
       if (refusal) throw refusal;
       const at = now.toISOString();
-      const outsideWindow = checkinRefusal(campaign, todayIn(timeZone, now), actor, false) !== null;
+      const outsideWindow = checkinRefusal(campaign, clock, actor, false) !== null;
       const arrivalId = await insertArrival(trx, {
         campaignId, storeId, invitationId, customerId: inv.customer_id, actor, walkIn: false, holdout: !!inv.holdout, override: outsideWindow, at,
       });
@@ -370,9 +420,10 @@ export async function registerWalkIn(
   try {
     return await db.transaction().execute(async (trx) => {
       const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
-      const refusal = checkinRefusal(campaign, todayIn(timeZone, now), actor, override);
+      const clock = await deskClock(trx, { storeId, timeZone, now });
+      const refusal = checkinRefusal(campaign, clock, actor, override);
       if (refusal) throw refusal;
-      const outsideWindow = checkinRefusal(campaign, todayIn(timeZone, now), actor, false) !== null;
+      const outsideWindow = checkinRefusal(campaign, clock, actor, false) !== null;
       const at = now.toISOString();
       let customer: { id: number; name: string };
       if (customerId !== null) {

@@ -16,6 +16,8 @@ import { createCampaign, transition, type Actor } from "./campaign.server";
 import { checkIn, registerWalkIn } from "./checkin.server";
 import type { DemoContext } from "./demo.server";
 import { VISIT_TYPE_LINE, visitTypesOfLine, type Line, DEFAULT_TIMEZONE } from "./domain";
+import { DEFAULT_SETTINGS } from "./settings.schema";
+import { saveStoreSettings } from "./settings.server";
 import { TOUCHPOINTS, TOUCHPOINT_KEYS, N8_POINTS, type OrderKind } from "./execution.schema";
 import { recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus } from "./execution.server";
 import { LOSS_REASONS, type AttemptInput } from "./invitation.schema";
@@ -254,6 +256,9 @@ export async function seedExecutionDemo(ctx: DemoContext): Promise<void> {
   const storeId = ctx.stores.ZZ01;
   const need = ["manager@demo.test", "manager2@demo.test", "staff1@demo.test", "staff2@demo.test", "staff3@demo.test"];
   if (!storeId || need.some((e) => !ctx.users[e])) return;
+  // the demo's desk opens a day before the event (the default is 120 minutes), so that the
+  // on-the-day campaign's desk can be tried at any hour, early morning included
+  await saveStoreSettings(ctx.db, { storeId, userId: null, settings: { ...DEFAULT_SETTINGS, checkinOpensMinutes: 1440 } });
   const rng = createRng(SEED);
   const used = new Set<string>();
   const specs: Spec[] = [

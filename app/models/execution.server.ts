@@ -10,7 +10,8 @@ import type { Campaign } from "#db/schema";
 import { todayIn } from "~/utils/format";
 import { getCampaign, getCampaignRow, type Actor } from "./campaign.server";
 import type { CampaignStatus } from "./campaign.schema";
-import { checkinRefusal, eventWindowState, listArrivals, nearestGuests, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
+import { deskCounts } from "./checkin-desk.server";
+import { checkinRefusal, deskClock, deskOpensAt, deskState, eventWindowState, listArrivals, nearestGuests, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
 import { ExecutionRefused } from "./execution-errors";
 import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type Touchpoint } from "./execution.schema";
 import { canChangeTask, canManage } from "./permissions";
@@ -61,7 +62,8 @@ export async function getExecutionPage(
   const c = detail.campaign;
   if (!EXECUTION_PAGE_STATUSES.includes(c.status)) throw new ExecutionRefused("execution:errors.notStarted", 409, "_form", { status: c.status });
   const today = todayIn(timeZone, now);
-  const [readiness, scores, arrivals, counts, found, orders, deposits] = await Promise.all([
+  const clock = await deskClock(db, { storeId, timeZone, now });
+  const [readiness, scores, arrivals, counts, found, orders, deposits, live] = await Promise.all([
     db.selectFrom("readiness_checks").leftJoin("users", "users.id", "readiness_checks.checked_by")
       .select(["readiness_checks.point", "readiness_checks.checked_at", "users.display_name"]).where("campaign_id", "=", campaignId).execute(),
     db.selectFrom("touchpoint_scores").leftJoin("users", "users.id", "touchpoint_scores.scored_by")
@@ -80,6 +82,7 @@ export async function getExecutionPage(
       .innerJoin("arrivals", "arrivals.id", "event_deposits.arrival_id").innerJoin("customers", "customers.id", "arrivals.customer_id")
       .select(["event_deposits.id", "event_deposits.arrival_id", "event_deposits.amount_fen", "event_deposits.receipt", "event_deposits.created_at", "users.display_name as by_name", "customers.name"])
       .where("event_deposits.campaign_id", "=", campaignId).orderBy("event_deposits.id", "desc").limit(100).execute(),
+    deskCounts(db, { storeId, campaignId }),
   ]);
   const ticked = new Map(readiness.map((r) => [r.point, { at: r.checked_at, by: r.display_name ?? null }]));
   const scoreOf = new Map(scores.map((s) => [s.touchpoint, s]));
@@ -96,8 +99,13 @@ export async function getExecutionPage(
     today,
     window: eventWindowState(c, today),
     /** null when this user may check guests in right now; otherwise the refusal's message key */
-    checkinBlocked: checkinRefusal(c, today, actor, false)?.messageKey ?? null,
-    mayOverride: canManage(actor) && checkinRefusal(c, today, actor, true) === null,
+    checkinBlocked: checkinRefusal(c, clock, actor, false)?.messageKey ?? null,
+    checkinBlockedParams: checkinRefusal(c, clock, actor, false)?.params ?? {},
+    mayOverride: canManage(actor) && checkinRefusal(c, clock, actor, true) === null,
+    /** the desk's hours: when it opens (local time), and whether it is open now */
+    desk: { opensAt: deskOpensAt(c, clock.opensMinutes), state: deskState(c, clock), opensMinutes: clock.opensMinutes },
+    /** arrivals against the expected guests, by staff and by segment (polled live by the desk) */
+    live,
     mayRecord: RECORDING_STATUSES.includes(c.status),
     mayTickReadiness: canManage(actor) && READINESS_STATUSES.includes(c.status),
     isManager: canManage(actor),

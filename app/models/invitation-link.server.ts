@@ -104,7 +104,7 @@ export function maskPlate(plate: string | null | undefined): string | null {
 }
 
 
-async function loadLink(db: DB, token: string) {
+export async function loadLink(db: DB, token: string) {
   if (!TOKEN_SHAPE.test(token)) throw new InviteLinkNotFound();
   const row = await db.selectFrom("invitation_links")
     .innerJoin("invitations", "invitations.id", "invitation_links.invitation_id")

@@ -29,6 +29,8 @@ export const StoreSettingsSchema = z
     warrantyEndingDays: positiveInt(3650).default(90),
     /** Review: visits within N days after the event count as campaign revenue. */
     attributionDays: positiveInt(365).default(30),
+    /** Event day: the check-in desk opens this many minutes before the event's start (early arrivals). */
+    checkinOpensMinutes: positiveInt(1440).default(120),
   })
   .refine((s) => s.tierAPercent < s.tierBPercent, { path: ["tierBPercent"], message: "customers:settings.errors.cutsIncreasing" })
   .refine((s) => s.tierBPercent < s.tierCPercent, { path: ["tierCPercent"], message: "customers:settings.errors.cutsIncreasing" });

@@ -3,9 +3,11 @@ import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import styles from "~/styles/invite.css";
+import { TouchpointSurvey } from "~/components/invite/touchpoint-survey";
 import { ErrorText } from "~/components/ui/field";
 import { formatCode } from "~/models/invitation-code";
 import { qrSvg } from "~/models/invitation-qr.server";
+import { getSurvey } from "~/models/touchpoint-survey.server";
 import { getInvitePage, InviteLinkNotFound, InviteRefused, optOutFromInvitation, respondToInvitation, type InvitePage } from "~/models/invitation-link.server";
 import { CUSTOMER_LOSS_REASONS, MAX_COMPANIONS, MAX_INVITE_NOTE } from "~/models/invite.constants";
 import { ErrorPage } from "~/root";
@@ -31,8 +33,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (e instanceof InviteLinkNotFound) await inviteMiss(db, request, context);
     throw e;
   }
-  const qr = page.code ? await qrSvg(page.code) : null;
-  return json({ page, qr }, { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" } });
+  const [qr, survey] = await Promise.all([page.code ? qrSvg(page.code) : null, getSurvey(db, { token: params.token ?? "" })]);
+  return json({ page, qr, survey }, { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" } });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -63,7 +65,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invite:title", (d) => d?.page.campaign.theme);
 
 export default function InvitationPage() {
-  const { page, qr } = useLoaderData<typeof loader>();
+  const { page, qr, survey } = useLoaderData<typeof loader>();
   const { t: tw } = useTranslation("noShows");
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -162,6 +164,8 @@ export default function InvitationPage() {
           </Form>
         </section>
       ) : page.refusal && !page.optedOut ? <p className="panel muted" data-testid="invite-closed">{t(page.refusal as "errors.closed")}</p> : null}
+
+      {survey.open ? <TouchpointSurvey token={page.token} latest={survey.latest} status={params.get("survey")} /> : null}
 
       {!page.optedOut ? (
         <section className="panel">

@@ -42,6 +42,7 @@ const SECTIONS: { key: string; fields: (keyof StoreSettings)[] }[] = [
   { key: "pyramid", fields: ["tierAPercent", "tierBPercent", "tierCPercent", "revenueWindowDays"] },
   { key: "horizons", fields: ["insuranceDueDays", "warrantyEndingDays"] },
   { key: "review", fields: ["attributionDays"] },
+  { key: "desk", fields: ["checkinOpensMinutes"] },
 ];
 
 function RulesForm({ settings }: { settings: StoreSettings }) {

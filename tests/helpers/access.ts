@@ -50,6 +50,10 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   // actual costs, scores and readiness are refused to staff by the model (403), the review is managers'
   "campaigns.$id.execution": { loader: "user", action: "user" },
   "campaigns.$id.codes": { loader: "user" },
+  // the check-in desk (issue 15): the scan (GET 405 to anyone, POST checks in) and the live count
+  "campaigns.$id.execution_.scan": { loader: "public", action: "user" },
+  "campaigns.$id.execution_.live": { loader: "user" },
+  "touchpoints": { loader: "manager" },
   "campaigns.$id.review": { loader: "manager", action: "manager" },
   "campaigns.$id.review.csv": { loader: "manager" },
   "campaigns.$id.messages.csv": { loader: "manager" },
@@ -58,6 +62,8 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   // the customers' invitation page: no sign-in, the token is the key (decision 017)
   "i.$token": { loader: "public", action: "public" },
   "i.$token_.calendar": { loader: "public" },
+  // the customers' touchpoint survey (issue 15): GET is a 404, POST rates with the token as the key
+  "i.$token_.survey": { loader: "public", action: "public" },
   // the SMS gateway's replies: no sign-in, an HMAC signature instead (GET 405, unsigned POST 401)
   "webhooks.sms-inbound": { loader: "public", action: "public" },
 };

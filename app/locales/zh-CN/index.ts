@@ -4,8 +4,9 @@ import common from "./common.json";
 import customers from "./customers.json";
 import execution from "./execution.json";
 import invitations from "./invitations.json";
+import desk from "./desk.json";
 import invite from "./invite.json";
 import noShows from "./noShows.json";
 import reviewLift from "./reviewLift.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution, invite, reviewLift, noShows };
+export const catalog = { common, customers, campaigns, invitations, execution, invite, reviewLift, noShows, desk };

@@ -1,3 +1,4 @@
+import { CheckinDesk } from "~/components/checkin/desk";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
@@ -36,7 +37,8 @@ export function CheckinSection({ page, flash, qError }: { page: ExecutionPage; f
       ) : result?.formError && result.formParams ? (
         <p className="answer answer-bad" role="alert" data-testid="checkin-answer">{t(result.formError as "title", result.formParams as Record<string, string>)}</p>
       ) : result?.formError ? <p className="form-error" role="alert" data-testid="checkin-error">{t(result.formError as "title")}</p> : null}
-      {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title")}</p> : null}
+      {page.checkinBlocked ? <p className="notice" data-testid="checkin-blocked">{t(page.checkinBlocked as "title", page.checkinBlockedParams as Record<string, string>)}</p> : null}
+      <CheckinDesk campaignId={page.campaign.id} initial={page.live} disabled={!!page.checkinBlocked} opensAt={page.desk.state === "before" ? page.desk.opensAt : null} />
       <Form method="get" className="search-row" role="search" action="#checkin">
         <div className="field">
           <label htmlFor="checkin-q">{t("checkin.searchLabel")}</label>

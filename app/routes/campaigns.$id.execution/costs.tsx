@@ -1,4 +1,4 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
 import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
@@ -69,6 +69,7 @@ export function ScoresSection({ page, flash }: { page: ExecutionPage; flash: Fla
   return (
     <section className="ex-section" id="scores" aria-labelledby="scores-title">
       <h2 id="scores-title">{t("scores.title")}</h2>
+      <p><Link to="/touchpoints" data-testid="scorecard-link">{t("desk:scorecard.link")}</Link></p>
       {flash.saved === "score" ? <p className="notice" role="status" data-testid="scores-saved">{t("saved")}</p> : null}
       <div className="card-grid">
         {page.scores.map((s) => {
