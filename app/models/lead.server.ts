@@ -18,6 +18,8 @@ import {
   type LeadDepartment, type LeadKind, type LeadRule, type LeadSource, type LeadStatus, type LeadUpdateInput, type LifecycleStage,
 } from "./lead.schema";
 import { createRng } from "./random";
+import { attributionWindow, eventLastDay } from "./review-math";
+import { getStoreSettings } from "./settings.server";
 import { subtractYears } from "./segmentation.server";
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -123,6 +125,16 @@ async function resolveOrigin(db: Q, storeId: number, input: { invitationId?: num
   const c = await db.selectFrom("customers").select(["id", "name"]).where("id", "=", input.customerId ?? 0).where("store_id", "=", storeId).executeTakeFirst();
   if (!c) throw new LeadRefused("leads:errors.unknownGuest", 400, "customerId");
   return { customerId: c.id, campaignId: null, invitationId: null, name: c.name };
+}
+
+/** The guest a quick-lead page is for (its name), or LeadNotFound. */
+export async function getLeadOrigin(db: DB, { storeId, invitationId, customerId }: { storeId: number; invitationId: number | null; customerId: number | null }) {
+  try {
+    return await resolveOrigin(db, storeId, { invitationId, customerId });
+  } catch (e) {
+    if (e instanceof LeadRefused) throw new LeadNotFound();
+    throw e;
+  }
 }
 
 /**
@@ -365,7 +377,9 @@ export async function previewLeadRule(db: DB, { storeId, campaignId, rule, now =
  */
 export async function applyLeadRule(
   db: DB,
-  { storeId, campaignId, actor, rule, now = new Date() }: { storeId: number; campaignId: number; actor: Actor & { department?: string }; rule: LeadRule; now?: Date },
+  { storeId, campaignId, actor, rule, expected, now = new Date() }: {
+    storeId: number; campaignId: number; actor: Actor & { department?: string }; rule: LeadRule; expected?: number; now?: Date;
+  },
 ) {
   if (!isManagerRole(actor)) throw new LeadRefused("leads:errors.managersOnly", 403);
   const department = rule.department ?? KIND_DEPARTMENT[rule.kind];
@@ -373,6 +387,8 @@ export async function applyLeadRule(
     await requireCampaign(trx, storeId, campaignId);
     const today = todayIn(await storeTimeZone(trx, storeId), now);
     const rows = await ruleCandidates(trx, { storeId, campaignId, rule, today }).execute();
+    // what the manager previewed is what is created: a count that moved since is refused
+    if (expected !== undefined && expected !== rows.length) throw new LeadRefused("leads:errors.countChanged", 409);
     if (!rows.length) return { created: 0, perOwner: {} as Record<number, number> };
     const people = await departmentPeople(trx, { storeId, department });
     if (!people.length) throw new LeadRefused("leads:errors.noOneInDepartment", 409, "department");
@@ -494,4 +510,23 @@ export async function getCustomerLifecycle(db: DB, { storeId, customerId, actor,
     wonDates: leads.filter((l) => l.status === "won" && l.won_on).map((l) => l.won_on!),
   }, today);
   return { ...stage, leads: leads.filter((l) => mayView(actor, storeId, l)).map(normalise), closedDays: CLOSED_STAGE_DAYS };
+}
+
+/**
+ * The campaign's leads page: the campaign, its lead figures (the window's last day from the plan's
+ * event dates and the store's attribution days, as in the review) and, when a rule is given, the
+ * preview of the close-of-day creation.
+ */
+export async function getCampaignLeadsPage(db: DB, { storeId, campaignId, rule, now = new Date() }: { storeId: number; campaignId: number; rule: LeadRule | null; now?: Date }) {
+  const campaign = await db.selectFrom("campaigns").select(["id", "name", "status", "event_start", "event_end"])
+    .where("id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
+  if (!campaign) throw new LeadNotFound();
+  const settings = await getStoreSettings(db, { storeId });
+  const lastDay = eventLastDay(campaign.event_start, campaign.event_end);
+  const through = lastDay ? attributionWindow(lastDay, settings.attributionDays).through : null;
+  const [figures, preview] = await Promise.all([
+    campaignLeadFigures(db, { campaignId, through }),
+    rule ? previewLeadRule(db, { storeId, campaignId, rule, now }) : Promise.resolve(null),
+  ]);
+  return { campaign: { id: campaign.id, name: campaign.name, status: campaign.status }, figures, through, preview };
 }

@@ -5,5 +5,6 @@ import customers from "./customers.json";
 import execution from "./execution.json";
 import invitations from "./invitations.json";
 import invite from "./invite.json";
+import leads from "./leads.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution, invite };
+export const catalog = { common, customers, campaigns, invitations, execution, invite, leads };
