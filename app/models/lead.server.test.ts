@@ -224,3 +224,25 @@ describe("the lifecycle stage", () => {
     expect(await getCustomerLifecycle(db, { storeId: store.id, customerId: served.id, actor, now: at("2026-12-03") })).toMatchObject({ stage: "base", since: "2025-05-05" });
   });
 });
+
+describe("segments by open leads", () => {
+  it("selects customers with an open lead of a kind (won and other kinds do not count); the builder's fields round-trip", async () => {
+    const { membersOfDefinition } = await import("./segment.server");
+    const { definitionFromFields, fieldsFromDefinition, SegmentDefinitionSchema } = await import("./segment.schema");
+    const store = await makeStore(db);
+    const manager = await makeUser(db, store.id, "manager");
+    const actor: Actor = { id: manager.id, role: "manager" };
+    const sales = await makeSales(store.id);
+    const [a, b, c] = [await makeCustomer(db, store.id), await makeCustomer(db, store.id), await makeCustomer(db, store.id)];
+    await createLead(db, { storeId: store.id, actor, input: { kind: "trade_in", source: "card", customerId: a.id } });
+    const won = await createLead(db, { storeId: store.id, actor, input: { kind: "trade_in", source: "card", customerId: b.id } });
+    await updateLead(db, { storeId: store.id, actor: sales.actor, id: won.id, input: { intent: "won", version: 1, actualValue: 100, eventOrderId: null, note: null } });
+    await createLead(db, { storeId: store.id, actor, input: { kind: "insurance_renewal", source: "card", customerId: c.id } });
+    const definition = SegmentDefinitionSchema.parse(definitionFromFields({ openLead: ["trade_in"] }));
+    expect(fieldsFromDefinition(definition)).toMatchObject({ openLead: ["trade_in"] });
+    const ids = (await membersOfDefinition(db, { storeId: store.id, definition, asOf: "2026-12-03" })).map((m) => m.customerId);
+    expect(ids).toEqual([a.id]);
+    const both = SegmentDefinitionSchema.parse(definitionFromFields({ openLead: ["trade_in", "insurance_renewal"] }));
+    expect((await membersOfDefinition(db, { storeId: store.id, definition: both, asOf: "2026-12-03" })).map((m) => m.customerId).sort()).toEqual([a.id, c.id].sort());
+  });
+});

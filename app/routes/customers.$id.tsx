@@ -4,10 +4,12 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { CustomerLifecycle } from "~/components/leads/customer-lifecycle";
 import { ErrorText, TextField } from "~/components/ui/field";
 import { CustomerEditSchema } from "~/models/customer.schema";
 import { CustomerNotFound, getCustomerCard, maskPhone, updateCustomer } from "~/models/customer.server";
 import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
+import { getCustomerLifecycle } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject, toHookFormErrors } from "~/utils/form";
@@ -29,7 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       if (c.field === "phone") Object.assign(c, { old_value: maskPhone(c.old_value), new_value: maskPhone(c.new_value) });
     }
   }
-  return json({ ...card, canEdit: manager });
+  const lifecycle = await getCustomerLifecycle(getDb(), { storeId: ctx.store.id, customerId: card.customer.id, actor: { id: ctx.user.id, role: ctx.user.role } });
+  return json({ ...card, canEdit: manager, lifecycle });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -116,7 +119,7 @@ export default function CustomerCard() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
   const [params] = useSearchParams();
-  const { customer, vehicles, visits, preferences, totals, segment, asOf, changes, canEdit } = useLoaderData<typeof loader>();
+  const { customer, vehicles, visits, preferences, totals, segment, asOf, changes, canEdit, lifecycle } = useLoaderData<typeof loader>();
   const label = (field: string, value: string | null) => {
     if (value === null || value === "") return "—";
     switch (field) {
@@ -165,6 +168,7 @@ export default function CustomerCard() {
           ) : <p>{t("customers:segmentation.none")}</p>}
         </section>
       </div>
+      <CustomerLifecycle customerId={customer.id} name={customer.name} lifecycle={lifecycle} />
       <section className="panel" aria-labelledby="vehicles-h">
         <h2 id="vehicles-h">{t("customers:vehicles")}</h2>
         {vehicles.length ? (
