@@ -356,6 +356,11 @@ function ruleCandidates(db: Q, { storeId, campaignId, rule, today }: { storeId: 
   return q.orderBy("arrivals.invitation_id");
 }
 
+/** The campaign of the store (LeadNotFound otherwise). */
+export function requireLeadCampaign(db: Q, { storeId, campaignId }: { storeId: number; campaignId: number }) {
+  return requireCampaign(db, storeId, campaignId);
+}
+
 async function requireCampaign(db: Q, storeId: number, campaignId: number) {
   const c = await db.selectFrom("campaigns").select(["id", "status"]).where("id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
   if (!c) throw new LeadNotFound();

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { LeadRuleForm } from "~/components/leads/lead-rule-form";
 import { ReviewLeadsPanel } from "~/components/review/leads-panel";
 import { LeadRuleSchema } from "~/models/lead.schema";
-import { applyLeadRule, getCampaignLeadsPage } from "~/models/lead.server";
+import { applyLeadRule, getCampaignLeadsPage, requireLeadCampaign } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
@@ -32,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const campaignId = idParam(params.id);
+  await requireLeadCampaign(getDb(), { storeId: ctx.store.id, campaignId }).catch((e) => leadRefusal(e, {}));
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(LeadRuleSchema, values);
   const expected = /^\d{1,7}$/.test(String(values.expected ?? "")) ? Number(values.expected) : undefined;

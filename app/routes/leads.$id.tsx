@@ -27,6 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const id = idParam(params.id);
+  // a lead the person may not see is a 404 whatever was posted
+  await getLead(getDb(), { storeId: ctx.store.id, actor: leadActorOf(ctx), id }).catch((e) => leadRefusal(e, {}));
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(LeadUpdateSchema, values);
   if (!parsed.ok) return json({ ok: false as const, formError: null as string | null, errors: parsed.errors, values }, { status: 400 });

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { QuickLeadTags } from "~/components/leads/quick-lead";
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const invitationId = idOf(url.searchParams.get("invitationId"));
   const customerId = idOf(url.searchParams.get("customerId"));
-  if (!invitationId && !customerId) notFound();
+  if (!invitationId && !customerId) throw redirect("/leads");
   const origin = await getLeadOrigin(getDb(), { storeId: ctx.store.id, invitationId, customerId }).catch(() => notFound());
   const source = url.searchParams.get("source");
   return json({
