@@ -1,0 +1,56 @@
+import { Form } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "~/utils/use-format";
+import type { Data } from "./route";
+
+/** Manager joins, intents and losses waiting for a manager's check. */
+export function VerifyLists({ data }: { data: Data }) {
+  const { t } = useTranslation(["invitations", "common"]);
+  const f = useFormat();
+  return (
+    <div className="inv-grid">
+      <section className="panel" aria-labelledby="joins-title">
+        <h2 id="joins-title">{t("admin.lists.managerJoins")}</h2>
+        {data.lists.managerJoins.length ? (
+          <ul>{data.lists.managerJoins.map((card) => <li key={card.id}>{card.name} · {card.phone} · {f.date(card.nextFollowUp)} · {card.assigneeName ?? "—"}</li>)}</ul>
+        ) : <p className="muted">{t("admin.lists.none")}</p>}
+      </section>
+      <section className="panel" aria-labelledby="intents-title" data-testid="intents-to-verify">
+        <h2 id="intents-title">{t("admin.lists.intents")}</h2>
+        {data.lists.intentsToVerify.length ? (
+          <ul>
+            {data.lists.intentsToVerify.map((card) => (
+              <li key={card.id} data-card-id={card.id}>
+                {card.name} · {card.phone} · {card.depositFen ? f.money(card.depositFen) : t("admin.lists.noDeposit")} · {card.assigneeName ?? "—"}{" "}
+                <Form method="post" className="inv-inline-form">
+                  <input type="hidden" name="intent" value="verify_intent" />
+                  <input type="hidden" name="invitationId" value={card.id} />
+                  <input type="hidden" name="version" value={card.version} />
+                  <button type="submit" className="secondary" aria-label={`${t("form.verifyIntent")} ${card.name}`}>{t("form.verifyIntent")}</button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : <p className="muted">{t("admin.lists.none")}</p>}
+      </section>
+      <section className="panel" aria-labelledby="losses-title">
+        <h2 id="losses-title">{t("admin.lists.losses")}</h2>
+        {data.lists.lossesToVerify.length ? (
+          <ul>
+            {data.lists.lossesToVerify.map((card) => (
+              <li key={card.id}>
+                {card.name} · {card.lossReason ? t(`lossReasons.${card.lossReason}`) : ""} · {card.assigneeName ?? "—"}{" "}
+                <Form method="post" className="inv-inline-form">
+                  <input type="hidden" name="intent" value="verify_loss" />
+                  <input type="hidden" name="invitationId" value={card.id} />
+                  <input type="hidden" name="version" value={card.version} />
+                  <button type="submit" className="secondary" aria-label={`${t("form.verifyLoss")} ${card.name}`}>{t("form.verifyLoss")}</button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        ) : <p className="muted">{t("admin.lists.none")}</p>}
+      </section>
+    </div>
+  );
+}
