@@ -1,5 +1,6 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { QuickLeadTags } from "~/components/leads/quick-lead";
 import { ErrorText } from "~/components/ui/field";
 import type { CheckinMatch } from "~/models/checkin.server";
 import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
@@ -29,6 +30,7 @@ export function CheckinSection({ page, flash, qError }: { page: ExecutionPage; f
           <a href={`?arrival=${done.id}#conversion`}>{t("checkin.recordOrder")}</a>
         </p>
       ) : null}
+      {done && flash.done ? <div data-testid="checkin-lead"><QuickLeadTags key={done.id} invitationId={done.invitationId} source="desk" label={done.name} /></div> : null}
       {result?.answer ? (
         result.answer.kind === "already" ? (
           <p className="answer answer-warn" role="alert" data-testid="checkin-answer">
