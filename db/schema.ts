@@ -578,7 +578,7 @@ export interface CampaignReviewTable {
   frozen_by: number | null;
 }
 
-// ── Leads across departments (issue 16, app/models/lead.server.ts, docs/decisions/023) ──
+// ── Leads across departments (issue 16, app/models/lead.server.ts, docs/decisions/025) ──
 
 export type LeadKind = "trade_in" | "insurance_renewal" | "extended_warranty" | "accessories_beauty" | "repair_quote" | "other";
 export type LeadStatus = "new" | "contacted" | "won" | "lost";

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { withId } from "../db/dialect";
 
 /**
- * Leads across departments (线索交叉, issue 16, docs/decisions/023): a lead on a customer, owned by
+ * Leads across departments (线索交叉, issue 16, docs/decisions/025): a lead on a customer, owned by
  * a department (sales / after_sales) and one person of it, from a campaign and invitation (both
  * nullable), status new → contacted → won / lost, expected and actual value in fen, the next
  * follow-up date; `lead_events` is its append-only history. Users already have a department

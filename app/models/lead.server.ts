@@ -1,5 +1,5 @@
 /**
- * Leads across departments (线索交叉, issue 16, docs/decisions/023). A lead is created in one or
+ * Leads across departments (线索交叉, issue 16, docs/decisions/025). A lead is created in one or
  * two taps where a guest's interest is heard (desk, board card, workbench, order form, customer
  * card) or in bulk by rule at the close of the event day; it belongs to a department and is
  * dealt to one person of it by the fair rule (`dealLeads`, never picked by the creator); its
@@ -423,7 +423,7 @@ export async function applyLeadRule(
 // ── the campaign review ──
 
 /**
- * The campaign's leads for the review (decision 023): created by kind and department, won and
+ * The campaign's leads for the review (decision 025): created by kind and department, won and
  * their value. Revenue counted once: a won lead adds to the campaign's revenue only when it was
  * won on or before the attribution window's last day, belongs to sales (after-sales work is
  * invoiced as a repair order, which the window's service visits already count) and names no

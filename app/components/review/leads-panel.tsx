@@ -5,7 +5,7 @@ import { useFormat } from "~/utils/use-format";
 
 /**
  * The review's leads (线索交叉): created by kind and department, won and their value, and the
- * revenue they add — counted once (decision 023) — beside the service revenue, with an ROI that
+ * revenue they add — counted once (decision 025) — beside the service revenue, with an ROI that
  * says it includes them.
  */
 export function ReviewLeadsPanel({ leads, revenueFen, costFen, through, withMoney = true }: { leads: SerializeLeads; revenueFen: number; costFen: number; through: string | null; withMoney?: boolean }) {
