@@ -79,6 +79,7 @@ function AppShell({ children }: { children: ReactNode }) {
     ["/campaigns", "nav.campaigns"],
     ["/customers", "nav.customers"],
     ["/segments", "nav.segments"],
+    ["/leads", "leads:navLink"],
     // settings are a manager's (the page answers staff with 403): staff do not see the link
     ...(data.user && canManage(data.user) ? [["/settings", "nav.settings"] as const] : []),
   ] as const;

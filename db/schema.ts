@@ -607,7 +607,60 @@ export interface CampaignReviewTable {
   frozen_by: number | null;
 }
 
+// ── Leads across departments (issue 16, app/models/lead.server.ts, docs/decisions/025) ──
+
+export type LeadKind = "trade_in" | "insurance_renewal" | "extended_warranty" | "accessories_beauty" | "repair_quote" | "other";
+export type LeadStatus = "new" | "contacted" | "won" | "lost";
+export type LeadSource = "desk" | "board" | "calls" | "order" | "rule" | "card";
+
+/**
+ * A lead (线索) on a customer: owned by a department and one person of it (assigned by the fair
+ * rule, never picked), from a campaign/invitation (nullable). `won_on` is the store-local date
+ * it was won; `event_order_id` links a won lead to an event order whose amount already counts
+ * as revenue (then its value is not added again). `version` is bumped on every change.
+ */
+export interface LeadTable {
+  id: Generated<number>;
+  store_id: number;
+  customer_id: number;
+  kind: LeadKind;
+  department: "sales" | "after_sales";
+  owner_id: number;
+  created_by: number | null;
+  creator_department: string | null;
+  campaign_id: number | null;
+  invitation_id: number | null;
+  event_order_id: number | null;
+  source: LeadSource;
+  status: Generated<LeadStatus>;
+  lost_reason: string | null;
+  note: string | null;
+  expected_value_fen: number | null;
+  actual_value_fen: number | null;
+  next_follow_up: string | null;
+  won_on: string | null;
+  closed_at: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Append-only history of a lead: kind created | status | owner | follow_up | value, field, old → new. */
+export interface LeadEventTable {
+  id: Generated<number>;
+  lead_id: number;
+  store_id: number;
+  user_id: number | null;
+  at: string;
+  kind: string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+}
+
 export interface Database {
+  leads: LeadTable;
+  lead_events: LeadEventTable;
   import_jobs: ImportJobTable;
   import_staged_batches: ImportStagedBatchTable;
   stores: StoreTable;

@@ -31,6 +31,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; department: 
   { email: "staff3@demo.test", name: "陈磊", role: "staff", department: "sales", store: "ZZ01" },
   { email: "admin@demo.test", name: "赵总", role: "admin", department: "marketing", store: "ZZ01" },
   { email: "ly.manager@demo.test", name: "孙敏", role: "manager", department: "after_sales", store: "LY01" },
+  { email: "ly.sales@demo.test", name: "周强", role: "staff", department: "sales", store: "LY01" },
 ];
 
 export async function demoStoreExists(db: DB): Promise<boolean> {

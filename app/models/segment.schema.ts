@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { LINES, PREFERENCES, TIERS, USAGES } from "./domain";
 import { numeric } from "./fields";
+import { LEAD_KINDS } from "./lead.schema";
 
 export const VEHICLE_AGE_BUCKETS = ["lt1", "1to2", "2to3", "3to4", "ge4", "unknown"] as const;
 export type VehicleAgeBucket = (typeof VEHICLE_AGE_BUCKETS)[number];
@@ -46,6 +47,8 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("lastVisit"), op: z.enum(["before", "after"]), date: isoDate }),
   /** Has (or has no) visit of a business line within the last N days (same window rule as the matrix). */
   z.object({ kind: z.literal("lineVisit"), line: z.enum(LINES), has: z.boolean(), days: numeric(z.number().int().min(1).max(3650)) }),
+  /** The customer has an open lead (new or contacted) of one of these kinds — read live, not as of the snapshot date. */
+  z.object({ kind: z.literal("openLead"), values: choices(z.enum(LEAD_KINDS), LEAD_KINDS.length) }),
 ]);
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -69,7 +72,7 @@ const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[
  * Builder fields → a definition (not yet validated). Each filled section becomes one
  * condition: groups, tiers, rMin/rMax (fMin…, mMin…), vehicleAge, warranty, insuranceDue
  * (yes|no), usage, preference, model, lastVisitAfter, lastVisitBefore,
- * line_M|R|I|B (has|hasNo) with line_X_days.
+ * line_M|R|I|B (has|hasNo) with line_X_days, openLead (lead kinds).
  */
 export function definitionFromFields(fields: BuilderFields): unknown {
   const conditions: unknown[] = [];
@@ -82,7 +85,7 @@ export function definitionFromFields(fields: BuilderFields): unknown {
     const max = one(fields[`${metric}Max`]);
     if (min || max) conditions.push({ kind: "rfm", metric, min: min || "1", max: max || "5" });
   }
-  for (const kind of ["vehicleAge", "warranty", "usage", "preference", "model"] as const) {
+  for (const kind of ["vehicleAge", "warranty", "usage", "preference", "model", "openLead"] as const) {
     const values = list(fields[kind]);
     if (values.length) conditions.push({ kind, values });
   }
@@ -114,7 +117,7 @@ export function fieldsFromDefinition(def: SegmentDefinition): Record<string, str
       case "group": push("groups", c.values); break;
       case "tier": push("tiers", c.values); break;
       case "rfm": out[`${c.metric}Min`] = String(c.min); out[`${c.metric}Max`] = String(c.max); break;
-      case "vehicleAge": case "warranty": case "usage": case "preference": case "model": push(c.kind, c.values); break;
+      case "vehicleAge": case "warranty": case "usage": case "preference": case "model": case "openLead": push(c.kind, c.values); break;
       case "insuranceDue": out.insuranceDue = c.due ? "yes" : "no"; break;
       case "lastVisit": out[c.op === "after" ? "lastVisitAfter" : "lastVisitBefore"] = c.date; break;
       case "lineVisit": out[`line_${c.line}`] = c.has ? "has" : "hasNo"; out[`line_${c.line}_days`] = String(c.days); break;

@@ -11,6 +11,7 @@ import { toInt } from "#db/dialect";
 import type { Database } from "#db/schema";
 import { addDays } from "~/utils/format";
 import { GROUPS, TIERS, visitTypesOfLine, type GroupNumber, type Tier } from "./domain";
+import { OPEN_LEAD_STATUSES } from "./lead.schema";
 import { definitionFromFields, SegmentDefinitionSchema, type BuilderFields, type Condition, type SegmentDefinition } from "./segment.schema";
 import { ensureSegments, ensureSnapshot } from "./segmentation.server";
 import { SegmentNotFound, SegmentStaleVersion } from "./errors";
@@ -85,6 +86,14 @@ function conditionExpr(eb: EB, c: Condition, ctx: { storeId: number; asOf: strin
         .where("service_visits.visit_date", "<=", ctx.asOf);
       return c.has ? eb.exists(visits) : eb.not(eb.exists(visits));
     }
+    case "openLead":
+      return eb.exists(
+        eb.selectFrom("leads").select("leads.id")
+          .where("leads.store_id", "=", ctx.storeId)
+          .whereRef("leads.customer_id", "=", "customer_segments.customer_id")
+          .where("leads.kind", "in", c.values)
+          .where("leads.status", "in", [...OPEN_LEAD_STATUSES]),
+      );
   }
 }
 

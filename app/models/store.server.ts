@@ -31,6 +31,13 @@ export async function getStoreCounts(db: DB, { storeId }: { storeId: number }) {
  */
 export const STORE_DELETE_STEPS: ((db: DB, storeId: number) => Promise<unknown>)[] = [
   // ── feature tables (campaigns, invitations, …) go here ──
+  // leads (issue 16): their history, then the leads; a lead of another store created by a user of this one keeps its row
+  (db, id) => db.deleteFrom("lead_events").where("store_id", "=", id).execute(),
+  (db, id) => db.deleteFrom("leads").where("store_id", "=", id).execute(),
+  (db, id) => db.updateTable("leads").set({ created_by: null })
+    .where("created_by", "in", db.selectFrom("users").select("id").where("store_id", "=", id)).execute(),
+  (db, id) => db.updateTable("lead_events").set({ user_id: null })
+    .where("user_id", "in", db.selectFrom("users").select("id").where("store_id", "=", id)).execute(),
   // event day and review (issue 6): orders and deposits refer to arrivals; all refer to campaigns and users
   ...(["event_orders", "event_deposits", "arrivals"] as const).map(
     (table) => (db: DB, id: number) => db.deleteFrom(table).where("store_id", "=", id).execute(),

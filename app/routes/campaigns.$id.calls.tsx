@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import styles from "~/components/board/board.css";
 import { InvitationNav, ScriptPanel } from "~/components/board/nav";
 import { ResultFields } from "~/components/board/result-fields";
+import { QuickLeadTags } from "~/components/leads/quick-lead";
 import { ErrorText } from "~/components/ui/field";
 import { getCardHistory, getNextCall, type HistoryEntry } from "~/models/invitation-board.server";
 import { MIN_ATTEMPTS } from "~/models/invitation.constants";
@@ -121,6 +122,7 @@ export default function CallsPage() {
             {customer.visits.length ? (
               <ul>{customer.visits.map((v, i) => <li key={i}>{f.date(v.visit_date)} · {t(`common:visitTypes.${v.type}` as "common:visitTypes.maintenance", { defaultValue: v.type })} · {f.money(v.amount_fen)}</li>)}</ul>
             ) : <p className="muted">{t("calls.noVisits")}</p>}
+            <QuickLeadTags key={card.id} invitationId={card.id} source="calls" label={card.name} />
           </section>
           {/* Keyed by the card and its version: the next customer (or this one after a save)
               gets empty forms, never the answers typed for the previous one. */}

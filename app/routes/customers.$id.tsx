@@ -4,11 +4,13 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { CustomerLifecycle } from "~/components/leads/customer-lifecycle";
 import { ErrorText, TextField } from "~/components/ui/field";
 import { CustomerEditSchema } from "~/models/customer.schema";
 import { getCustomerCard, updateCustomer } from "~/models/customer.server";
 import { canManage } from "~/models/permissions";
 import { GENDERS, LINES, PREFERENCES, USAGES } from "~/models/domain";
+import { getCustomerLifecycle } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
 import { actionFailure, formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
@@ -24,7 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const card = await getCustomerCard(getDb(), { storeId: ctx.store.id, id: customerId(params.id), viewer: ctx.user });
   if (!card) notFound();
-  return json({ ...card, canEdit: canManage(ctx.user) });
+  const lifecycle = await getCustomerLifecycle(getDb(), { storeId: ctx.store.id, customerId: card.customer.id, actor: { id: ctx.user.id, role: ctx.user.role } });
+  return json({ ...card, canEdit: canManage(ctx.user), lifecycle });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -110,7 +113,7 @@ export default function CustomerCard() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
   const [params] = useSearchParams();
-  const { customer, vehicles, visits, preferences, totals, segment, asOf, changes, canEdit } = useLoaderData<typeof loader>();
+  const { customer, vehicles, visits, preferences, totals, segment, asOf, changes, canEdit, lifecycle } = useLoaderData<typeof loader>();
   const label = (field: string, value: string | null) => {
     if (value === null || value === "") return "—";
     switch (field) {
@@ -159,6 +162,7 @@ export default function CustomerCard() {
           ) : <p>{t("customers:segmentation.none")}</p>}
         </section>
       </div>
+      <CustomerLifecycle customerId={customer.id} name={customer.name} lifecycle={lifecycle} />
       <section className="panel" aria-labelledby="vehicles-h">
         <h2 id="vehicles-h">{t("customers:vehicles")}</h2>
         {vehicles.length ? (

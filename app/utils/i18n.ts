@@ -10,12 +10,13 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
  * common (shell, sign-in, errors, domain labels), customers (customers, segments,
  * settings), campaigns (plans), invitations (board, calls), execution (event day, review, dashboard),
  * invite (the customers' invitation page and the invitation messages), desk (the check-in desk's
- * scanner and live count, the customers' touchpoint survey and the touchpoint scorecard).
+ * scanner and live count, the customers' touchpoint survey and the touchpoint scorecard), leads
+ * (leads across departments).
  * The catalogs of a language are `~/locales/<language>/index.ts`. The server holds both
  * (`i18n-resources.server.ts`); the browser loads only the page's language before it hydrates
  * (`entry.client.tsx`): each is ~20 KB of JavaScript gzipped that a page need not load twice.
  */
-export const NAMESPACES = ["common", "customers", "campaigns", "invitations", "execution", "invite", "desk"] as const;
+export const NAMESPACES = ["common", "customers", "campaigns", "invitations", "execution", "invite", "desk", "leads"] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 /** One language's catalogs (their plural keys differ by language: 条 has one form, "item" two). */
 export type Catalog = Record<Namespace, Record<string, unknown>>;

@@ -33,6 +33,9 @@ import { IMPORT_COLUMNS } from "~/models/import.schema";
 import { COLUMNS, CONTACT_OUTCOMES, INVITATION_CHANNELS, LOSS_REASONS, OUTCOMES } from "~/models/invitation.constants";
 import { assignRound, confirmScript } from "~/models/invitation.server";
 import { linkTokenFor } from "~/models/invitation-link.server";
+import { LEAD_KINDS, LEAD_LOST_REASONS, LEAD_SOURCES } from "~/models/lead.schema";
+import { createLead } from "~/models/lead.server";
+import { createUser } from "~/models/user.server";
 import { signBody } from "~/models/outbox-senders.server";
 import { makeCampaign, makeCampaignIn, makeSegment } from "../helpers/campaign-factories";
 import { EVENT_DAY, TZ, attempt, makeEventCampaign } from "../helpers/execution-factories";
@@ -79,6 +82,8 @@ interface Fixture {
   invite: CampaignFx & { token: string };
   importStoreId: number;
   leaverId: number;
+  /** leads (issue 16): an event day with three guests arrived, a sales consultant (poster "leadsOwner") owning `leadId` */
+  leads: CampaignFx & { leadId: number; ownerId: number };
 }
 
 /** A request body: a urlencoded form, JSON text, or a multipart upload. */
@@ -711,6 +716,63 @@ const TARGETS: Target[] = [
     },
   },
   {
+    name: "leads: one-tap interest (leads.new)",
+    route: () => import("~/routes/leads.new"),
+    path: () => "/leads/new",
+    as: "leadsMgr",
+    fields: () => ({
+      kind: fc.constantFrom(...LEAD_KINDS),
+      department: fc.constantFrom("", "sales", "after_sales", "marketing"),
+      source: fc.constantFrom(...LEAD_SOURCES),
+      invitationId: fc.constantFrom(...tokens("inv", 4), ""),
+      customerId: fc.constantFrom("", "@@cust@@"),
+      expectedValue: fc.constantFrom("", "1000", "12,000.50", "-1"),
+      note: text(200),
+    }),
+    live: (fx, field) => invitationTokens(fx.db, fx.leads, field).then(async (map) => {
+      const c = await fx.db.selectFrom("customers").select("id").where("store_id", "=", fx.leads.storeId).orderBy("id").executeTakeFirst();
+      return { ...map, cust: String(c?.id ?? 1) };
+    }),
+  },
+  {
+    name: "leads: the owner's answers (leads.$id)",
+    route: () => import("~/routes/leads.$id"),
+    path: (fx) => `/leads/${fx.leads.leadId}`,
+    params: (fx) => ({ id: String(fx.leads.leadId) }),
+    as: "leadsOwner",
+    fields: () => ({
+      intent: fc.constantFrom("contacted", "follow_up", "won", "lost"),
+      version: fc.constantFrom("@@lver@@", "@@lver@@", "1"),
+      nextFollowUp: fc.constantFrom("2099-01-01", "2026-02-30", ""),
+      actualValue: fc.constantFrom("158000", "0", "1,000.5", ""),
+      eventOrderId: fc.constantFrom("", "1"),
+      lostReason: fc.constantFrom(...LEAD_LOST_REASONS),
+      note: text(500),
+    }),
+    live: async (fx) => {
+      const l = await fx.db.selectFrom("leads").select("version").where("id", "=", fx.leads.leadId).executeTakeFirstOrThrow();
+      return { lver: String(l.version) };
+    },
+    prepare: async (fx) => {
+      // keep the lead open so that most posts can be accepted (a direct reset: the fixture's, not the app's)
+      await fx.db.updateTable("leads").set({ status: "new", won_on: null, closed_at: null }).where("id", "=", fx.leads.leadId).execute();
+    },
+  },
+  {
+    name: "leads: by rule at the close of the day (campaigns.$id.leads)",
+    route: () => import("~/routes/campaigns.$id.leads"),
+    path: (fx) => `/campaigns/${fx.leads.campaignId}/leads`,
+    params: (fx) => ({ id: String(fx.leads.campaignId) }),
+    as: "leadsMgr",
+    fields: () => ({
+      kind: fc.constantFrom(...LEAD_KINDS),
+      department: fc.constantFrom("", "sales", "after_sales"),
+      minVehicleYears: fc.constantFrom("", "0", "4", "31"),
+      noOrder: fc.constantFrom("on", ""),
+      expected: fc.constantFrom("0", "1", "2", "3"),
+    }),
+  },
+  {
     name: "event day: check-in and walk-in (campaigns.$id.execution)",
     route: () => import("~/routes/campaigns.$id.execution/route"),
     path: (fx) => `/campaigns/${fx.exec.campaignId}/execution`,
@@ -1005,6 +1067,16 @@ beforeAll(async () => {
   const inviteInv = await db.selectFrom("invitations").select("id").where("campaign_id", "=", invite.fx.campaignId).where("holdout", "=", 0).orderBy("id").executeTakeFirstOrThrow();
   const inviteToken = (await linkTokenFor(db, { storeId: invite.fx.storeId, campaignId: invite.fx.campaignId, invitationId: inviteInv.id }))!;
 
+  // leads: an event day of its own store, three guests arrived, a sales consultant owning one trade-in lead
+  const leadsCtx = await makeEventCampaign(db, { customers: 8 });
+  const salesUser = await createUser(db, { storeId: leadsCtx.storeId, email: "fuzz-sales@test.test", password: "password123", displayName: "销售", role: "staff", department: "sales" });
+  for (const inv of leadsCtx.invited.slice(0, 3)) {
+    await checkIn(db, { storeId: leadsCtx.storeId, campaignId: leadsCtx.campaignId, actor: leadsCtx.actor, invitationId: inv.id, timeZone: TZ, now: EVENT_DAY });
+  }
+  const fuzzLead = await createLead(db, { storeId: leadsCtx.storeId, actor: leadsCtx.actor, input: { kind: "trade_in", source: "desk", invitationId: leadsCtx.invited[0]!.id } });
+  cookie.leadsMgr = await signedCookie(leadsCtx.manager.id);
+  cookie.leadsOwner = await signedCookie(salesUser.id);
+
   const importStore = await makeStore(db);
   cookie.importer = await signedCookie((await makeUser(db, importStore.id, "manager")).id);
 
@@ -1017,6 +1089,7 @@ beforeAll(async () => {
     board: board.fx, move: move.fx, calls: calls.fx, admin: admin.fx, exec: campaignFx(execCtx), review: campaignFx(reviewCtx),
     invite: { ...invite.fx, token: inviteToken },
     importStoreId: importStore.id, leaverId: leaver.id,
+    leads: { ...campaignFx(leadsCtx), leadId: fuzzLead.id, ownerId: salesUser.id },
   };
   tables = await listTables(db);
 }, 120_000);

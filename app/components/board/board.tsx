@@ -484,6 +484,8 @@ const CardView = memo(function CardView({ card, canWork, canVerify, openHref, fa
         {card.result === "yes" && !card.intentVerified ? <span className="badge badge-warn" data-testid="intent-unverified">{t("board.intentUnverified")}</span> : null}
         {/* a plain link: the card's page (history, every result form) needs no client routing */}
         {openHref ? <a className="inv-card-open" href={openHref} aria-label={t("board.openCard", { name: card.name })}>{t("board.open")}</a> : null}
+        {/* 线索交叉: the two-tap interest page (a plain link, nothing added to the board's bundle) */}
+        {canWork ? <a className="inv-card-open" href={`/leads/new?invitationId=${card.id}&source=board`} aria-label={t("leads:quick.for", { name: card.name })}>{t("leads:quick.link")}</a> : null}
       </div>
       <p className="inv-card-line">{[card.phone, vehicles].filter(Boolean).join(" · ")}</p>
       <p className="inv-card-line">

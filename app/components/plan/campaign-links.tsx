@@ -17,6 +17,7 @@ export function CampaignLinks({ id, status, manager }: { id: number; status: Cam
     links.push([`/campaigns/${id}/execution`, "campaigns:home.links.execution"]);
   }
   if (manager && AFTER_EVENT.includes(status)) links.push([`/campaigns/${id}/review`, "campaigns:home.links.review"]);
+  if (manager && AFTER_START.includes(status)) links.push([`/campaigns/${id}/leads`, "leads:rule.link"]);
   if (!links.length) return null;
   return (
     <nav aria-label={t("campaigns:home.links.label")} className="row" data-testid="campaign-links">

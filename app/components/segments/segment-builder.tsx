@@ -8,6 +8,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
 import { GROUPS, LINES, PREFERENCES, TIERS, USAGES, type GroupNumber, type Tier } from "~/models/domain";
+import { LEAD_KINDS } from "~/models/lead.schema";
 import { RFM_METRICS, VEHICLE_AGE_BUCKETS, WARRANTY_STATUSES } from "~/models/segment.schema";
 import { useFormat } from "~/utils/use-format";
 import { BreakdownChart } from "./breakdown-chart";
@@ -129,6 +130,7 @@ export function SegmentBuilder({ fields, models, preview, canSave, version, erro
           </div>
           <Checks legend={t("customers:segments.builder.usage")} name="usage" options={USAGES} fields={fields} label={(x) => t(`common:usages.${x}` as any)} />
           <Checks legend={t("customers:segments.builder.preference")} name="preference" options={PREFERENCES} fields={fields} label={(x) => t(`common:preferences.${x}` as any)} />
+          <Checks legend={`${t("leads:segment.openLead")} (${t("leads:segment.openLeadHint")})`} name="openLead" options={LEAD_KINDS} fields={fields} label={(x) => t(`leads:kinds.${x}` as any)} />
           {models.length ? (
             <Checks legend={t("customers:segments.builder.model")} name="model" options={models} fields={fields} label={(x) => x} />
           ) : <p className="muted">{t("customers:segments.builder.noModels")}</p>}

@@ -8,5 +8,6 @@ import desk from "./desk.json";
 import invite from "./invite.json";
 import noShows from "./noShows.json";
 import reviewLift from "./reviewLift.json";
+import leads from "./leads.json";
 
-export const catalog = { common, customers, campaigns, invitations, execution, invite, reviewLift, noShows, desk };
+export const catalog = { common, customers, campaigns, invitations, execution, invite, reviewLift, noShows, desk, leads };

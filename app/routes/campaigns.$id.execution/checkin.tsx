@@ -1,6 +1,7 @@
 import { CheckinDesk } from "~/components/checkin/desk";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { QuickLeadTags } from "~/components/leads/quick-lead";
 import { ErrorText } from "~/components/ui/field";
 import type { CheckinMatch } from "~/models/checkin.server";
 import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
@@ -30,6 +31,7 @@ export function CheckinSection({ page, flash, qError }: { page: ExecutionPage; f
           <a href={`?arrival=${done.id}#conversion`}>{t("checkin.recordOrder")}</a>
         </p>
       ) : null}
+      {done && flash.done ? <div data-testid="checkin-lead"><QuickLeadTags key={done.id} invitationId={done.invitationId} source="desk" label={done.name} /></div> : null}
       {result?.arrival ? (
         <p className="answer answer-warn" role="alert" data-testid="checkin-answer">
           {t("checkin.answers.already", { name: result.arrival.name, time: f.dateTime(result.arrival.arrivedAt), by: result.arrival.byName ?? "—" })}

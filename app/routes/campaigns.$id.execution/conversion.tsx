@@ -91,7 +91,7 @@ export function ConversionSection({ page, flash }: { page: ExecutionPage; flash:
       {page.arrivals.length ? (
         <div className="table-wrap" tabIndex={0}>
           <table data-testid="arrivals-table">
-            <thead><tr><th>{t("arrivals.guest")}</th><th>{t("arrivals.time")}</th><th>{t("arrivals.by")}</th><th>{t("arrivals.kind")}</th><th className="num">{t("arrivals.orders")}</th><th className="num">{t("arrivals.deposits")}</th></tr></thead>
+            <thead><tr><th>{t("arrivals.guest")}</th><th>{t("arrivals.time")}</th><th>{t("arrivals.by")}</th><th>{t("arrivals.kind")}</th><th className="num">{t("arrivals.orders")}</th><th className="num">{t("arrivals.deposits")}</th><th>{t("leads:quick.title")}</th></tr></thead>
             <tbody>
               {page.arrivals.map((a) => (
                 <tr key={a.id}>
@@ -101,6 +101,7 @@ export function ConversionSection({ page, flash }: { page: ExecutionPage; flash:
                   <td>{a.holdout ? t("checkin.holdout") : a.walkIn ? t("checkin.walkIn") : a.kind === "associated" ? t("checkin.associated") : t("arrivals.invited")}{a.override ? ` · ${t("arrivals.override")}` : ""}</td>
                   <td className="num">{a.orders ? f.money(a.ordersFen) : "—"}</td>
                   <td className="num">{a.depositsFen ? f.money(a.depositsFen) : "—"}</td>
+                  <td><a href={`/leads/new?invitationId=${a.invitationId}&source=order`} aria-label={t("leads:quick.for", { name: a.name })}>{t("leads:quick.link")}</a></td>
                 </tr>
               ))}
             </tbody>

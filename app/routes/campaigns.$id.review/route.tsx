@@ -19,6 +19,8 @@ import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
 import { useFormat } from "~/utils/use-format";
 import { Figures } from "./figures";
+import { ReviewLeadsPanel } from "~/components/review/leads-panel";
+import { campaignLeadFigures } from "~/models/lead.server";
 import { Lessons } from "./lessons";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: planStyles }, { rel: "stylesheet", href: styles }];
@@ -36,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role }, days: query.success ? query.data.days : null,
     });
     const daysError = query.success ? null : "execution:errors.attributionDays";
-    return json({ review, daysError, daysValue: url.searchParams.get("days") ?? "" }, { status: daysError ? 400 : 200 });
+    const leads = await campaignLeadFigures(getDb(), { campaignId: id.data, through: review.figures?.attribution?.through ?? null });
+    return json({ review, leads, daysError, daysValue: url.searchParams.get("days") ?? "" }, { status: daysError ? 400 : 200 });
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
     throw e;
@@ -161,6 +164,7 @@ export default function ReviewRoute() {
             </Form>
           ) : null}
           <Figures fig={fig} />
+          <ReviewLeadsPanel leads={data.leads} revenueFen={fig.money.revenueFen} costFen={fig.money.actualCostFen} through={fig.attribution?.through ?? null} />
         </>
       ) : null}
       {!r.notStarted ? <Lessons r={r} actionData={actionData?.intent === "lessons" ? actionData : undefined} busy={busy} /> : null}

@@ -1,0 +1,137 @@
+/**
+ * Leads across departments (线索交叉): kinds, statuses and the forms (browser-safe, zod only).
+ * Messages are i18n keys of the `leads` namespace.
+ */
+import { z } from "zod";
+import { yuanToFen } from "~/utils/money";
+
+export const LEAD_KINDS = ["trade_in", "insurance_renewal", "extended_warranty", "accessories_beauty", "repair_quote", "other"] as const;
+export type LeadKind = (typeof LEAD_KINDS)[number];
+export const LEAD_STATUSES = ["new", "contacted", "won", "lost"] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ["new", "contacted"];
+export const LEAD_DEPARTMENTS = ["sales", "after_sales"] as const;
+export type LeadDepartment = (typeof LEAD_DEPARTMENTS)[number];
+export const LEAD_SOURCES = ["desk", "board", "calls", "order", "rule", "card"] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+export const LEAD_LOST_REASONS = ["not_interested", "price", "bought_elsewhere", "timing", "unreachable", "other"] as const;
+/** The kinds offered as one-tap tags ("意向：置换") at the desk, on the board card and in the workbench. */
+export const QUICK_LEAD_KINDS: readonly LeadKind[] = ["trade_in", "insurance_renewal", "extended_warranty", "accessories_beauty", "repair_quote"];
+
+/** Which department follows a kind up: a trade-in / new car is the sales floor's, the rest after-sales'. */
+export const KIND_DEPARTMENT: Record<LeadKind, LeadDepartment> = {
+  trade_in: "sales", insurance_renewal: "after_sales", extended_warranty: "after_sales",
+  accessories_beauty: "after_sales", repair_quote: "after_sales", other: "after_sales",
+};
+
+/** A customer is "closed" (成交) for this many days after a lead was won; then a base customer again. */
+export const CLOSED_STAGE_DAYS = 90;
+export const LIFECYCLE_STAGES = ["potential", "intent", "closed", "base"] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+const E = {
+  required: "leads:errors.required",
+  choice: "leads:errors.choice",
+  id: "leads:errors.id",
+  amount: "leads:errors.amount",
+  amountPositive: "leads:errors.amountPositive",
+  date: "leads:errors.date",
+  tooLong: "leads:errors.tooLong",
+  years: "leads:errors.years",
+} as const;
+
+const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
+const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
+const idOf = (message: string, optional: boolean) => raw.transform((v, ctx) => {
+  if (v === "" && optional) return null;
+  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  }
+  return Number(v);
+});
+const id = idOf(E.id, false);
+const optionalId = idOf(E.id, true);
+const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  raw.pipe(z.string().min(1, E.choice)).pipe(z.enum(values, { error: E.choice }));
+/** Yuan typed by a person → integer fen (null when empty). */
+const yuan = (opts: { required?: boolean; positive?: boolean } = {}) => raw.transform((v, ctx) => {
+  if (v === "") {
+    if (opts.required) ctx.addIssue({ code: "custom", message: E.required });
+    return opts.required ? z.NEVER : null;
+  }
+  const fen = yuanToFen(v);
+  if (fen === null) {
+    ctx.addIssue({ code: "custom", message: E.amount });
+    return z.NEVER;
+  }
+  if (opts.positive && fen <= 0) {
+    ctx.addIssue({ code: "custom", message: E.amountPositive });
+    return z.NEVER;
+  }
+  return fen;
+});
+const isoDate = raw.transform((v, ctx) => {
+  if (v === "") return null;
+  const d = new Date(`${v}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
+    ctx.addIssue({ code: "custom", message: E.date });
+    return z.NEVER;
+  }
+  return v;
+});
+
+/**
+ * A lead in one or two taps: the kind, and where it came from — an invitation (desk, board,
+ * workbench, order form: the customer and campaign follow from it) or a customer (card).
+ * The department defaults to the kind's; the owner is never chosen here.
+ */
+export const QuickLeadSchema = z.object({
+  kind: choice(LEAD_KINDS),
+  department: raw.transform((v) => (v === "" ? null : v)).pipe(z.enum(LEAD_DEPARTMENTS, { error: E.choice }).nullable()),
+  source: choice(LEAD_SOURCES),
+  invitationId: optionalId,
+  customerId: optionalId,
+  expectedValue: yuan(),
+  note: text(200),
+  redirectTo: text(300),
+}).superRefine((v, ctx) => {
+  if (v.invitationId === null && v.customerId === null) ctx.addIssue({ code: "custom", path: ["invitationId"], message: E.required });
+});
+export type QuickLeadInput = z.infer<typeof QuickLeadSchema>;
+
+/** The owner's (or a manager's) update of a lead: one intent per form. */
+export const LeadUpdateSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("contacted"), version: id, note: text(500), nextFollowUp: isoDate }),
+  z.object({ intent: z.literal("won"), version: id, actualValue: yuan({ required: true, positive: true }), eventOrderId: optionalId, note: text(500) }),
+  z.object({ intent: z.literal("lost"), version: id, lostReason: choice(LEAD_LOST_REASONS), note: text(500) }),
+  z.object({ intent: z.literal("follow_up"), version: id, nextFollowUp: isoDate.pipe(z.string({ error: E.required })) }),
+]);
+export type LeadUpdateInput = z.infer<typeof LeadUpdateSchema>;
+
+/**
+ * Bulk creation at the close of the event day: every arrived guest who matches → one lead of
+ * `kind` for `department`. Conditions: a vehicle at least `minVehicleYears` old (empty: any),
+ * no order taken at the event (`noOrder`). Guests who refused contact and guests with an open
+ * lead of that kind already are left out.
+ */
+export const LeadRuleSchema = z.object({
+  kind: choice(LEAD_KINDS),
+  department: raw.transform((v) => (v === "" ? null : v)).pipe(z.enum(LEAD_DEPARTMENTS, { error: E.choice }).nullable()),
+  minVehicleYears: raw.transform((v, ctx) => {
+    if (v === "") return null;
+    if (!/^\d{1,2}$/.test(v) || Number(v) > 30) {
+      ctx.addIssue({ code: "custom", message: E.years });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  noOrder: raw.transform((v) => v === "on" || v === "true" || v === "1"),
+});
+export type LeadRule = z.infer<typeof LeadRuleSchema>;
+
+/** The list's filter (query string). */
+export const LeadListQuerySchema = z.object({
+  status: z.enum(["open", "closed", "all"]).catch("open"),
+  scope: z.enum(["mine", "store", "group"]).catch("mine"),
+});
