@@ -7,6 +7,7 @@
  * to lead_events. Visibility: staff see the leads they own or created, managers their store's,
  * the group admin every store's.
  */
+import { canManage, isGroupAdmin, isStaff } from "./permissions";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
@@ -45,7 +46,7 @@ export class LeadRefused extends Error {
 }
 
 const nowIso = () => new Date().toISOString();
-const isManagerRole = (actor: Actor) => actor.role !== "staff";
+const isManagerRole = (actor: Actor) => canManage(actor);
 
 async function storeTimeZone(db: Q, storeId: number): Promise<string> {
   const s = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
@@ -97,7 +98,7 @@ export async function departmentPeople(db: Q, { storeId, department }: { storeId
         .where("leads.status", "in", [...OPEN_LEAD_STATUSES]).as("open")])
     .where("users.store_id", "=", storeId).where("users.active", "=", 1).where("users.department", "=", department)
     .where("users.role", "in", ["staff", "manager"]).orderBy("users.id").execute();
-  const staff = rows.filter((r) => r.role === "staff");
+  const staff = rows.filter((r) => isStaff(r));
   return (staff.length ? staff : rows).map((r) => ({ id: r.id, name: r.display_name, open: toInt(r.open) }));
 }
 
@@ -149,7 +150,7 @@ export async function createLead(
   if (!LEAD_KINDS.includes(input.kind)) throw new LeadRefused("leads:errors.choice", 400, "kind");
   const department = input.department ?? KIND_DEPARTMENT[input.kind];
   if (!LEAD_DEPARTMENTS.includes(department)) throw new LeadRefused("leads:errors.choice", 400, "department");
-  if (actor.role !== "admin" && actor.storeId !== undefined && actor.storeId !== storeId) throw new LeadRefused("leads:errors.forbidden", 403);
+  if (!isGroupAdmin(actor) && actor.storeId !== undefined && actor.storeId !== storeId) throw new LeadRefused("leads:errors.forbidden", 403);
   return db.transaction().execute(async (trx) => {
     const origin = await resolveOrigin(trx, storeId, input);
     const open = await trx.selectFrom("leads").innerJoin("users", "users.id", "leads.owner_id")
@@ -214,7 +215,7 @@ export async function listLeads(
   db: DB,
   { storeId, actor, status = "open", scope = "mine", limit = 300 }: { storeId: number; actor: Actor; status?: "open" | "closed" | "all"; scope?: "mine" | "store" | "group"; limit?: number },
 ) {
-  const effective = actor.role === "staff" ? "mine" : actor.role === "manager" && scope === "group" ? "store" : scope;
+  const effective = isStaff(actor) ? "mine" : !isGroupAdmin(actor) && scope === "group" ? "store" : scope;
   let q = baseQuery(db);
   if (effective !== "group") q = q.where("leads.store_id", "=", storeId);
   if (effective === "mine") q = q.where((eb) => eb.or([eb("leads.owner_id", "=", actor.id), eb("leads.created_by", "=", actor.id)]));
@@ -228,15 +229,15 @@ export async function listLeads(
 }
 
 function mayView(actor: Actor, storeId: number, lead: { store_id: number; owner_id: number; created_by: number | null }) {
-  if (actor.role === "admin") return true;
+  if (isGroupAdmin(actor)) return true;
   if (lead.store_id !== storeId) return false;
-  return actor.role === "manager" || lead.owner_id === actor.id || lead.created_by === actor.id;
+  return canManage(actor) || lead.owner_id === actor.id || lead.created_by === actor.id;
 }
 
 function mayWork(actor: Actor, storeId: number, lead: { store_id: number; owner_id: number }) {
-  if (actor.role === "admin") return true;
+  if (isGroupAdmin(actor)) return true;
   if (lead.store_id !== storeId) return false;
-  return actor.role === "manager" || lead.owner_id === actor.id;
+  return canManage(actor) || lead.owner_id === actor.id;
 }
 
 /** One lead with its history and the event orders of its guest (a won lead may name the order it became). */

@@ -6,6 +6,7 @@
  * latest step is where the no-show stands. A rebooking into a campaign being invited adds the
  * customer to it as an associated invitee.
  */
+import { isStaff } from "./permissions";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "#db/client";
@@ -75,7 +76,7 @@ export async function listNoShows(db: DB, { storeId, campaignId, actor, now = ne
     .leftJoin("users", "users.id", "invitations.assignee_id")
     .select(["invitations.id", "invitations.version", "invitations.assignee_id", "customers.name", "customers.phone", "users.display_name as assignee"])
     .orderBy("customers.name").orderBy("invitations.id");
-  if (actor.role === "staff") q = q.where("invitations.assignee_id", "=", actor.id);
+  if (isStaff(actor)) q = q.where("invitations.assignee_id", "=", actor.id);
   const rows = over ? await q.execute() : [];
   const steps = rows.length
     ? await db.selectFrom("no_show_follow_ups").leftJoin("users", "users.id", "no_show_follow_ups.user_id")
@@ -111,7 +112,7 @@ export async function recordNoShowStep(db: DB, { storeId, campaignId, actor, inp
     const inv = await noShowQuery(trx, campaignId).select(["invitations.id", "invitations.assignee_id", "invitations.customer_id"])
       .where("invitations.id", "=", input.invitationId).executeTakeFirst();
     if (!inv) throw new InvitationRefused("noShows:errors.notNoShow", 409);
-    if (actor.role === "staff" && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
+    if (isStaff(actor) && inv.assignee_id !== actor.id) throw new InvitationRefused("invitations:errors.notYourCard", 403);
     let rebookId: number | null = null;
     if (input.outcome === "rebooked") {
       const later = await laterCampaigns(trx, storeId, campaign);

@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LeadListQuerySchema } from "~/models/lead.schema";
 import { listLeads } from "~/models/lead.server";
+import { canManage, isGroupAdmin, isStaff } from "~/models/permissions";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { todayIn } from "~/utils/format";
@@ -16,18 +17,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const url = new URL(request.url);
   const query = LeadListQuerySchema.parse({ status: url.searchParams.get("status") ?? undefined, scope: url.searchParams.get("scope") ?? undefined });
-  const scope = query.scope === "mine" && ctx.user.role !== "staff" && !url.searchParams.has("scope") ? "store" : query.scope;
+  const scope = query.scope === "mine" && canManage(ctx.user) && !url.searchParams.has("scope") ? "store" : query.scope;
   const result = await listLeads(getDb(), { storeId: ctx.store.id, actor: { id: ctx.user.id, role: ctx.user.role }, status: query.status, scope });
-  return json({ ...result, status: query.status, role: ctx.user.role, me: ctx.user.id, today: todayIn(ctx.store.timezone) });
+  const scopes = isStaff(ctx.user) ? ["mine"] : isGroupAdmin(ctx.user) ? ["mine", "store", "group"] : ["mine", "store"];
+  return json({ ...result, status: query.status, scopes, me: ctx.user.id, today: todayIn(ctx.store.timezone) });
 }
 
 export const meta = pageTitle("leads:list.title");
 
 export default function LeadsPage() {
-  const { leads, scope, status, role, me, today } = useLoaderData<typeof loader>();
+  const { leads, scope, status, scopes, me, today } = useLoaderData<typeof loader>();
   const { t } = useTranslation("leads");
   const f = useFormat();
-  const scopes = role === "staff" ? ["mine"] : role === "admin" ? ["mine", "store", "group"] : ["mine", "store"];
   return (
     <>
       <h1>{t("list.title")}</h1>
