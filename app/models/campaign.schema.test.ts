@@ -28,7 +28,7 @@ describe("PlanSchema: a complete plan", () => {
 
   it("accepts a nearly empty draft (only the name is required)", () => {
     const r = PlanSchema.parse({ version: "0", name: "只有名字" });
-    expect(r).toMatchObject({ name: "只有名字", segmentId: null, holdoutPercent: 0, budget: [], tasks: [], channels: [], goals: [], kpiRevenue: null });
+    expect(r).toMatchObject({ name: "只有名字", segmentId: null, holdoutPercent: 0, capacity: null, budget: [], tasks: [], channels: [], goals: [], kpiRevenue: null });
   });
 
   it("keeps money exact in fen: 0.1 + 0.2 yuan is 30 fen", () => {
@@ -75,6 +75,9 @@ describe("PlanSchema: each bad input gets a message on its field", () => {
     [{ kpiYesCount: "-3" }, "kpiYesCount", "campaigns:errors.count"],
     [{ kpiArrivals: "many" }, "kpiArrivals", "campaigns:errors.count"],
     [{ holdoutPercent: "51" }, "holdoutPercent", "campaigns:errors.holdout"],
+    [{ capacity: "0" }, "capacity", "campaigns:errors.capacity"],
+    [{ capacity: "12.5" }, "capacity", "campaigns:errors.capacity"],
+    [{ capacity: "1e3" }, "capacity", "campaigns:errors.capacity"],
     [{ segmentId: "abc" }, "segmentId", "campaigns:errors.id"],
     [{ ownerId: "-1" }, "ownerId", "campaigns:errors.id"],
     [{ topicTechnique: "shout" }, "topicTechnique", "campaigns:errors.choice"],

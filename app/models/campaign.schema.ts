@@ -34,6 +34,7 @@ const E = {
   percent: "campaigns:errors.percent",
   roi: "campaigns:errors.roi",
   holdout: "campaigns:errors.holdout",
+  capacity: "campaigns:errors.capacity",
   date: "campaigns:errors.date",
   dateTime: "campaigns:errors.dateTime",
   choice: "campaigns:errors.choice",
@@ -162,6 +163,8 @@ export const PlanFields = z.object({
   reviewDate: optionalDate,
   // WHERE
   venue: optionalText(LIMITS.shortText),
+  /** seats at the event (issue 15): beyond them a yes waits on the waitlist; empty = no limit */
+  capacity: whole({ min: 1, max: 100000, message: E.capacity }).transform((v) => v ?? null),
   channels: list(ChannelSchema, CHANNELS.length),
   // HOW MUCH
   budget: list(BudgetLineSchema, LIMITS.budgetLines),

@@ -6,7 +6,7 @@ import { makeCampaign, makeCampaignIn, makeSegment, planInput } from "../../test
 import { AmendSchema, CAMPAIGN_STATUSES, TRANSITION_ACTIONS, type CampaignStatus, type TransitionAction } from "./campaign.schema";
 import {
   allowedActions, amendPlan, CampaignNotFound, cloneCampaign, editMode, getCampaign, InvalidReferences, listCampaignMonth,
-  listCampaigns, PlanIncomplete, PlanNotEditable, StaleVersion, transition, TransitionNotAllowed, transitionRefusal, updatePlan,
+  listCampaigns, PlanIncomplete, PlanNotEditable, planFormValues, StaleVersion, transition, TransitionNotAllowed, transitionRefusal, updatePlan,
   type Actor,
 } from "./campaign.server";
 import { deleteStore } from "./store.server";
@@ -91,6 +91,22 @@ describe("createCampaign / getCampaign", () => {
 
   it("staff cannot create a plan", async () => {
     await expect(makeCampaign(db, storeId, staff)).rejects.toBeInstanceOf(PlanNotEditable);
+  });
+});
+
+describe("updatePlan: the event's seats", () => {
+  it("stores the capacity, shows it again in the form, clears it when emptied, and a copy keeps it", async () => {
+    const c = await makeCampaign(db, storeId, author, { overrides: { capacity: "40" } });
+    expect((await getCampaign(db, { storeId, id: c.id })).campaign.capacity).toBe(40);
+    const segmentId = String(c.segment_id);
+    await updatePlan(db, { storeId, id: c.id, actor: author, input: planInput({ version: "1", segmentId, capacity: "25" }) });
+    const d = await getCampaign(db, { storeId, id: c.id });
+    expect(Number(d.campaign.capacity)).toBe(25);
+    expect(planFormValues(d).capacity).toBe("25");
+    const copy = await cloneCampaign(db, { storeId, id: c.id, actor: author, name: "copy" });
+    expect(Number((await getCampaign(db, { storeId, id: copy.id })).campaign.capacity)).toBe(25);
+    await updatePlan(db, { storeId, id: c.id, actor: author, input: planInput({ version: "2", segmentId, capacity: "" }) });
+    expect((await getCampaign(db, { storeId, id: c.id })).campaign.capacity).toBeNull();
   });
 });
 

@@ -389,6 +389,7 @@ export function PlanForm(props: PlanFormProps) {
         <section className="plan-section" aria-labelledby="sec-where">
           <h2 id="sec-where">{t("campaigns:sections.where")}</h2>
           {text("venue", t("campaigns:fields.venue"))}
+          {text("capacity", t("campaigns:fields.capacity"), { inputMode: "numeric", hint: t("campaigns:fields.capacityHint") })}
           <fieldset>
             <legend>{t("campaigns:fields.channels")}</legend>
             {CHANNELS.map((ch, i) => {

@@ -179,6 +179,7 @@ export function PlanSummary({ detail, audience, sections = ALL_SECTIONS, idPrefi
         <Section id={`${idPrefix}-where`} title={t("campaigns:sections.where")}>
           <dl>
             <dt>{t("campaigns:fields.venue")}</dt><dd>{dash(c.venue)}</dd>
+            <dt>{t("campaigns:fields.capacity")}</dt><dd data-testid="plan-capacity">{c.capacity === null ? t("campaigns:fields.noCapacity") : c.capacity}</dd>
             <dt>{t("campaigns:fields.channels")}</dt>
             <dd>
               {detail.channels.length ? (
