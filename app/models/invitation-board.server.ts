@@ -39,6 +39,8 @@ export interface Card {
   managerJoins: boolean;
   lossReason: LossReason | null;
   lossVerified: boolean;
+  /** with a capacity (issue 15): a yes holds a seat or waits on the waitlist */
+  seat: "seated" | "waitlisted" | null;
 }
 
 type InvQuery = SelectQueryBuilder<Database, "invitations", {}>;
@@ -106,6 +108,7 @@ async function cardsOf(db: DB, rows: (Invitation & { name: string; phone: string
     group: r.customer_group, tier: r.customer_tier, attempts: r.attempts_count, nextFollowUp: r.next_follow_up, callbackAt: r.callback_at,
     assigneeId: r.assignee_id, assigneeName: r.assignee_name, intentVerified: !!r.intent_verified, depositFen: r.deposit_fen === null ? null : toInt(r.deposit_fen),
     managerJoins: !!r.manager_joins, lossReason: r.loss_reason, lossVerified: !!r.loss_verified_by,
+    seat: r.seat === "seated" || r.seat === "waitlisted" ? r.seat : null,
   }));
 }
 

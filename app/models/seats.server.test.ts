@@ -4,6 +4,7 @@ import { createTestDb } from "../../tests/helpers/test-db";
 import { attempt, makeEventCampaign } from "../../tests/helpers/execution-factories";
 import { recordAttempt } from "./invitation.server";
 import { seatSummary, waitlistPosition } from "./seats.server";
+import { getCard } from "./invitation-board.server";
 
 let db: DB;
 beforeEach(async () => {
@@ -28,6 +29,9 @@ describe("capacity and waitlist", () => {
     expect(await seatSummary(db, c.campaignId)).toEqual({ capacity: 2, seated: 2, waitlisted: 2 });
     const yRow = await db.selectFrom("invitations").selectAll().where("id", "=", y!).executeTakeFirstOrThrow();
     expect(await waitlistPosition(db, yRow)).toBe(2);
+    // the board's card says who waits
+    expect((await getCard(db, { storeId: c.storeId, campaignId: c.campaignId, invitationId: y!, actor: c.actor })).seat).toBe("waitlisted");
+    expect((await getCard(db, { storeId: c.storeId, campaignId: c.campaignId, invitationId: a!, actor: c.actor })).seat).toBe("seated");
 
     // a waitlisted guest saying no leaves the queue without taking a seat
     await attempt(db, c, c.actor, y!, { outcome: "no" });

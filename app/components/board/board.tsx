@@ -481,6 +481,7 @@ const CardView = memo(function CardView({ card, canWork, canVerify, openHref, fa
         ) : null}
         <strong id={nameId}>{card.name}</strong>
         {card.kind === "associated" ? <span className="badge">{t("kinds.associated")}</span> : null}
+        {card.seat === "waitlisted" ? <span className="badge badge-warn" data-testid="card-waitlisted">{t("board.waitlisted")}</span> : null}
         {card.result === "yes" && !card.intentVerified ? <span className="badge badge-warn" data-testid="intent-unverified">{t("board.intentUnverified")}</span> : null}
         {/* a plain link: the card's page (history, every result form) needs no client routing */}
         {openHref ? <a className="inv-card-open" href={openHref} aria-label={t("board.openCard", { name: card.name })}>{t("board.open")}</a> : null}
