@@ -250,6 +250,16 @@ describe("a manager on the event day and in the review (tablet)", () => {
     await expect.poll(() => text(page, "review-frozen")).toContain("Closed: these figures were frozen");
     const h = await expectReviewMatches(page, id);
     expect(h.holdoutSize).toBeGreaterThan(0);
+    // issue 15: the lift's 95 % interval in words; the verdict follows from where the interval lies
+    const sentence = (await text(page, "lift-visit-sentence"))!;
+    const pts = [...sentence.matchAll(/([+−])(\d+\.\d)/g)].map((m) => (m[1] === "−" ? -1 : 1) * Number(m[2]));
+    expect(pts.length).toBe(3);
+    const [diff, low, high] = pts as [number, number, number];
+    expect(low).toBeLessThanOrEqual(diff);
+    expect(diff).toBeLessThanOrEqual(high);
+    const verdict = (await text(page, "lift-verdict"))!;
+    if (low <= 0 && high >= 0) expect(verdict).toMatch(/^Not distinguishable from no effect/);
+    else expect(verdict).toMatch(low > 0 ? /^A real increase/ : /^A real decrease/);
     await page.waitForSelector('.chart-box[data-chart-ready="true"] canvas');
     await checkA11y(page);
     const csv = await page.evaluate(async (url) => {
