@@ -158,6 +158,12 @@ async function checkReferences(db: DB, storeId: number, refs: { segmentId?: numb
   if (Object.keys(errors).length) throw new InvalidReferences(errors);
 }
 
+/** A new campaign's columns: no capacity is the column's default (left out, so the row is written the same way as before the seats existed). */
+function insertColumns(input: PlanInput) {
+  const { capacity, ...rest } = planColumns(input);
+  return capacity === null ? rest : { ...rest, capacity };
+}
+
 function planColumns(input: PlanInput) {
   return {
     name: input.name,
@@ -284,7 +290,7 @@ export async function createCampaign(
     await checkReferences(trx, storeId, input);
     const now = new Date().toISOString();
     const row = await trx.insertInto("campaigns").values({
-      store_id: storeId, status: "draft", author_id: actor.id, ...planColumns(input),
+      store_id: storeId, status: "draft", author_id: actor.id, ...insertColumns(input),
       owner_id: input.ownerId ?? actor.id,
       template_key: templateKey ?? input.templateKey ?? null, cloned_from: clonedFrom,
       created_at: now, updated_at: now, updated_by: actor.id,

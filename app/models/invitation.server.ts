@@ -546,7 +546,7 @@ export async function recordAttemptIn(
     if (self) input = { ...input, channel: "self", ...(input.outcome === "yes" ? { intentVerified: false } : {}) } as unknown as typeof input;
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     // a campaign with seats: hold its row from before the seat count to the commit (seats.server)
-    const capacity = campaign.capacity === null ? null : await lockCampaignSeats(trx, campaignId);
+    const capacity = campaign.capacity == null ? null : await lockCampaignSeats(trx, campaignId);
     const inv = await loadInvitation(trx, storeId, campaignId, input.invitationId);
     requireWorking(campaign);
     if (inv.holdout) throw new InvitationRefused("invitations:errors.holdout", 400);

@@ -6,6 +6,7 @@
  * latest step is where the no-show stands. A rebooking into a campaign being invited adds the
  * customer to it as an associated invitee.
  */
+import { id, optional } from "./fields";
 import { isStaff } from "./permissions";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
@@ -23,10 +24,10 @@ import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "./no-shows.constants";
 export { NO_SHOW_OUTCOMES, NO_SHOW_REASONS };
 
 export const NoShowStep = z.object({
-  invitationId: z.coerce.number().int().positive(),
+  invitationId: id(),
   outcome: z.enum(NO_SHOW_OUTCOMES, { message: "noShows:errors.outcome" }),
   reason: z.enum(NO_SHOW_REASONS).nullable().catch(null),
-  rebookCampaignId: z.coerce.number().int().positive().nullable().catch(null),
+  rebookCampaignId: id(optional).catch(null),
   note: z.string().trim().max(500, "noShows:errors.note").transform((v) => v || null).nullable().default(null),
 }).superRefine((v, ctx) => {
   if (v.outcome === "rebooked" && !v.rebookCampaignId) ctx.addIssue({ code: "custom", path: ["rebookCampaignId"], message: "noShows:errors.rebookCampaign" });

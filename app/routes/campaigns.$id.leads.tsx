@@ -7,6 +7,7 @@ import { ReviewLeadsPanel } from "~/components/review/leads-panel";
 import { LeadRuleSchema } from "~/models/lead.schema";
 import { applyLeadRule, getCampaignLeadsPage, requireLeadCampaign } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
+import { formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { idParam, isStorageFailure, readForm, storageFailure } from "~/utils/http.server";
@@ -36,12 +37,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(LeadRuleSchema, values);
   const expected = /^\d{1,7}$/.test(String(values.expected ?? "")) ? Number(values.expected) : undefined;
-  if (!parsed.ok || expected === undefined) return json({ ok: false as const, formError: "leads:errors.previewFirst", errors: parsed.ok ? {} : parsed.errors, values }, { status: 400 });
+  if (!parsed.ok || expected === undefined) return formFailure(400, { formError: "leads:errors.previewFirst", errors: parsed.ok ? {} : parsed.errors, values });
   try {
     const r = await applyLeadRule(getDb(), { storeId: ctx.store.id, campaignId, actor: leadActorOf(ctx), rule: parsed.data, expected });
     return redirect(`/campaigns/${campaignId}/leads?created=${r.created}`);
   } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {}, values });
+    if (isStorageFailure(e)) return storageFailure(e, { intent: "", errors: {}, values });
     return leadRefusal(e, values);
   }
 }

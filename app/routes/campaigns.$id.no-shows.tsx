@@ -6,6 +6,7 @@ import { NoShowList } from "~/components/no-shows/no-show-list";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { InvitationRefused } from "~/models/invitation.server";
 import { listNoShows, NoShowStep, recordNoShowStep } from "~/models/no-shows.server";
+import { formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { badRequest, notFound, IdParam, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -33,14 +34,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const i of parsed.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message.startsWith("noShows:") ? i.message : "noShows:errors.outcome";
-    return badRequest({ errors, values });
+    return formFailure(400, { errors, values });
   }
   try {
     await recordNoShowStep(getDb(), { storeId: ctx.store.id, campaignId: id.data, actor: { id: ctx.user.id, role: ctx.user.role }, input: parsed.data });
     return json({ errors: null, values: null });
   } catch (e) {
     if (e instanceof CampaignNotFound) notFound();
-    if (e instanceof InvitationRefused) return json({ errors: { [e.field]: e.messageKey }, values }, { status: e.status });
+    if (e instanceof InvitationRefused) return formFailure(e.status, { errors: { [e.field]: e.messageKey }, formError: e.field === "_form" ? e.messageKey : null, values });
     throw e;
   }
 }

@@ -6,6 +6,7 @@ import { LeadForms } from "~/components/leads/lead-forms";
 import { LeadUpdateSchema } from "~/models/lead.schema";
 import { getLead, updateLead } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
+import { formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { idParam, isStorageFailure, readForm, storageFailure } from "~/utils/http.server";
@@ -31,12 +32,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await getLead(getDb(), { storeId: ctx.store.id, actor: leadActorOf(ctx), id }).catch((e) => leadRefusal(e, {}));
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(LeadUpdateSchema, values);
-  if (!parsed.ok) return json({ ok: false as const, formError: null as string | null, errors: parsed.errors, values }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { formError: null as string | null, errors: parsed.errors, values });
   try {
     await updateLead(getDb(), { storeId: ctx.store.id, actor: leadActorOf(ctx), id, input: parsed.data });
     return redirect(`/leads/${id}?saved=${parsed.data.intent}`);
   } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {}, values });
+    if (isStorageFailure(e)) return storageFailure(e, { intent: "", errors: {}, values });
     return leadRefusal(e, values);
   }
 }

@@ -6,6 +6,7 @@ import { QuickLeadTags } from "~/components/leads/quick-lead";
 import { LEAD_SOURCES, QuickLeadSchema, type LeadSource } from "~/models/lead.schema";
 import { createLead, getLeadOrigin } from "~/models/lead.server";
 import { ErrorPage } from "~/root";
+import { formFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { isStorageFailure, notFound, readForm, safeRedirect, storageFailure } from "~/utils/http.server";
@@ -35,12 +36,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireUser(request);
   const values = formDataToObject(await readForm(request));
   const parsed = parseObject(QuickLeadSchema, values);
-  if (!parsed.ok) return json({ ok: false as const, formError: Object.values(parsed.errors)[0] ?? "leads:errors.required", errors: parsed.errors, values }, { status: 400 });
+  if (!parsed.ok) return formFailure(400, { formError: Object.values(parsed.errors)[0] ?? "leads:errors.required", errors: parsed.errors, values });
   try {
     const r = await createLead(getDb(), { storeId: ctx.store.id, actor: leadActorOf(ctx), input: parsed.data });
     return json({ ok: true as const, created: r.created, id: r.id, kind: parsed.data.kind, ownerName: r.ownerName, department: r.department, customerName: r.customerName });
   } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {}, values });
+    if (isStorageFailure(e)) return storageFailure(e, { intent: "", errors: {}, values });
     return leadRefusal(e, values);
   }
 }
@@ -56,7 +57,7 @@ export default function QuickLeadPage() {
       <h1>{t("quick.title")}</h1>
       <p>{t("quick.for", { name: data.name })}</p>
       {answer ? (
-        answer.ok
+        "ok" in answer
           ? <p className="notice" role="status">{t(answer.created ? "quick.created" : "quick.alreadyOpen", { kind: t(`kinds.${answer.kind}` as "kinds.other"), owner: answer.ownerName, department: t(`departments.${answer.department}` as "departments.sales") })}</p>
           : <p className="form-error" role="alert">{t(answer.formError as "quick.title")}</p>
       ) : null}

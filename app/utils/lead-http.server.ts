@@ -1,4 +1,4 @@
-import { json } from "@remix-run/node";
+import { formFailure } from "./action.server";
 import { LeadNotFound, LeadRefused, type LeadActor } from "~/models/lead.server";
 import { notFound } from "./http.server";
 import type { SessionContext } from "./session.server";
@@ -12,7 +12,7 @@ export function leadActorOf(ctx: SessionContext): LeadActor & { department: stri
 export function leadRefusal(e: unknown, values: Record<string, unknown>) {
   if (e instanceof LeadNotFound) notFound();
   if (e instanceof LeadRefused) {
-    return json({ ok: false as const, formError: e.messageKey, errors: e.field === "_form" ? {} : { [e.field]: e.messageKey }, values }, { status: e.status });
+    return formFailure(e.status, { formError: e.messageKey, errors: e.field === "_form" ? {} : { [e.field]: e.messageKey }, values });
   }
   throw e;
 }

@@ -64,6 +64,7 @@ export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> 
   "leads.new": { loader: "user", action: "user" },
   "leads.$id": { loader: "user", action: "user" },
   "campaigns.$id.leads": { loader: "manager", action: "manager" },
+  "campaigns.$id.no-shows": { loader: "user", action: "user" },
   // the customers' invitation page: no sign-in, the token is the key (decision 017)
   "i.$token": { loader: "public", action: "public" },
   "i.$token_.calendar": { loader: "public" },

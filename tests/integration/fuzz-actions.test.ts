@@ -34,6 +34,8 @@ import { COLUMNS, CONTACT_OUTCOMES, INVITATION_CHANNELS, LOSS_REASONS, OUTCOMES 
 import { assignRound, confirmScript } from "~/models/invitation.server";
 import { linkTokenFor } from "~/models/invitation-link.server";
 import { LEAD_KINDS, LEAD_LOST_REASONS, LEAD_SOURCES } from "~/models/lead.schema";
+import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "~/models/no-shows.constants";
+import { SURVEY_TOUCHPOINTS } from "~/models/touchpoint-survey.constants";
 import { createLead } from "~/models/lead.server";
 import { createUser } from "~/models/user.server";
 import { signBody } from "~/models/outbox-senders.server";
@@ -773,6 +775,40 @@ const TARGETS: Target[] = [
     }),
   },
   {
+    name: "check-in desk: a scanned code (campaigns.$id.execution_.scan)",
+    route: () => import("~/routes/campaigns.$id.execution_.scan"),
+    path: (fx) => `/campaigns/${fx.exec.campaignId}/execution/scan`,
+    params: (fx) => ({ id: String(fx.exec.campaignId) }),
+    as: "exec",
+    fields: () => ({ code: fc.constantFrom("", "ABCDEFG", "zz", "1234567", "ABC-DEFG", "x".repeat(70)) }),
+  },
+  {
+    name: "no-show follow-up (campaigns.$id.no-shows)",
+    route: () => import("~/routes/campaigns.$id.no-shows"),
+    path: (fx) => `/campaigns/${fx.exec.campaignId}/no-shows`,
+    params: (fx) => ({ id: String(fx.exec.campaignId) }),
+    as: "exec",
+    fields: () => ({
+      invitationId: fc.constantFrom(...tokens("inv", 8)),
+      outcome: fc.constantFrom(...NO_SHOW_OUTCOMES, "gone"),
+      reason: fc.constantFrom("", ...NO_SHOW_REASONS),
+      rebookCampaignId: fc.constantFrom("", "1", "999999"),
+      note: text(600),
+    }),
+    live: (fx, field) => invitationTokens(fx.db, fx.exec, field),
+  },
+  {
+    name: "touchpoint survey on the invitation page (i.$token_.survey)",
+    route: () => import("~/routes/i.$token_.survey"),
+    path: (fx) => `/i/${fx.invite.token}/survey`,
+    params: (fx) => ({ token: fx.invite.token }),
+    as: null,
+    fields: () => Object.fromEntries(SURVEY_TOUCHPOINTS.map((tp) => [tp, fc.constantFrom("", "1", "3", "5", "6", "x")])),
+    prepare: async (fx) => {
+      await fx.db.deleteFrom("invite_rate_limits").execute();
+    },
+  },
+  {
     name: "event day: check-in and walk-in (campaigns.$id.execution)",
     route: () => import("~/routes/campaigns.$id.execution/route"),
     path: (fx) => `/campaigns/${fx.exec.campaignId}/execution`,
@@ -1206,7 +1242,9 @@ describe("actions under hostile posts", () => {
       // The valid values must get through sometimes, or the property tested nothing. Not for
       // sign-in: five failures lock the account for 15 minutes, so whether a valid sign-in
       // comes after them depends on the random order (valid sign-ins are tested elsewhere).
-      if (target.name !== "store switch (store)" && target.name !== "sign-in (login)") expect(accepted).toBeGreaterThan(0);
+      // The no-show list opens after the event and the fixture's event is still to come: every step
+      // is refused there (accepted steps: app/models/no-shows.server.test.ts).
+      if (target.name !== "store switch (store)" && target.name !== "sign-in (login)" && !target.name.startsWith("no-show follow-up")) expect(accepted).toBeGreaterThan(0);
     }, 120_000);
   }
 
@@ -1341,7 +1379,7 @@ describe("actions under hostile posts", () => {
    * pipeline): listed below, so that this test fails when one answers the shape (drop it from
    * the list) or when any other form answers another shape.
    */
-  const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)"];
+  const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)", "check-in desk: a scanned code (campaigns.$id.execution_.scan)"];
   const NOT_YET_MOVED = [
     "campaign status workflow and clone (campaigns.$id._index)",
     "plan save and autosave of a draft (campaigns.$id.plan)",
@@ -1350,6 +1388,7 @@ describe("actions under hostile posts", () => {
     "call workbench, as staff (campaigns.$id.calls)",
     "invitations admin: start, snapshot, rounds, assignment, associated customers, verify (campaigns.$id.invitations)",
     "invitation page: answer, opt out (i.$token)",
+    "touchpoint survey on the invitation page (i.$token_.survey)",
   ];
   it("every form action answers a bad input in the one shape { intent, errors, values, formError }", async () => {
     const shape = ["errors", "formError", "intent", "values"];

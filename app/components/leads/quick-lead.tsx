@@ -5,7 +5,7 @@ import { QUICK_LEAD_KINDS, type LeadSource } from "~/models/lead.schema";
 /** What /leads/new answers: the lead made (or the one already open), or a refusal. */
 export type QuickLeadAnswer =
   | { ok: true; created: boolean; id: number; kind: string; ownerName: string; department: string; customerName: string }
-  | { ok: false; formError: string; errors?: Record<string, string> };
+  | { intent: string; formError: string | null; errors: Record<string, string>; values: Record<string, unknown> };
 
 /**
  * "意向：置换" in one tap: a button per kind, posted to /leads/new (with JavaScript in place, as a
@@ -26,11 +26,11 @@ export function QuickLeadTags({ invitationId, customerId, source, label }: { inv
         <button key={k} type="submit" name="kind" value={k} className="secondary small" disabled={busy}>{t("quick.tag", { kind: t(`kinds.${k}`) })}</button>
       ))}
       {answer ? (
-        answer.ok
+        "ok" in answer
           ? <p className="notice" role="status" data-testid="quick-lead-answer">
               {t(answer.created ? "quick.created" : "quick.alreadyOpen", { kind: t(`kinds.${answer.kind}` as "kinds.other"), owner: answer.ownerName, department: t(`departments.${answer.department}` as "departments.sales") })}
             </p>
-          : <p className="form-error" role="alert" data-testid="quick-lead-answer">{t(answer.formError as "quick.prompt")}</p>
+          : <p className="form-error" role="alert" data-testid="quick-lead-answer">{t((answer.formError ?? "errors.invalid") as "quick.prompt")}</p>
       ) : null}
     </fetcher.Form>
   );
