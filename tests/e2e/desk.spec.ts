@@ -18,6 +18,7 @@ import { createDb, type DB } from "#db/client";
 import { invitationCode } from "~/models/invitation-code";
 import { linkTokenFor } from "~/models/invitation-link.server";
 import { qrSvg } from "~/models/invitation-qr.server";
+import { reopenEventDay } from "../helpers/demo-state";
 import { checkA11y, chromiumPath, CHROMIUM_FLAGS, hydrated, launchBrowser, openPage, PHONE, signIn, TABLET } from "../helpers/browser";
 
 const base = inject("baseURL");
@@ -55,6 +56,7 @@ export function qrY4m(text: string, file: string, { width = 640, height = 480, s
 }
 
 beforeAll(async () => {
+  reopenEventDay(inject("dbFile"));
   db = createDb(`file:${inject("dbFile")}`);
   const campaign = await db.selectFrom("campaigns").select(["id", "store_id"]).where("name", "=", "养车讲堂（活动当天）").executeTakeFirstOrThrow();
   campaignId = campaign.id;

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { formatMoney, formatNumber } from "~/utils/format";
+import { reopenEventDay } from "../helpers/demo-state";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn, TABLET } from "../helpers/browser";
 
 const base = inject("baseURL");
@@ -16,6 +17,7 @@ const dbFile = inject("dbFile");
 let browser: Browser;
 let sqlite: Database.Database;
 beforeAll(async () => {
+  reopenEventDay(inject("dbFile"));
   browser = await launchBrowser();
   sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
 });
