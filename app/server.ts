@@ -149,7 +149,7 @@ export function createApp({ build, assetsDir, env }: { build: ServerBuild; asset
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(edge(edgeOpts));
-  // pages take turns; writes (a card move) start at once (docs/decisions/023)
+  // pages take turns; writes (a card move) start at once (docs/decisions/024)
   app.use(renderQueue(env.RENDER_CONCURRENCY ?? (parseDatabaseUrl(env.DATABASE_URL).kind === "postgres" ? 4 : 2)));
   app.all(
     "*",

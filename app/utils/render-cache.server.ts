@@ -3,7 +3,7 @@
  * the status, the minute): a route that says so (`handle.renderCache`) keeps its rendered
  * HTML, compressed once per encoding, under a hash of exactly that. Every request still runs
  * the loaders, so the database stays the truth: a card moved on another worker or app server
- * changes the loader data, hence the key, and the page is rendered afresh (docs/decisions/023).
+ * changes the loader data, hence the key, and the page is rendered afresh (docs/decisions/024).
  * Only the React render and the compression are saved. Per worker, bounded (entries and bytes).
  */
 import { createHash } from "node:crypto";

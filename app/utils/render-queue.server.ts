@@ -1,5 +1,5 @@
 /**
- * Page renders take turns in a worker; writes do not wait for them (docs/decisions/023).
+ * Page renders take turns in a worker; writes do not wait for them (docs/decisions/024).
  *
  * A worker runs one JavaScript thread. With twenty board loads in flight, each rendering in
  * ~10 ms slices, a card move (a few ms of work over several awaits) would get one slice in
