@@ -20,12 +20,24 @@ const run = (label, args, env = {}) => {
   console.log(`  ${label}: exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return r.status ?? 1;
 };
+const failures = [];
 const vitest = (label, config, report, env = {}) => {
   const code = run(label, [bin("vitest/vitest.mjs"), "run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
   try {
     const j = JSON.parse(fs.readFileSync(report, "utf8"));
     passed += j.numPassedTests;
     failed += j.numFailedTests;
+    for (const file of j.testResults ?? []) {
+      const rel = path.relative(root, file.name);
+      if (file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed")) {
+        failures.push(`${label} · ${rel}: ${String(file.message ?? "failed to load").split("\n")[0].slice(0, 300)}`);
+      }
+      for (const a of file.assertionResults ?? []) {
+        if (a.status !== "failed") continue;
+        const why = String(a.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
+        failures.push(`${label} · ${rel} › ${a.fullName}: ${why}`);
+      }
+    }
     if (code !== 0 && j.numFailedTests === 0) failed += 1; // a suite that failed to load
   } catch {
     failed += 1;
@@ -63,5 +75,7 @@ if (!only || only === "e2e") {
   if (ensureChromium()) vitest("browser tests", "tests/vitest.e2e.config.ts", path.join(reports, "e2e.json"));
   else failed += 1;
 }
+// The failing tests by name, so a CI log cut to its tail still says what failed.
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
