@@ -4,7 +4,7 @@ import { createTestDb } from "../../tests/helpers/test-db";
 import { makeStore } from "../../tests/helpers/factories";
 import { bulkCustomersWithRevenue, customerWith } from "../../tests/helpers/segment-factories";
 import { addDays } from "~/utils/format";
-import { seedDemo } from "./demo.server";
+import { seedDemo } from "./demo/demo.server";
 import { computeSegments, ensureSegments, subtractYears, type CustomerSegmentRow } from "./segmentation.server";
 import { saveStoreSettings } from "./settings.server";
 import { DEFAULT_SETTINGS } from "./settings.schema";
