@@ -92,6 +92,17 @@ export const hostileObject = (keys: string[]): fc.Arbitrary<Record<string, unkno
     fc.dictionary(hostileKey(), hostileValue(), { maxKeys: 3 }),
   ).map(([known, extra]) => ({ ...extra, ...known }));
 
+/** Valid entries with one field replaced by a hostile value, dropped, or sent twice (the second time hostile). */
+function oneFieldBroken<V>(validEntries: fc.Arbitrary<[string, V][]>, names: string[], hostile: fc.Arbitrary<V>): fc.Arbitrary<[string, V][]> {
+  return fc
+    .tuple(validEntries, fc.constantFrom(...names), hostile, fc.constantFrom("replace", "drop", "repeat"))
+    .map(([v, name, bad, how]) =>
+      how === "drop" ? v.filter(([k]) => k !== name)
+        : how === "repeat" ? [...v, [name, bad] as [string, V]]
+          : v.map(([k, val]): [string, V] => [k, k === name ? bad : val]),
+    );
+}
+
 /**
  * A form body (entries in order) for a form with `fields` (each with an arbitrary of valid
  * values). A mix of: a valid form plus extra hostile fields; a valid form with one field
@@ -103,13 +114,7 @@ export const hostileForm = (fields: Record<string, fc.Arbitrary<string>>): fc.Ar
   const validEntries = fc.record(fields).map((rec) => names.map((n): [string, string] => [n, rec[n]!]));
   const extras = fc.array(fc.tuple(hostileKey(), hostileText()), { maxLength: 3 });
   const valid = fc.tuple(validEntries, extras).map(([v, x]) => [...v, ...x]);
-  const oneBad = fc
-    .tuple(validEntries, fc.constantFrom(...names), hostileText(), fc.constantFrom("replace", "drop", "repeat"))
-    .map(([v, name, bad, how]) =>
-      how === "drop" ? v.filter(([k]) => k !== name)
-        : how === "repeat" ? [...v, [name, bad] as [string, string]]
-          : v.map(([k, val]): [string, string] => [k, k === name ? bad : val]),
-    );
+  const oneBad = oneFieldBroken(validEntries, names, hostileText());
   const chaos = fc.tuple(
     ...names.map((name) =>
       fc.oneof(
@@ -196,15 +201,7 @@ export const hostileJsonBody = (fields: Record<string, fc.Arbitrary<unknown>>): 
   const extras = fc.array(fc.tuple(hostileKey(), hostileValue()), { maxLength: 3 });
   // extras first: a valid field named again by an extra keeps its valid value (the last key wins)
   const valid = fc.tuple(validEntries, extras).map(([v, x]) => jsonObjectText([...x, ...v]));
-  const oneBad = fc
-    .tuple(validEntries, fc.constantFrom(...names), hostileValue(), fc.constantFrom("replace", "drop", "repeat"))
-    .map(([v, name, bad, how]) =>
-      jsonObjectText(
-        how === "drop" ? v.filter(([k]) => k !== name)
-          : how === "repeat" ? [...v, [name, bad]]
-            : v.map(([k, val]): [string, unknown] => [k, k === name ? bad : val]),
-      ),
-    );
+  const oneBad = oneFieldBroken(validEntries, names, hostileValue()).map(jsonObjectText);
   const chaos = fc.tuple(
     ...names.map((name) =>
       fc.oneof(
