@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CardHidden } from "~/components/board/card-hidden";
 import { useFormat } from "~/utils/use-format";
 import type { Data } from "./route";
 
@@ -23,9 +24,7 @@ export function VerifyLists({ data }: { data: Data }) {
               <li key={card.id} data-card-id={card.id}>
                 {card.name} · {card.phone} · {card.depositFen ? f.money(card.depositFen) : t("admin.lists.noDeposit")} · {card.assigneeName ?? "—"}{" "}
                 <Form method="post" className="inv-inline-form">
-                  <input type="hidden" name="intent" value="verify_intent" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
+                  <CardHidden intent="verify_intent" card={card} />
                   <button type="submit" className="secondary" aria-label={`${t("form.verifyIntent")} ${card.name}`}>{t("form.verifyIntent")}</button>
                 </Form>
               </li>
@@ -41,9 +40,7 @@ export function VerifyLists({ data }: { data: Data }) {
               <li key={card.id}>
                 {card.name} · {card.lossReason ? t(`lossReasons.${card.lossReason}`) : ""} · {card.assigneeName ?? "—"}{" "}
                 <Form method="post" className="inv-inline-form">
-                  <input type="hidden" name="intent" value="verify_loss" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
+                  <CardHidden intent="verify_loss" card={card} />
                   <button type="submit" className="secondary" aria-label={`${t("form.verifyLoss")} ${card.name}`}>{t("form.verifyLoss")}</button>
                 </Form>
               </li>
