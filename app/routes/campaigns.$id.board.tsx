@@ -15,6 +15,7 @@ import { cardFormAction } from "~/utils/invitation-actions.server";
 import { actorOf, BoardQuery, campaignIdParam } from "~/utils/invitation-http.server";
 import { parseQuery } from "~/utils/query";
 import { failureMessage } from "~/components/board/failure";
+import { Field, Select } from "~/components/ui/field";
 import { useFormFailure } from "~/components/ui/use-form-failure";
 import { pageTitle } from "~/utils/meta";
 import { useRootData } from "~/root";
@@ -82,47 +83,17 @@ export default function BoardPage() {
       <ScriptPanel script={c.script} confirmed={board.scriptConfirmed} />
       {failure && !failure.invitationId ? <p className="form-error" role="alert">{t(failureMessage(failure) as "errors.required")}</p> : null}
       <Form method="get" className="inv-filters" aria-label={t("filters.label")}>
-        <div className="field">
-          <label htmlFor="f-round">{t("filters.round")}</label>
-          <select id="f-round" name="round" defaultValue={filters.round ?? ""}>
-            <option value="">{t("filters.allRounds")}</option>
-            {board.rounds.map((r) => <option key={r.id} value={r.id}>{t("filters.roundN", { n: r.number })}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-assignee">{t("filters.assignee")}</label>
-          <select id="f-assignee" name="assignee" defaultValue={assigneeValue}>
-            <option value="me">{t("filters.me")}</option>
-            <option value="all">{t("filters.all")}</option>
-            <option value="none">{t("filters.none")}</option>
-            {board.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-group">{t("filters.group")}</label>
-          <select id="f-group" name="group" defaultValue={filters.group ?? ""}>
-            <option value="">{t("filters.allGroups")}</option>
-            {GROUPS.map((g) => <option key={g} value={g}>{t("common:groupLabel", { n: g })} · {t(`common:groups.${g}.name` as "common:groups.1.name")}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-tier">{t("filters.tier")}</label>
-          <select id="f-tier" name="tier" defaultValue={filters.tier ?? ""}>
-            <option value="">{t("filters.allTiers")}</option>
-            {TIERS.map((x) => <option key={x} value={x}>{t(`common:tiers.${x}`)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-flag">{t("filters.flag")}</label>
-          <select id="f-flag" name="flag" defaultValue={filters.flag ?? ""}>
-            <option value="">{t("filters.noFlag")}</option>
-            {FLAGS.map((x) => <option key={x} value={x}>{t(`filters.flags.${x}`)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-q">{t("filters.q")}</label>
-          <input id="f-q" name="q" type="search" defaultValue={filters.q ?? ""} maxLength={60} />
-        </div>
+        <Select id="f-round" name="round" label={t("filters.round")} defaultValue={filters.round ?? ""}
+          options={[{ value: "", label: t("filters.allRounds") }, ...board.rounds.map((r) => ({ value: r.id, label: t("filters.roundN", { n: r.number }) }))]} />
+        <Select id="f-assignee" name="assignee" label={t("filters.assignee")} defaultValue={assigneeValue}
+          options={[...(["me", "all", "none"] as const).map((v) => ({ value: v, label: t(`filters.${v}`) })), ...board.inviters.map((u) => ({ value: u.id, label: u.name }))]} />
+        <Select id="f-group" name="group" label={t("filters.group")} defaultValue={filters.group ?? ""}
+          options={[{ value: "", label: t("filters.allGroups") }, ...GROUPS.map((g) => ({ value: g, label: `${t("common:groupLabel", { n: g })} · ${t(`common:groups.${g}.name` as "common:groups.1.name")}` }))]} />
+        <Select id="f-tier" name="tier" label={t("filters.tier")} defaultValue={filters.tier ?? ""}
+          options={[{ value: "", label: t("filters.allTiers") }, ...TIERS.map((x) => ({ value: x, label: t(`common:tiers.${x}`) }))]} />
+        <Select id="f-flag" name="flag" label={t("filters.flag")} defaultValue={filters.flag ?? ""}
+          options={[{ value: "", label: t("filters.noFlag") }, ...FLAGS.map((x) => ({ value: x, label: t(`filters.flags.${x}`) }))]} />
+        <Field id="f-q" name="q" type="search" label={t("filters.q")} defaultValue={filters.q ?? ""} maxLength={60} />
         <button type="submit">{t("filters.apply")}</button>
         <Link to={location.pathname}>{t("filters.reset")}</Link>
       </Form>

@@ -25,6 +25,16 @@ function CheckList({ legend, name, failure, options }: {
   );
 }
 
+/** A form that sets the page's address (a filter, a search): the page's query, read by its loader. */
+function QueryForm({ submit, children }: { submit: string; children: ReactNode }) {
+  return (
+    <Form method="get" className="inv-filters">
+      {children}
+      <button type="submit" className="secondary">{submit}</button>
+    </Form>
+  );
+}
+
 /** Rounds, assignment, reassignment and associated customers (while inviting or executing). */
 export function ManageSections({ data }: { data: Data }) {
   const { t } = useTranslation(["invitations", "common"]);
@@ -66,10 +76,9 @@ export function ManageSections({ data }: { data: Data }) {
 
         <section className="panel" aria-labelledby="reassign-title">
           <h2 id="reassign-title">{t("admin.assign.reassign")}</h2>
-          <Form method="get" className="inv-filters">
+          <QueryForm submit={t("filters.apply")}>
             <Select id="reassign-from" name="from" label={t("filters.assignee")} defaultValue={data.query.from} options={[{ value: "none", label: t("filters.none") }, ...inviters]} />
-            <button type="submit" className="secondary">{t("filters.apply")}</button>
-          </Form>
+          </QueryForm>
           <Form method="post">
             <input type="hidden" name="intent" value="reassign" />
             {data.cards.length ? (
@@ -83,10 +92,9 @@ export function ManageSections({ data }: { data: Data }) {
 
         <section className="panel" aria-labelledby="associated-title">
           <h2 id="associated-title">{t("admin.associated.title")}</h2>
-          <Form method="get" className="inv-filters">
+          <QueryForm submit={t("admin.associated.searchSubmit")}>
             <Field id="assoc-q" name="q" type="search" label={t("admin.associated.search")} defaultValue={data.query.q ?? ""} maxLength={60} />
-            <button type="submit" className="secondary">{t("admin.associated.searchSubmit")}</button>
-          </Form>
+          </QueryForm>
           {data.query.q ? (data.found.length ? (
             <ul>
               {data.found.map((cu) => (
