@@ -199,14 +199,16 @@ describe("two app servers on one database", () => {
       await new Promise((res) => setTimeout(res, 15));
     };
     gw.requests.length = 0;
+    /** the campaign's invitations a message may go to */
+    const contactable = () => a.db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select("invitations.id")
+      .where("invitations.campaign_id", "=", campaign.id).where("invitations.holdout", "=", 0).where("customers.do_not_contact", "=", 0)
+      .where("customers.phone", "is not", null).orderBy("invitations.id");
     const unclaimed = async (kind: string) => {
       const held = await a.db.selectFrom("outbox").select("id").where("campaign_id", "=", campaign.id).where("kind", "=", kind as "invite").where("claimed_by", "is not", null).execute();
       return held.length ? undefined : true;
     };
     try {
-      const expected = await a.db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select("invitations.id")
-        .where("invitations.campaign_id", "=", campaign.id).where("invitations.holdout", "=", 0).where("customers.do_not_contact", "=", 0)
-        .where("customers.phone", "is not", null).execute();
+      const expected = await contactable().execute();
       expect(expected.length).toBeGreaterThan(50); // more than one dispatcher's batch
       const { cookie } = await signInHttp(b.url, "manager@demo.test");
       const queued = await post(b.url, `/campaigns/${campaign.id}/invitations`, new URLSearchParams({ intent: "send_messages" }), cookie);
@@ -233,9 +235,7 @@ describe("two app servers on one database", () => {
       const eventStart = localNow(store.timezone, new Date(Date.now() + 40 * 60_000));
       const kinds = dueReminderKinds(eventStart, localNow(store.timezone));
       expect(kinds.length).toBe(1);
-      const targets = await a.db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id").select("invitations.id")
-        .where("invitations.campaign_id", "=", campaign.id).where("invitations.holdout", "=", 0).where("customers.do_not_contact", "=", 0)
-        .where("customers.phone", "is not", null).orderBy("invitations.id").limit(80).execute();
+      const targets = await contactable().limit(80).execute();
       await a.db.updateTable("invitations").set({ result: "yes" }).where("id", "in", targets.map((t) => t.id)).execute();
       gw.requests.length = 0;
       senders.clear();
