@@ -4,7 +4,7 @@
  * (an i18n key, e.g. from react-hook-form) or `failure` (the action's answer, `useFormFailure`):
  * with `failure` the field takes its error from `failure.errors[name]` and re-renders what was sent.
  */
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import type { FormFailure } from "~/utils/form";
 import { fenToYuanText } from "~/utils/money";
@@ -56,6 +56,18 @@ export const Field = forwardRef<HTMLInputElement, InputProps>(function Field({ l
 });
 /** The former name of `Field`. */
 export const TextField = Field;
+
+type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & Wiring;
+
+/** A labelled multi-line text (comments, long plan texts), wired as `Field`. */
+export const TextArea = forwardRef<HTMLTextAreaElement, TextAreaProps>(function TextArea({ label, error, hint, id, failure, name, defaultValue, ...rest }, ref) {
+  const w = useWiring({ id, error, hint, failure, name });
+  return (
+    <Frame {...w} label={label} hint={hint}>
+      <textarea ref={ref} id={w.inputId} name={name} defaultValue={w.sent ?? defaultValue} {...w.aria} {...rest} />
+    </Frame>
+  );
+});
 
 type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & Wiring & { options: readonly { value: string | number; label: ReactNode }[] };
 
