@@ -258,8 +258,6 @@ export const TransitionSchema = z
     action: requiredChoice(TRANSITION_ACTIONS),
     version,
     comment: optionalText(LIMITS.longText),
-    /** closing before the review's figures are final: confirmed (decision 016) */
-    confirmEarly: checkbox,
   })
   .superRefine((v, ctx) => {
     if (v.action === "return" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "campaigns:errors.commentRequired" });

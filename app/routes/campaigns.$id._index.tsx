@@ -63,8 +63,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const parsed = parseFormData(TransitionSchema, fd);
     if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values });
-    const { action, version, comment, confirmEarly } = parsed.data;
-    await takeStep(getDb(), { storeId: ctx.store.id, id: id.data, actor, action, expectedVersion: version, comment, confirmEarly });
+    const { action, version, comment } = parsed.data;
+    // closing early (provisional figures) needs its confirmation, as on the review
+    await takeStep(getDb(), { storeId: ctx.store.id, id: id.data, actor, action, expectedVersion: version, comment, confirmEarly: fd.get("confirmEarly") === "on" });
     return redirect(after(id.data, action));
   } catch (e) {
     return actionFailure(e, { intent, values });
