@@ -10,10 +10,10 @@ import { Field, TextArea } from "~/components/ui/field";
 import { sentText, useFormFailure } from "~/components/ui/use-form-failure";
 import { loadCampaignPage } from "~/models/campaign-pages.server";
 import { CloneSchema, TransitionSchema, type TransitionAction } from "~/models/campaign.schema";
-import { CampaignNotFound, cloneCampaign } from "~/models/campaign.server";
+import { cloneCampaign } from "~/models/campaign.server";
 import { takeStep } from "~/models/campaign-workflow.server";
 import { useRootData } from "~/root";
-import { actionFailure, formFailure } from "~/utils/action.server";
+import { actionFailure, formFailure, loaderFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData } from "~/utils/form";
 import { notFound, IdParam, readForm, submittedValues } from "~/utils/http.server";
@@ -35,8 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     return json(await loadCampaignPage(getDb(), { storeId: ctx.store.id, id: id.data, actor: { id: ctx.user.id, role: ctx.user.role } }));
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    throw e;
+    loaderFailure(e);
   }
 }
 

@@ -10,9 +10,9 @@ import styles from "~/components/plan/plan.css";
 import { useFormFailure } from "~/components/ui/use-form-failure";
 import { loadCampaignPage } from "~/models/campaign-pages.server";
 import { AmendSchema, PlanSchema } from "~/models/campaign.schema";
-import { amendPlan, CampaignNotFound, planFormValues, updatePlan } from "~/models/campaign.server";
+import { amendPlan, planFormValues, updatePlan } from "~/models/campaign.server";
 import { useRootData } from "~/root";
-import { actionFailure, formFailure } from "~/utils/action.server";
+import { actionFailure, formFailure, loaderFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
 import { formDataToObject, parseObject } from "~/utils/form";
 import { notFound, IdParam, readForm } from "~/utils/http.server";
@@ -34,8 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const page = await loadCampaignPage(getDb(), { storeId: ctx.store.id, id: id.data, actor: { id: ctx.user.id, role: ctx.user.role }, withOptions: true });
     return json({ ...page, storeId: ctx.store.id, values: planFormValues(page.detail) });
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    throw e;
+    loaderFailure(e);
   }
 }
 

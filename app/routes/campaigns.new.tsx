@@ -78,17 +78,8 @@ export default function NewCampaign() {
           ))}
         </ul>
       </nav>
-      <PlanForm
-        key={data.templateKey ?? "blank"}
-        mode="new"
-        storeId={data.storeId}
-        campaignId={null}
-        defaultValues={data.values}
-        segments={data.segments}
-        users={data.users}
-        audience={null}
-        timezone={timezone}
-      />
+      <PlanForm key={data.templateKey ?? "blank"} mode="new" storeId={data.storeId} campaignId={null} defaultValues={data.values}
+        segments={data.segments} users={data.users} audience={null} timezone={timezone} />
     </>
   );
 }
