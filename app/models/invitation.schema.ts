@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { isRealDate } from "~/utils/format";
 import { MAX_IDS } from "~/utils/limits";
-import { checkbox, choice as choiceField, date as dateField, dateTime as dateTimeField, id as idField, money, optional, raw, text as textField, version as versionField } from "./fields";
+import { checkbox, choice as choiceField, date as dateField, dateTime as dateTimeField, id as idField, money, optional, raw, wholeNumber, text as textField, version as versionField } from "./fields";
 import { CHANNELS } from "./campaign.schema";
 import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
 import { GROUPS, TIERS } from "./domain";
@@ -165,6 +165,29 @@ export const BoardFiltersSchema = z.object({
   }).catch({}),
 });
 export type BoardFilters = z.output<typeof BoardFiltersSchema>;
+
+/** The board's address: its filters, and the card a no-JS form post came back to (`saved`). */
+export const BoardQuery = BoardFiltersSchema.extend({ saved: optionalId.catch(null) });
+
+/** The call workbench's address: the card opened from the board (`invitation`), if any. */
+export const CallsQuery = z.object({ invitation: optionalId.catch(null) });
+
+/** What the invitations page says after a manager's form was saved (`done`, with its figures). */
+export const ADMIN_DONE = ["start", "snapshot", "messages", "round", "assign", "reassign", "associated", "verify", "verifyIntent"] as const;
+export type AdminDone = (typeof ADMIN_DONE)[number];
+const count = wholeNumber({ ...optional, min: 0, max: 1_000_000_000, message: E.id }).catch(null);
+
+/** The invitations page's address: the associated-customer search, the reassignment's source, the saved flash. */
+export const InvitationsAdminQuery = z.object({
+  q: raw.transform((v) => (v === "" ? null : v.slice(0, 60))).catch(null),
+  /** "none": cards nobody is assigned; else an inviter's id */
+  from: optionalId.transform((v) => v ?? ("none" as const)).catch("none" as const),
+  done: choiceField(ADMIN_DONE, optional).catch(null),
+  /** the figure of `done` (cards assigned, the round's number, messages queued; contactable cards after a start) */
+  n: count,
+  /** after a start: the hold-out cards */
+  holdout: count,
+});
 
 /** Manager forms on the invitations page. */
 export const InvitationsAdminSchema = z.discriminatedUnion("intent", [

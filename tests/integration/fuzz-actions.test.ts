@@ -1390,9 +1390,6 @@ describe("actions under hostile posts", () => {
    */
   const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)", "check-in desk: a scanned code (campaigns.$id.execution_.scan)"];
   const NOT_YET_MOVED = [
-    "board forms: attempt, verify_loss, confirm_script (campaigns.$id.board)",
-    "call workbench, as staff (campaigns.$id.calls)",
-    "invitations admin: start, snapshot, rounds, assignment, associated customers, verify (campaigns.$id.invitations)",
     "invitation page: answer, opt out (i.$token)",
     "touchpoint survey on the invitation page (i.$token_.survey)",
   ];
