@@ -4,8 +4,8 @@ import { Form, isRouteErrorResponse, useLoaderData, useRouteError, useSearchPara
 import { useTranslation } from "react-i18next";
 import styles from "~/styles/invite.css";
 import { TouchpointSurvey } from "~/components/invite/touchpoint-survey";
-import { ErrorText, Field, Select } from "~/components/ui/field";
-import { sentText, useFormFailure } from "~/components/ui/use-form-failure";
+import { ErrorText, Field, Select, TextArea } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { formatCode } from "~/models/invitation-code";
 import { qrSvg } from "~/models/invitation-qr.server";
 import { getSurvey } from "~/models/touchpoint-survey.server";
@@ -79,7 +79,6 @@ export default function InvitationPage() {
     : t("greeting.name", { name: page.greeting.name });
   const done = params.get("done");
   const answeredResult = page.answered || page.result !== "pending" ? page.result : null;
-  const noteError = failure?.errors.note;
   return (
     <article className="invite">
       <p className="invite-store" data-testid="invite-store">{page.store}</p>
@@ -130,12 +129,7 @@ export default function InvitationPage() {
               <legend>{t("question")}</legend>
               <Field id="invite-companions" name="companions" label={t("companions")} failure={failure} type="number" inputMode="numeric"
                 min={0} max={MAX_COMPANIONS} step={1} defaultValue={page.companions ?? ""} />
-              <div className="field">
-                <label htmlFor="invite-note">{t("note")}</label>
-                <textarea id="invite-note" name="note" rows={2} maxLength={MAX_INVITE_NOTE} defaultValue={sentText(failure, "note") ?? ""}
-                  aria-invalid={noteError ? true : undefined} aria-describedby={noteError ? "invite-note-error" : undefined} />
-                <ErrorText id="invite-note-error" message={noteError} />
-              </div>
+              <TextArea id="invite-note" name="note" label={t("note")} failure={failure} rows={2} maxLength={MAX_INVITE_NOTE} defaultValue="" />
               <Select id="invite-reason" name="lossReason" label={t("reason")} failure={failure}
                 defaultValue={page.result === "no" ? page.lossReason ?? "" : ""}
                 options={[{ value: "", label: t("reasonNone") }, ...CUSTOMER_LOSS_REASONS.map((r) => ({ value: r, label: t(`reasons.${r}`) }))]} />

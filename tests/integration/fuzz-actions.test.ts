@@ -1401,9 +1401,6 @@ describe("actions under hostile posts", () => {
    */
   const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)", "check-in desk: a scanned code (campaigns.$id.execution_.scan)"];
   const NOT_YET_MOVED = [
-    "campaign status workflow and clone (campaigns.$id._index)",
-    "plan save and autosave of a draft (campaigns.$id.plan)",
-    "plan amendment after approval (campaigns.$id.plan, mode amend)",
   ];
   it("every form action answers a bad input in the one shape { intent, errors, values, formError }", async () => {
     const shape = ["errors", "formError", "intent", "values"];
