@@ -1400,8 +1400,7 @@ describe("actions under hostile posts", () => {
    * the list) or when any other form answers another shape.
    */
   const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)", "check-in desk: a scanned code (campaigns.$id.execution_.scan)"];
-  const NOT_YET_MOVED = [
-  ];
+  const NOT_YET_MOVED: string[] = [];
   it("every form action answers a bad input in the one shape { intent, errors, values, formError }", async () => {
     const shape = ["errors", "formError", "intent", "values"];
     const wrong: string[] = [];
