@@ -4,16 +4,11 @@
  */
 import { z } from "zod";
 import { yuanToFen } from "~/utils/money";
+import { LEAD_KINDS, LEAD_STATUSES, LEAD_DEPARTMENTS, LEAD_SOURCES, type LeadKind, type LeadStatus, type LeadDepartment } from "./lead.constants";
 
-export const LEAD_KINDS = ["trade_in", "insurance_renewal", "extended_warranty", "accessories_beauty", "repair_quote", "other"] as const;
-export type LeadKind = (typeof LEAD_KINDS)[number];
-export const LEAD_STATUSES = ["new", "contacted", "won", "lost"] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export { LEAD_KINDS, LEAD_STATUSES, LEAD_DEPARTMENTS, LEAD_SOURCES } from "./lead.constants";
+export type { LeadKind, LeadStatus, LeadDepartment, LeadSource } from "./lead.constants";
 export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ["new", "contacted"];
-export const LEAD_DEPARTMENTS = ["sales", "after_sales"] as const;
-export type LeadDepartment = (typeof LEAD_DEPARTMENTS)[number];
-export const LEAD_SOURCES = ["desk", "board", "calls", "order", "rule", "card"] as const;
-export type LeadSource = (typeof LEAD_SOURCES)[number];
 export const LEAD_LOST_REASONS = ["not_interested", "price", "bought_elsewhere", "timing", "unreachable", "other"] as const;
 /** The kinds offered as one-tap tags ("意向：置换") at the desk, on the board card and in the workbench. */
 export const QUICK_LEAD_KINDS: readonly LeadKind[] = ["trade_in", "insurance_renewal", "extended_warranty", "accessories_beauty", "repair_quote"];
