@@ -10,6 +10,7 @@ import { getCampaignRow } from "./campaign.server";
 import { ensureInvitationLinks, greetingOf, inviteUrl, PAGE_STATUSES } from "./invitation-link.server";
 import { InvitationRefused } from "./invitation.server";
 import { csvDocument, csvLine } from "~/utils/csv";
+import type { ExportTable } from "./export-table";
 import { formatDate } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
 
@@ -74,7 +75,17 @@ export function messagesCsvLines(rows: MessageRow[]): string[] {
   return [csvLine([...MESSAGES_CSV_HEADER]), ...rows.map((r) => csvLine(MESSAGES_CSV_HEADER.map((k) => r[k])))];
 }
 
+const messageCells = (rows: MessageRow[]) => rows.map((r) => MESSAGES_CSV_HEADER.map((k) => r[k]));
+
 /** The download: UTF-8 with a BOM (Excel on Chinese Windows reads it as UTF-8), CRLF lines. */
 export function messagesCsv(rows: MessageRow[]): string {
-  return csvDocument([[...MESSAGES_CSV_HEADER], ...rows.map((r) => MESSAGES_CSV_HEADER.map((k) => r[k]))]);
+  return csvDocument([[...MESSAGES_CSV_HEADER], ...messageCells(rows)]);
+}
+
+/** The messages as an export table (the page's CSV download, written by the shared writer). */
+export function messagesExport(rows: MessageRow[], { campaignId, channel }: { campaignId: number; channel: MessageChannel }): ExportTable {
+  return {
+    sheetName: "messages", fileStem: `messages-${campaignId}-${channel}`,
+    columns: MESSAGES_CSV_HEADER.map((header) => ({ header, text: header === "phone" || header === "customer_code" })), rows: messageCells(rows),
+  };
 }
