@@ -8,17 +8,15 @@
  */
 import { id, optional } from "./fields";
 import { isStaff } from "./permissions";
-import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { addDays, localNow } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import { appendEvents, insertAssociatedIn, InvitationRefused } from "./invitation.server";
 import { eventLastDay } from "./review-math";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "./no-shows.constants";
 export { NO_SHOW_OUTCOMES, NO_SHOW_REASONS };
@@ -45,18 +43,18 @@ export function eventOver(campaign: Pick<Campaign, "status" | "event_start" | "e
   return last !== null && local.slice(0, 10) > last;
 }
 
-async function storeZone(db: Q, storeId: number) {
+async function storeZone(db: DB, storeId: number) {
   return (await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst())?.timezone ?? "Asia/Shanghai";
 }
 
-function noShowQuery(db: Q, campaignId: number) {
+function noShowQuery(db: DB, campaignId: number) {
   return db.selectFrom("invitations")
     .where("invitations.campaign_id", "=", campaignId).where("invitations.holdout", "=", 0).where("invitations.result", "=", "yes")
     .where((eb) => eb.not(eb.exists(eb.selectFrom("arrivals").select("arrivals.id").whereRef("arrivals.invitation_id", "=", "invitations.id"))));
 }
 
 /** The review's count: no-shows, how many were contacted (any step but no answer) and rebooked; null before the event is over. */
-export async function noShowCounts(db: Q, { campaign, timeZone, now }: { campaign: Campaign; timeZone: string; now: Date }) {
+export async function noShowCounts(db: DB, { campaign, timeZone, now }: { campaign: Campaign; timeZone: string; now: Date }) {
   if (!eventOver(campaign, timeZone, now)) return null;
   const ids = (await noShowQuery(db, campaign.id).select("invitations.id").execute()).map((r) => r.id);
   const steps = await db.selectFrom("no_show_follow_ups").select(["invitation_id", "outcome"]).where("campaign_id", "=", campaign.id).execute();
@@ -97,7 +95,7 @@ export async function listNoShows(db: DB, { storeId, campaignId, actor, now = ne
 }
 
 /** Campaigns of the store a no-show may be rebooked into: not this one, not over, their event later than this one's. */
-async function laterCampaigns(db: Q, storeId: number, campaign: Campaign) {
+async function laterCampaigns(db: DB, storeId: number, campaign: Campaign) {
   let q = db.selectFrom("campaigns").select(["id", "name", "status", "event_start"])
     .where("store_id", "=", storeId).where("id", "!=", campaign.id)
     .where("status", "in", ["draft", "pending_approval", "approved", "inviting"] as never[]);
