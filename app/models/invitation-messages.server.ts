@@ -11,7 +11,7 @@ import { ensureInvitationLinks, greetingOf, inviteUrl, PAGE_STATUSES } from "./i
 import { InvitationRefused } from "./invitation.server";
 import { csvDocument, csvLine } from "~/utils/csv";
 import type { ExportTable } from "./export-table";
-import { formatDate } from "~/utils/format";
+import { formatLocalDateTime } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
 
 export const MESSAGE_CHANNELS = ["sms", "wecom"] as const;
@@ -32,7 +32,7 @@ export function salutation(name: string, gender: "M" | "F" | null): string {
 
 /** The event time as a message says it: 2026/12/12 09:00. */
 export function messageTime(local: string | null): string {
-  return local ? `${formatDate(local.slice(0, 10), "zh-CN")} ${local.slice(11, 16)}`.trim() : "";
+  return local ? formatLocalDateTime(local, "zh-CN") : "";
 }
 
 export interface MessageRow {

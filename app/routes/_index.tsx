@@ -166,7 +166,7 @@ function ManagerView({ d }: { d: ManagerData }) {
           {d.callbacks.length ? (
             <ul>{d.callbacks.map((c) => (
               <li key={c.id}>
-                {c.at.replace("T", " ")} · <Link to={`/campaigns/${c.campaignId}/board?flag=callback_today`}>{c.name}</Link> · {c.campaignName} · {c.assignee ?? t("dashboard.unassigned")}
+                {f.localDateTime(c.at)} · <Link to={`/campaigns/${c.campaignId}/board?flag=callback_today`}>{c.name}</Link> · {c.campaignName} · {c.assignee ?? t("dashboard.unassigned")}
                 {c.overdue ? <> <span className="tag tag-overdue">{t("dashboard.overdue")}</span></> : null}
               </li>
             ))}</ul>
@@ -187,7 +187,7 @@ function StaffView({ d }: { d: StaffData }) {
         {d.due.length ? (
           <ul>{d.due.map((c) => (
             <li key={c.id}>
-              <Link to={`/campaigns/${c.campaignId}/calls`}>{c.name}</Link> · {c.campaignName} · {c.callbackAt ? t("dashboard.callbackAt", { time: c.callbackAt.replace("T", " ") }) : t("dashboard.followUpOn", { date: f.date(c.nextFollowUp) })}
+              <Link to={`/campaigns/${c.campaignId}/calls`}>{c.name}</Link> · {c.campaignName} · {c.callbackAt ? t("dashboard.callbackAt", { time: f.localDateTime(c.callbackAt) }) : t("dashboard.followUpOn", { date: f.date(c.nextFollowUp) })}
               {" · "}{t("dashboard.attempts", { count: c.attempts })}
             </li>
           ))}</ul>
