@@ -21,6 +21,7 @@ import { createRng } from "./random";
 import { attributionWindow, eventLastDay } from "./review-math";
 import { getStoreSettings } from "./settings.server";
 import { subtractYears } from "./segmentation.server";
+import { storeTimeZone } from "./store.server";
 
 
 export interface LeadActor extends Actor {
@@ -46,10 +47,6 @@ export class LeadRefused extends Error {
 const nowIso = () => new Date().toISOString();
 const isManagerRole = (actor: Actor) => canManage(actor);
 
-async function storeTimeZone(db: DB, storeId: number): Promise<string> {
-  const s = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return s?.timezone ?? "Asia/Shanghai";
-}
 
 interface LeadEventRow { leadId: number; storeId: number; userId: number | null; kind: string; field?: string | null; oldValue?: string | number | null; newValue?: string | number | null }
 

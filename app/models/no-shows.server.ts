@@ -19,6 +19,7 @@ import { eventLastDay } from "./review-math";
 
 
 import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "./no-shows.constants";
+import { storeTimeZone } from "./store.server";
 export { NO_SHOW_OUTCOMES, NO_SHOW_REASONS };
 
 export const NoShowStep = z.object({
@@ -43,9 +44,6 @@ export function eventOver(campaign: Pick<Campaign, "status" | "event_start" | "e
   return last !== null && local.slice(0, 10) > last;
 }
 
-async function storeZone(db: DB, storeId: number) {
-  return (await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst())?.timezone ?? "Asia/Shanghai";
-}
 
 function noShowQuery(db: DB, campaignId: number) {
   return db.selectFrom("invitations")
@@ -67,7 +65,7 @@ export async function noShowCounts(db: DB, { campaign, timeZone, now }: { campai
 /** The follow-up list: staff see the no-shows assigned to them, managers all; each with its steps, newest last. */
 export async function listNoShows(db: DB, { storeId, campaignId, actor, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; now?: Date }) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
-  const timeZone = await storeZone(db, storeId);
+  const timeZone = await storeTimeZone(db, storeId);
   const over = eventOver(campaign, timeZone, now);
   const last = eventLastDay(campaign.event_start, campaign.event_end);
   let q = noShowQuery(db, campaignId)
@@ -107,7 +105,7 @@ async function laterCampaigns(db: DB, storeId: number, campaign: Campaign) {
 export async function recordNoShowStep(db: DB, { storeId, campaignId, actor, input, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; input: NoShowStepInput; now?: Date }) {
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
-    if (!eventOver(campaign, await storeZone(trx, storeId), now)) throw new InvitationRefused("noShows:errors.notOver", 409);
+    if (!eventOver(campaign, await storeTimeZone(trx, storeId), now)) throw new InvitationRefused("noShows:errors.notOver", 409);
     const inv = await noShowQuery(trx, campaignId).select(["invitations.id", "invitations.assignee_id", "invitations.customer_id"])
       .where("invitations.id", "=", input.invitationId).executeTakeFirst();
     if (!inv) throw new InvitationRefused("noShows:errors.notNoShow", 409);
