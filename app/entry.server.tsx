@@ -3,6 +3,7 @@ import "~/utils/i18n-resources.server";
 import type { EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { NamespaceTracker, stopTracking } from "~/utils/i18n";
 import { cachedRendered, renderCacheKey, storeAndEncode } from "~/utils/render-cache.server";
 
 const ABORT_DELAY = 5_000;
@@ -39,13 +40,16 @@ export default function handleRequest(
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const chunks: Buffer[] = [];
+    // the catalogs' namespaces this page used: the browser loads those before it hydrates (decision 027)
+    const used = new Set<string>(["common"]);
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         done();
       },
       final(done) {
-        const html = Buffer.concat(chunks);
+        stopTracking(used);
+        const html = withNamespaces(Buffer.concat(chunks), used);
         if (key && responseStatusCode === 200) {
           const fresh = storeAndEncode(key, html, acceptEncoding);
           resolve(answer(fresh.body, fresh.encoding));
@@ -54,7 +58,9 @@ export default function handleRequest(
       },
     });
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NamespaceTracker.Provider value={used}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      </NamespaceTracker.Provider>,
       {
         onAllReady() {
           shellRendered = true;
@@ -71,4 +77,12 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** The page with its namespaces as a script before </body> (a page without a body stays as it is). */
+function withNamespaces(html: Buffer, used: Set<string>): Buffer {
+  const at = html.lastIndexOf("</body>");
+  if (at < 0) return html;
+  const script = `<script>window.__I18N_NS=${JSON.stringify([...used].sort())}</script>`;
+  return Buffer.concat([html.subarray(0, at), Buffer.from(script), html.subarray(at)]);
 }

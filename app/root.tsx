@@ -5,10 +5,10 @@ import {
   Form, isRouteErrorResponse, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration,
   useLocation, useMatches, useRouteError, useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useContext, useEffect, useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import styles from "~/styles/app.css";
-import { sharedI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
+import { isReallyMissing, isLocale, NamespaceTracker, sharedI18n, trackNamespaces, DEFAULT_LOCALE, LOCALES, type Locale } from "~/utils/i18n";
 import { getLocale } from "~/utils/i18n.server";
 import { getSessionContext } from "~/utils/session.server";
 import { canManage } from "~/models/permissions";
@@ -39,14 +39,21 @@ export function useRootData() {
 }
 
 function reportMissingKey(key: string) {
+  const lang = typeof document === "undefined" ? null : document.documentElement.lang;
+  // in the browser, a namespace not loaded yet is on its way (entry.client.tsx): not missing
+  if (lang && isLocale(lang) && !isReallyMissing(lang, key)) return;
   console.error(`missing translation: ${key}`);
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  // the server: this page's render starts here; the namespaces it uses are collected (decision 027)
+  const used = useContext(NamespaceTracker);
+  if (used) trackNamespaces(used);
   const data = useRootData();
   const i18n = useMemo(() => sharedI18n(data.locale, reportMissingKey), [data.locale]);
   useEffect(() => {
     document.body.dataset.hydrated = "true";
+    performance.mark("hydrated");
   }, []);
   return (
     <html lang={data.locale}>

@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
+import { shouldCompress } from "./utils/compress.server";
 import express from "express";
 import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
@@ -144,8 +145,9 @@ export function createApp({ build, assetsDir, env }: { build: ServerBuild; asset
   app.set("query parser", false);
   // gzip or brotli, as the browser accepts, for HTML, JSON, JS and CSS (images are sent as
   // they are). Small answers (<1 KB) are not worth the CPU. Streamed pages are flushed as React
-  // writes them.
-  app.use(compression({ threshold: 1024 }));
+  // writes them. A write's JSON answer (a card move) is sent as it is: zlib works on the thread
+  // pool, and each of its steps would wait for the page renders in this worker (decision 024).
+  app.use(compression({ threshold: 1024, filter: shouldCompress }));
   app.use("/build", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(edge(edgeOpts));

@@ -158,6 +158,29 @@ export const BoardFiltersSchema = z.object({
 });
 export type BoardFilters = z.output<typeof BoardFiltersSchema>;
 
+/** The board's address: its filters, and the card a no-JS form post came back to (`saved`). */
+export const BoardQuery = BoardFiltersSchema.extend({ saved: optionalId.catch(null) });
+
+/** The call workbench's address: the card opened from the board (`invitation`), if any. */
+export const CallsQuery = z.object({ invitation: optionalId.catch(null) });
+
+/** What the invitations page says after a manager's form was saved (`done`, with its figures). */
+export const ADMIN_DONE = ["start", "snapshot", "messages", "round", "assign", "reassign", "associated", "verify", "verifyIntent"] as const;
+export type AdminDone = (typeof ADMIN_DONE)[number];
+const count = wholeNumber({ ...optional, min: 0, max: 1_000_000_000, message: E.id }).catch(null);
+
+/** The invitations page's address: the associated-customer search, the reassignment's source, the saved flash. */
+export const InvitationsAdminQuery = z.object({
+  q: raw.transform((v) => (v === "" ? null : v.slice(0, 60))).catch(null),
+  /** "none": cards nobody is assigned; else an inviter's id */
+  from: optionalId.transform((v) => v ?? ("none" as const)).catch("none" as const),
+  done: choiceField(ADMIN_DONE, optional).catch(null),
+  /** the figure of `done` (cards assigned, the round's number, messages queued; contactable cards after a start) */
+  n: count,
+  /** after a start: the hold-out cards */
+  holdout: count,
+});
+
 /** Manager forms on the invitations page. */
 export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
   z.object({

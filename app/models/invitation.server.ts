@@ -597,53 +597,59 @@ async function requireFreeReceipt(db: DB, campaignId: number, invitationId: numb
   if (taken) throw new InvitationRefused("invitations:errors.receiptTaken", 409, "depositReceipt");
 }
 
+type VerifyArgs = { storeId: number; campaignId: number; actor: Actor; invitationId: number; version: number };
+
 /**
- * A manager verifies a yes's intent (意向核实: a check call confirming the customer is coming).
- * Staff verify their own card's yes by ticking it when they log the call.
+ * A manager's check of one card, the same for a yes's intent and a loss: the card as read
+ * (`version`, else stale), of the result it checks (else `refusal`); once checked it stays so
+ * (no second write); the change and its history entries in one transaction.
  */
-export async function verifyIntent(
-  db: DB,
-  { storeId, campaignId, actor, invitationId, version, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; invitationId: number; version: number; now?: Date },
-) {
+async function verifyCard(db: DB, { storeId, campaignId, actor, invitationId, version }: VerifyArgs, check: {
+  result: "yes" | "no"; refusal: string; done: (inv: Invitation) => boolean; at: string;
+  set: Partial<Pick<Invitation, "intent_verified" | "intent_verified_by" | "intent_verified_at" | "loss_verified_by" | "loss_verified_at">>;
+  events: (inv: Invitation) => EventRow[];
+}) {
   requireManagerActor(actor);
   return db.transaction().execute(async (trx) => {
     await getCampaignRow(trx, { storeId, id: campaignId });
     const inv = await loadInvitation(trx, storeId, campaignId, invitationId);
     if (inv.version !== version) throw new StaleInvitation(inv);
-    if (inv.result !== "yes") throw new InvitationRefused("invitations:errors.notAYes", 400);
-    if (inv.intent_verified) return inv;
-    const at = now.toISOString();
+    if (inv.result !== check.result) throw new InvitationRefused(check.refusal, 400);
+    if (check.done(inv)) return inv;
     const res = await trx.updateTable("invitations")
-      .set((eb) => ({ intent_verified: 1, intent_verified_by: actor.id, intent_verified_at: at, version: eb("version", "+", 1), updated_at: at }))
+      .set((eb) => ({ ...check.set, version: eb("version", "+", 1), updated_at: check.at }))
       .where("id", "=", inv.id).where("version", "=", version).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new StaleInvitation(await loadInvitation(trx, storeId, campaignId, inv.id));
-    await appendEvents(trx, [
-      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified", oldValue: 0, newValue: 1 },
-      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified_by", oldValue: inv.intent_verified_by, newValue: actor.id },
-    ], at);
+    await appendEvents(trx, check.events(inv), check.at);
     return loadInvitation(trx, storeId, campaignId, inv.id);
   });
 }
 
+/**
+ * A manager verifies a yes's intent (意向核实: a check call confirming the customer is coming).
+ * Staff verify their own card's yes by ticking it when they log the call.
+ */
+export async function verifyIntent(db: DB, { now = new Date(), ...args }: VerifyArgs & { now?: Date }) {
+  const at = now.toISOString();
+  const { campaignId, actor } = args;
+  return verifyCard(db, args, {
+    result: "yes", refusal: "invitations:errors.notAYes", at, done: (inv) => !!inv.intent_verified,
+    set: { intent_verified: 1, intent_verified_by: actor.id, intent_verified_at: at },
+    events: (inv) => [
+      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified", oldValue: 0, newValue: 1 },
+      { invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "intent_verified_by", oldValue: inv.intent_verified_by, newValue: actor.id },
+    ],
+  });
+}
+
 /** A supervisor confirms a "no" (战败核实). */
-export async function verifyLoss(
-  db: DB,
-  { storeId, campaignId, actor, invitationId, version }: { storeId: number; campaignId: number; actor: Actor; invitationId: number; version: number },
-) {
-  requireManagerActor(actor);
-  return db.transaction().execute(async (trx) => {
-    await getCampaignRow(trx, { storeId, id: campaignId });
-    const inv = await loadInvitation(trx, storeId, campaignId, invitationId);
-    if (inv.version !== version) throw new StaleInvitation(inv);
-    if (inv.result !== "no") throw new InvitationRefused("invitations:errors.notALoss", 400);
-    if (inv.loss_verified_by) return inv;
-    const at = nowIso();
-    const res = await trx.updateTable("invitations")
-      .set((eb) => ({ loss_verified_by: actor.id, loss_verified_at: at, version: eb("version", "+", 1), updated_at: at }))
-      .where("id", "=", inv.id).where("version", "=", version).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw new StaleInvitation(await loadInvitation(trx, storeId, campaignId, inv.id));
-    await appendEvents(trx, [{ invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "loss_verified_by", oldValue: null, newValue: actor.id }], at);
-    return loadInvitation(trx, storeId, campaignId, inv.id);
+export async function verifyLoss(db: DB, args: VerifyArgs) {
+  const at = nowIso();
+  const { campaignId, actor } = args;
+  return verifyCard(db, args, {
+    result: "no", refusal: "invitations:errors.notALoss", at, done: (inv) => !!inv.loss_verified_by,
+    set: { loss_verified_by: actor.id, loss_verified_at: at },
+    events: (inv) => [{ invitationId: inv.id, campaignId, userId: actor.id, kind: "verification", field: "loss_verified_by", oldValue: null, newValue: actor.id }],
   });
 }
 

@@ -4,25 +4,8 @@
  */
 import { z } from "zod";
 import { checkbox, choice as choiceField, date as dateField, errorKeys, id as idField, money, optional, text as textField, wholeNumber } from "./fields";
-import { LEAD_KINDS, LEAD_STATUSES, LEAD_DEPARTMENTS, LEAD_SOURCES, type LeadKind, type LeadStatus, type LeadDepartment } from "./lead.constants";
-
-export { LEAD_KINDS, LEAD_STATUSES, LEAD_DEPARTMENTS, LEAD_SOURCES } from "./lead.constants";
-export type { LeadKind, LeadStatus, LeadDepartment, LeadSource } from "./lead.constants";
-export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ["new", "contacted"];
-export const LEAD_LOST_REASONS = ["not_interested", "price", "bought_elsewhere", "timing", "unreachable", "other"] as const;
-/** The kinds offered as one-tap tags ("意向：置换") at the desk, on the board card and in the workbench. */
-export const QUICK_LEAD_KINDS: readonly LeadKind[] = ["trade_in", "insurance_renewal", "extended_warranty", "accessories_beauty", "repair_quote"];
-
-/** Which department follows a kind up: a trade-in / new car is the sales floor's, the rest after-sales'. */
-export const KIND_DEPARTMENT: Record<LeadKind, LeadDepartment> = {
-  trade_in: "sales", insurance_renewal: "after_sales", extended_warranty: "after_sales",
-  accessories_beauty: "after_sales", repair_quote: "after_sales", other: "after_sales",
-};
-
-/** A customer is "closed" (成交) for this many days after a lead was won; then a base customer again. */
-export const CLOSED_STAGE_DAYS = 90;
-export const LIFECYCLE_STAGES = ["potential", "intent", "closed", "base"] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export * from "./lead.constants";
+import { LEAD_DEPARTMENTS, LEAD_KINDS, LEAD_LOST_REASONS, LEAD_SOURCES } from "./lead.constants";
 
 const E = errorKeys("leads", ["required", "choice", "id", "amount", "amountPositive", "date", "tooLong", "years"]);
 

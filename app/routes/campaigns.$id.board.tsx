@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Board } from "~/components/board/board";
@@ -8,13 +8,15 @@ import { InvitationNav, ScriptPanel } from "~/components/board/nav";
 import styles from "~/components/board/board.css";
 import { getBoard, getCard } from "~/models/invitation-board.server";
 import { COLUMNS, FLAGS, BOARD_PAGE, WORKING_STATUSES, type Column } from "~/models/invitation.constants";
-import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { GROUPS, TIERS } from "~/models/domain";
 import { getDb } from "~/utils/db.server";
-import { parseId } from "~/utils/id";
-import { actorOf, attemptContext, BoardFiltersSchema, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
-import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
+import { actionFailure } from "~/utils/action.server";
+import { cardFormAction } from "~/utils/invitation-actions.server";
+import { actorOf, BoardQuery, campaignIdParam } from "~/utils/invitation-http.server";
+import { parseQuery } from "~/utils/query";
+import { failureMessage } from "~/components/board/failure";
+import { Field, Select } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { pageTitle } from "~/utils/meta";
 import { useRootData } from "~/root";
 import { isManager, requireUser } from "~/utils/session.server";
@@ -27,48 +29,28 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
-  const url = new URL(request.url);
-  const filters = BoardFiltersSchema.parse(Object.fromEntries(url.searchParams));
+  const { saved: savedId, ...filters } = parseQuery(BoardQuery, request);
+  const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   try {
-    const board = await getBoard(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), filters, timeZone: ctx.store.timezone });
+    const board = await getBoard(getDb(), { ...args, filters, timeZone: ctx.store.timezone });
     // back from a card's form posted without JavaScript: say what was saved
-    const savedId = url.searchParams.get("saved");
-    const savedInvitation = parseId(savedId);
-    const saved = savedInvitation
-      ? await getCard(getDb(), { storeId: ctx.store.id, campaignId, invitationId: savedInvitation, actor: actorOf(ctx) }).catch(() => null)
-      : null;
+    const saved = savedId ? await getCard(getDb(), { ...args, invitationId: savedId }).catch(() => null) : null;
     return json({ board, filters, manager: isManager(ctx), userId: ctx.user.id, saved: saved ? { id: saved.id, name: saved.name, result: saved.result } : null });
   } catch (e) {
-    throw refusalResponse(e, {});
+    throw actionFailure(e);
   }
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requireUser(request);
-  const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await readForm(request));
-  const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
-  const invitationId = Number(parsed.ok ? (parsed.data.intent === "attempt" ? parsed.data.attempt.invitationId : parsed.data.intent === "confirm_script" ? 0 : parsed.data.invitationId) : parsed.values.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: parsed.values, invitationId });
-  const db = getDb();
-  const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
-  try {
-    const input = parsed.data;
-    if (input.intent === "confirm_script") await confirmScript(db, args);
-    else if (input.intent === "verify_loss") await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
-    else if (input.intent === "verify_intent") await verifyIntent(db, { ...args, invitationId: input.invitationId, version: input.version });
-    else await recordAttempt(db, { ...args, input: input.attempt });
-  } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
-    return refusalResponse(e, raw, invitationId);
-  }
+export async function action(args: ActionFunctionArgs) {
+  const done = await cardFormAction(args);
+  if (done instanceof Response) return done;
   // Without JavaScript a card's form posts the whole page: come back to the same board, at the
   // card (its anchor), saying what was saved.
-  const url = new URL(request.url);
-  if (!invitationId) return redirect(url.pathname + url.search);
+  const url = new URL(args.request.url);
+  if (!done.invitationId) return redirect(url.pathname + url.search);
   const p = new URLSearchParams(url.search);
-  p.set("saved", String(invitationId));
-  return redirect(`${url.pathname}?${p}#card-${invitationId}`);
+  p.set("saved", String(done.invitationId));
+  return redirect(`${url.pathname}?${p}#card-${done.invitationId}`);
 }
 
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.board", (d) => d?.board.campaign.name);
@@ -76,7 +58,7 @@ export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.b
 export default function BoardPage() {
   const { board, filters, manager, userId, saved } = useLoaderData<typeof loader>();
   const { timezone } = useRootData();
-  const actionData = useActionData<typeof action>();
+  const failure = useFormFailure();
   const { t } = useTranslation(["invitations", "common"]);
   const location = useLocation();
   const c = board.campaign;
@@ -99,49 +81,19 @@ export default function BoardPage() {
       <InvitationNav campaignId={c.id} manager={manager} current="board" />
       {!working ? <p className="notice">{t("notInviting", { status: t(`campaigns:status.${c.status}` as "campaigns:status.draft", { defaultValue: c.status }) })}</p> : null}
       <ScriptPanel script={c.script} confirmed={board.scriptConfirmed} />
-      {actionData && !actionData.ok && !actionData.invitationId ? <p className="form-error" role="alert">{t(actionData.formError as "errors.required")}</p> : null}
+      {failure && !failure.invitationId ? <p className="form-error" role="alert">{t(failureMessage(failure) as "errors.required")}</p> : null}
       <Form method="get" className="inv-filters" aria-label={t("filters.label")}>
-        <div className="field">
-          <label htmlFor="f-round">{t("filters.round")}</label>
-          <select id="f-round" name="round" defaultValue={filters.round ?? ""}>
-            <option value="">{t("filters.allRounds")}</option>
-            {board.rounds.map((r) => <option key={r.id} value={r.id}>{t("filters.roundN", { n: r.number })}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-assignee">{t("filters.assignee")}</label>
-          <select id="f-assignee" name="assignee" defaultValue={assigneeValue}>
-            <option value="me">{t("filters.me")}</option>
-            <option value="all">{t("filters.all")}</option>
-            <option value="none">{t("filters.none")}</option>
-            {board.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-group">{t("filters.group")}</label>
-          <select id="f-group" name="group" defaultValue={filters.group ?? ""}>
-            <option value="">{t("filters.allGroups")}</option>
-            {GROUPS.map((g) => <option key={g} value={g}>{t("common:groupLabel", { n: g })} · {t(`common:groups.${g}.name` as "common:groups.1.name")}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-tier">{t("filters.tier")}</label>
-          <select id="f-tier" name="tier" defaultValue={filters.tier ?? ""}>
-            <option value="">{t("filters.allTiers")}</option>
-            {TIERS.map((x) => <option key={x} value={x}>{t(`common:tiers.${x}`)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-flag">{t("filters.flag")}</label>
-          <select id="f-flag" name="flag" defaultValue={filters.flag ?? ""}>
-            <option value="">{t("filters.noFlag")}</option>
-            {FLAGS.map((x) => <option key={x} value={x}>{t(`filters.flags.${x}`)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-q">{t("filters.q")}</label>
-          <input id="f-q" name="q" type="search" defaultValue={filters.q ?? ""} maxLength={60} />
-        </div>
+        <Select id="f-round" name="round" label={t("filters.round")} defaultValue={filters.round ?? ""}
+          options={[{ value: "", label: t("filters.allRounds") }, ...board.rounds.map((r) => ({ value: r.id, label: t("filters.roundN", { n: r.number }) }))]} />
+        <Select id="f-assignee" name="assignee" label={t("filters.assignee")} defaultValue={assigneeValue}
+          options={[...(["me", "all", "none"] as const).map((v) => ({ value: v, label: t(`filters.${v}`) })), ...board.inviters.map((u) => ({ value: u.id, label: u.name }))]} />
+        <Select id="f-group" name="group" label={t("filters.group")} defaultValue={filters.group ?? ""}
+          options={[{ value: "", label: t("filters.allGroups") }, ...GROUPS.map((g) => ({ value: g, label: `${t("common:groupLabel", { n: g })} · ${t(`common:groups.${g}.name` as "common:groups.1.name")}` }))]} />
+        <Select id="f-tier" name="tier" label={t("filters.tier")} defaultValue={filters.tier ?? ""}
+          options={[{ value: "", label: t("filters.allTiers") }, ...TIERS.map((x) => ({ value: x, label: t(`common:tiers.${x}`) }))]} />
+        <Select id="f-flag" name="flag" label={t("filters.flag")} defaultValue={filters.flag ?? ""}
+          options={[{ value: "", label: t("filters.noFlag") }, ...FLAGS.map((x) => ({ value: x, label: t(`filters.flags.${x}`) }))]} />
+        <Field id="f-q" name="q" type="search" label={t("filters.q")} defaultValue={filters.q ?? ""} maxLength={60} />
         <button type="submit">{t("filters.apply")}</button>
         <Link to={location.pathname}>{t("filters.reset")}</Link>
       </Form>
@@ -162,7 +114,7 @@ export default function BoardPage() {
         canVerify={manager}
         timeZone={timezone}
         saved={saved}
-        failure={actionData && !actionData.ok ? actionData : null}
+        failure={failure}
       />
     </div>
   );

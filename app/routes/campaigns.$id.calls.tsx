@@ -1,20 +1,22 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import styles from "~/components/board/board.css";
 import { InvitationNav, ScriptPanel } from "~/components/board/nav";
 import { ResultFields } from "~/components/board/result-fields";
 import { QuickLeadTags } from "~/components/leads/quick-lead";
-import { ErrorText } from "~/components/ui/field";
+import { CardHidden } from "~/components/board/card-hidden";
+import { failureMessage } from "~/components/board/failure";
+import { DateTimeField } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { getCardHistory, getNextCall, type HistoryEntry } from "~/models/invitation-board.server";
 import { MIN_ATTEMPTS } from "~/models/invitation.constants";
-import { confirmScript, recordAttempt, verifyIntent, verifyLoss } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
-import { parseId } from "~/utils/id";
-import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
-import { actorOf, attemptContext, boardFormSchema, campaignIdParam, failure, refusalResponse } from "~/utils/invitation-http.server";
+import { actionFailure } from "~/utils/action.server";
+import { cardFormAction } from "~/utils/invitation-actions.server";
+import { actorOf, CallsQuery, campaignIdParam } from "~/utils/invitation-http.server";
+import { parseQuery } from "~/utils/query";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { isManager, requireUser } from "~/utils/session.server";
@@ -24,58 +26,37 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const campaignId = campaignIdParam(params);
-  const requested = new URL(request.url).searchParams.get("invitation");
-  const invitationId = parseId(requested);
+  const { invitation: invitationId } = parseQuery(CallsQuery, request);
   try {
     const data = await getNextCall(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), timeZone: ctx.store.timezone, invitationId });
     const history = data.card ? await getCardHistory(getDb(), { storeId: ctx.store.id, campaignId, invitationId: data.card.id }) : [];
     return json({ ...data, history, opened: invitationId !== null, manager: isManager(ctx) });
   } catch (e) {
-    throw refusalResponse(e, {});
+    throw actionFailure(e);
   }
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const ctx = await requireUser(request);
-  const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await readForm(request));
-  const parsed = parseObject(boardFormSchema(attemptContext(ctx)), raw);
-  const invitationId = Number(raw.invitationId) || null;
-  if (!parsed.ok) return failure(400, { formError: Object.values(parsed.errors)[0] ?? "invitations:errors.required", errors: parsed.errors, values: raw, invitationId });
-  const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
-  try {
-    const input = parsed.data;
-    if (input.intent === "confirm_script") await confirmScript(getDb(), args);
-    else if (input.intent === "attempt") await recordAttempt(getDb(), { ...args, input: input.attempt });
-    else if (input.intent === "verify_intent") await verifyIntent(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
-    else await verifyLoss(getDb(), { ...args, invitationId: input.invitationId, version: input.version });
-  } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw, invitationId });
-    return refusalResponse(e, raw, invitationId);
-  }
+export async function action(args: ActionFunctionArgs) {
+  const done = await cardFormAction(args);
+  if (done instanceof Response) return done;
   // A card opened by its id (from the board) stays open with its new state; the workbench
   // queue moves on to the next call.
-  const opened = new URL(request.url).searchParams.get("invitation");
-  return redirect(opened && /^\d{1,12}$/.test(opened) ? `/campaigns/${campaignId}/calls?invitation=${opened}&saved=1` : `/campaigns/${campaignId}/calls`);
+  const { invitation } = parseQuery(CallsQuery, args.request);
+  return redirect(invitation ? `/campaigns/${done.campaignId}/calls?invitation=${invitation}&saved=1` : `/campaigns/${done.campaignId}/calls`);
 }
 
 export const meta = pageTitle<SerializeFrom<typeof loader>>("invitations:title.calls", (d) => d?.campaign.name);
 
 export default function CallsPage() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const failed = useFormFailure();
+  const attemptFailed = useFormFailure("attempt");
   const { t } = useTranslation(["invitations", "common"]);
   const f = useFormat();
   const { card, customer } = data;
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const hidden = card ? (
-    <>
-      <input type="hidden" name="intent" value="attempt" />
-      <input type="hidden" name="invitationId" value={card.id} />
-      <input type="hidden" name="version" value={card.version} />
-    </>
-  ) : null;
-  const valuesFor = (outcome: string) => (failed?.values?.outcome === outcome ? failed : null);
+  const hidden = card ? <CardHidden intent="attempt" card={card} /> : null;
+  /** the refused attempt form of this outcome: its errors and what it sent */
+  const valuesFor = (outcome: string) => (attemptFailed?.values.outcome === outcome ? attemptFailed : undefined);
   const [search] = useSearchParams();
   /** a history value in words: labels for keys, names for people, money for amounts */
   const describe = (e: HistoryEntry, value: string | null, label: string | null) => {
@@ -101,7 +82,7 @@ export default function CallsPage() {
       <ScriptPanel script={data.campaign.script} confirmed={data.scriptConfirmed} />
       {data.opened ? <p><Link to={`/campaigns/${data.campaign.id}/board`}>{t("calls.backToBoard")}</Link></p> : null}
       {search.get("saved") && !failed ? <p className="notice" role="status" data-testid="call-saved">{t("calls.saved")}</p> : null}
-      {failed ? <p className="form-error" role="alert">{t(failed.formError as "errors.required")}</p> : null}
+      {failed ? <p className="form-error" role="alert">{t(failureMessage(failed) as "errors.required")}</p> : null}
       <p className="muted" data-testid="queue-remaining">{t("calls.remaining", { count: data.remaining })}</p>
       {!card || !customer ? <p className="notice">{t("calls.none")}</p> : (
         <div className="inv-workbench" data-testid="call-card" data-invitation-id={card.id}>
@@ -145,11 +126,7 @@ export default function CallsPage() {
                   <legend>{t("outcomes.callback")}</legend>
                   {hidden}
                   <input type="hidden" name="outcome" value="callback" />
-                  <div className="field">
-                    <label htmlFor="cb-at">{t("form.callbackAt")}</label>
-                    <input id="cb-at" name="callbackAt" type="datetime-local" defaultValue={valuesFor("callback")?.values.callbackAt as string | undefined} aria-describedby={valuesFor("callback")?.errors.callbackAt ? "cb-at-error" : undefined} />
-                    <ErrorText id="cb-at-error" message={valuesFor("callback")?.errors.callbackAt} />
-                  </div>
+                  <DateTimeField id="cb-at" name="callbackAt" label={t("form.callbackAt")} failure={valuesFor("callback")} />
                   <button type="submit">{t("outcomes.callback")}</button>
                 </fieldset>
               </Form>
@@ -186,9 +163,7 @@ export default function CallsPage() {
               <Form method="post">
                 <fieldset>
                   <legend>{t("calls.verifyIntentTitle")}</legend>
-                  <input type="hidden" name="intent" value="verify_intent" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
+                  <CardHidden intent="verify_intent" card={card} />
                   <p>{t("calls.verifyIntentHint")}</p>
                   <button type="submit">{t("form.verifyIntent")}</button>
                 </fieldset>
@@ -198,9 +173,7 @@ export default function CallsPage() {
               <Form method="post">
                 <fieldset>
                   <legend>{t("calls.verifyTitle")}</legend>
-                  <input type="hidden" name="intent" value="verify_loss" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
+                  <CardHidden intent="verify_loss" card={card} />
                   <p>{card.lossReason ? t(`lossReasons.${card.lossReason}`) : null}</p>
                   <button type="submit">{t("form.verifyLoss")}</button>
                 </fieldset>

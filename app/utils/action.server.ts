@@ -68,5 +68,5 @@ export function actionFailure(e: unknown, opts: FailureOptions = {}) {
   }
   if (e instanceof PlanIncomplete) return formFailure(400, { ...base, formError: "campaigns:errors.incomplete", missing: e.missing });
   if (e instanceof InvalidReferences) return formFailure(400, { ...base, errors: e.errors });
-  return storageFailure(e, { intent, errors: {}, values, formError: null } satisfies FormFailure);
+  return storageFailure(e, { ...base, errors: {}, formError: null } satisfies FormFailure);
 }

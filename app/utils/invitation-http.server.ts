@@ -1,15 +1,13 @@
 /**
- * Maps the invitation model's named errors to responses, the same way on every invitation
- * route: unknown records (another store or campaign) → 404, a refusal → its status with the
- * message as a form error, a stale card → 409 with the card's current state.
+ * What every invitation route reads the same way: the campaign id of its address, who acts,
+ * and the forms' schemas (imported from here so that zod stays out of the browser bundles).
+ * Failures go through the one form pipeline (`actionFailure`, app/utils/action.server.ts); the
+ * board's and the workbench's actions are shared in `invitation-actions.server.ts`.
  */
 import { json } from "@remix-run/node";
-import { z } from "zod";
-import { CampaignNotFound, StaleVersion, TransitionNotAllowed } from "~/models/campaign.server";
-import { InvitationNotFound, InvitationRefused, StaleInvitation } from "~/models/invitation.server";
 import { localNow } from "./format";
 import type { SessionContext } from "./session.server";
-import { idParam, notFound } from "./http.server";
+import { idParam } from "./http.server";
 
 /** `params.id` as a campaign id, or 404. */
 export function campaignIdParam(params: { id?: string }): number {
@@ -17,13 +15,16 @@ export function campaignIdParam(params: { id?: string }): number {
 }
 
 /** The forms' schemas, imported by routes from here so that zod stays out of their browser bundles. */
-export { attemptSchema, BoardFiltersSchema, boardFormSchema, InvitationsAdminSchema, moveSchema } from "~/models/invitation.schema";
+export {
+  attemptSchema, BoardQuery, boardFormSchema, CallsQuery, InvitationsAdminQuery, InvitationsAdminSchema, moveSchema,
+} from "~/models/invitation.schema";
 
 /** How a form is judged for this store: its local time now (a call-back before it is refused). */
 export const attemptContext = (ctx: SessionContext) => ({ nowLocal: localNow(ctx.store.timezone) });
 
 export const actorOf = (ctx: SessionContext) => ({ id: ctx.user.id, role: ctx.user.role });
 
+/** The public invitation page's failure answer (`{ ok: false, … }`), until it moves onto the one shape (decision 023). */
 export interface ActionFailure {
   ok: false;
   formError: string;
@@ -34,19 +35,3 @@ export interface ActionFailure {
 }
 
 export const failure = (status: number, body: Omit<ActionFailure, "ok">) => json<ActionFailure>({ ok: false, ...body }, { status });
-
-/** The response for a refused invitation action; rethrows anything else (404s are thrown). */
-export function refusalResponse(e: unknown, values: Record<string, unknown>, invitationId: number | null = null) {
-  if (e instanceof CampaignNotFound || e instanceof InvitationNotFound) notFound();
-  if (e instanceof StaleInvitation) {
-    return failure(409, { formError: "invitations:errors.stale", errors: {}, values, invitationId, stale: true });
-  }
-  if (e instanceof InvitationRefused) {
-    return failure(e.status, { formError: e.messageKey, errors: e.field === "_form" ? {} : { [e.field]: e.messageKey }, values, invitationId });
-  }
-  if (e instanceof StaleVersion) return failure(409, { formError: "invitations:errors.campaignStale", errors: {}, values, invitationId });
-  if (e instanceof TransitionNotAllowed) {
-    return failure(e.reason === "role" ? 403 : 409, { formError: "invitations:errors.notApproved", errors: {}, values, invitationId });
-  }
-  throw e;
-}

@@ -141,6 +141,9 @@ async function walk(w: Walker) {
       const text = await page.evaluate(() => document.body.innerText);
       for (const flaw of textFlaws(text)) problems.push(`${path}: ${flaw}`);
       for (const label of await misplacedCheckboxes(page)) problems.push(`${path}: the checkbox of “${label}” is not on the line before its words`);
+      // a wide table scrolls in its own box; the page itself is never wider than the screen
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+      if (widths.page > widths.screen + 1) problems.push(`${path}: the page is ${widths.page} px wide on a ${widths.screen} px screen`);
       const id = /^\/campaigns\/(\d+)/.exec(url.pathname)?.[1];
       const phase = id === undefined ? "" : AFTER_EVENT.includes(statusOf.get(Number(id)) ?? "") ? " after the event" : " before the event";
       const kind = pageKey(url).replace(/^\/campaigns\/\d+/, "/campaigns/:id") + phase;
@@ -195,7 +198,7 @@ describe("a walk through every campaign page of the demo", () => {
     { email: "manager@demo.test", locale: "zh-CN", viewport: PHONE },
     { email: "staff1@demo.test", locale: "zh-CN", viewport: PHONE },
   ] as Walker[]) {
-    it(`as ${w.email} in ${w.locale} at ${w.viewport.width} px: no error, console error, NaN, raw key or serious axe violation`, { timeout: 900_000 }, async () => {
+    it(`as ${w.email} in ${w.locale} at ${w.viewport.width} px: no error, console error, NaN, raw key, sideways scrolling or serious axe violation`, { timeout: 900_000 }, async () => {
       const r = await walk(w);
       // the walk reached the post-event pages, and axe saw every kind of page it reached
       expect(r.visited.some((k) => /\/execution\?/.test(k))).toBe(true);

@@ -82,3 +82,40 @@ describe("compressed responses", () => {
     expect(JSON.parse(decode(r))).toBeTypeOf("object");
   });
 });
+
+describe("which answers are compressed (app/utils/compress.server.ts)", () => {
+  it("sends a write's JSON answer as it is, and compresses pages, JSON reads and a write answered with a page", async () => {
+    const express = (await import("express")).default;
+    const compression = (await import("compression")).default;
+    const { shouldCompress } = await import("~/utils/compress.server");
+    const big = "x".repeat(5000);
+    const server = express()
+      .use(compression({ threshold: 1024, filter: shouldCompress }))
+      .get("/json", (_req, res) => res.json({ big }))
+      .post("/json", (_req, res) => res.json({ big }))
+      .post("/page", (_req, res) => res.type("html").send(`<html>${big}</html>`))
+      .listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const send = (method: string, p: string) => new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const req = http.request(`${base}${p}`, { method, headers: { "Accept-Encoding": "gzip, br" } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (d: Buffer) => parts.push(d));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(parts) }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    try {
+      const write = await send("POST", "/json");
+      expect(write.encoding).toBeUndefined();
+      expect(JSON.parse(write.body.toString("utf8")).big).toBe(big);
+      expect((await send("GET", "/json")).encoding).toBe("br");
+      const page = await send("POST", "/page");
+      expect(page.encoding).toBe("br");
+      expect(decode(page)).toContain(big);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1393,9 +1393,6 @@ describe("actions under hostile posts", () => {
     "campaign status workflow and clone (campaigns.$id._index)",
     "plan save and autosave of a draft (campaigns.$id.plan)",
     "plan amendment after approval (campaigns.$id.plan, mode amend)",
-    "board forms: attempt, verify_loss, confirm_script (campaigns.$id.board)",
-    "call workbench, as staff (campaigns.$id.calls)",
-    "invitations admin: start, snapshot, rounds, assignment, associated customers, verify (campaigns.$id.invitations)",
     "invitation page: answer, opt out (i.$token)",
     "touchpoint survey on the invitation page (i.$token_.survey)",
   ];

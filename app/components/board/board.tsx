@@ -24,11 +24,14 @@ import { useTranslation } from "react-i18next";
 import type { Card } from "~/models/invitation-board.server";
 import { checkMove, COLUMNS, MIN_ATTEMPTS, OUTCOMES, type Column } from "~/models/invitation.constants";
 import { localNow } from "~/utils/format";
-import { formDataToObject } from "~/utils/form";
+import { formDataToObject, type FormFailure } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
+import { CardHidden } from "./card-hidden";
+import { failureMessage } from "./failure";
 import { ResultFields } from "./result-fields";
 
-type Failure = { invitationId?: number | null; formError: string; errors: Record<string, string>; values: Record<string, unknown> };
+/** A refused card form: the one failure shape (decision 023), with the card it was about. */
+type Failure = FormFailure;
 
 export interface BoardProps {
   campaignId: number;
@@ -125,7 +128,8 @@ interface FocusRequest {
   onlyIfLost?: boolean;
 }
 
-type CardAnswer = { ok: boolean; card?: Card; formError?: string; stale?: boolean; errors?: Record<string, string> };
+/** The JSON endpoints' answer: `{ ok, card }`, or the one failure shape (a stale card: its current state). */
+type CardAnswer = { ok?: boolean; card?: Card; formError?: string | null; stale?: boolean; errors?: Record<string, string> };
 
 async function postJson(url: string, body: unknown): Promise<{ res: Response; body: CardAnswer | null }> {
   const res = await fetch(url, {
@@ -253,7 +257,7 @@ export function Board(props: BoardProps) {
         requestFocus({ ...before, onlyIfLost: true });
       } else {
         dispatch({ type: "place", card: move.card, from: move.to });
-        const reason = t((body?.formError ?? "invitations:errors.network") as "errors.network");
+        const reason = t((failureMessage({ formError: body?.formError ?? null, errors: fieldErrorsOf(body?.errors) }) ?? "invitations:errors.network") as "errors.network");
         setMessage({ kind: "error", text: t("board.failed", { reason }) });
         // a refused field (a receipt number already used, a call-back time gone by): the form
         // opens again with what was typed and the reason next to the field
@@ -297,9 +301,9 @@ export function Board(props: BoardProps) {
         setMessage({ kind: "error", text: t("board.staleShown", { name: body.card.name }) });
         requestFocus(before);
       } else {
-        const formError = body?.formError ?? "invitations:errors.network";
+        const formError = failureMessage({ formError: body?.formError ?? null, errors: body?.errors ?? {} }) ?? "invitations:errors.network";
         setMessage({ kind: "error", text: t("board.failed", { reason: t(formError as "errors.network") }) });
-        setCardFailures((f) => ({ ...f, [card.id]: { invitationId: card.id, formError, errors: body?.errors ?? {}, values } }));
+        setCardFailures((f) => ({ ...f, [card.id]: { intent: "attempt", invitationId: card.id, formError, errors: body?.errors ?? {}, values } }));
         requestFocus({ ...before, onlyIfLost: true });
       }
     } catch {
@@ -521,12 +525,10 @@ function CardForm({ card, failure, labels, canVerify, onSave }: {
   return (
     <>
       <form method="post" className="inv-card-form" onSubmit={submit} noValidate>
-        <input type="hidden" name="intent" value="attempt" />
-        <input type="hidden" name="invitationId" value={card.id} />
-        <input type="hidden" name="version" value={card.version} />
+        <CardHidden intent="attempt" card={card} />
         {failure ? (
           <>
-            <p className="form-error" role="alert">{t(failure.formError)}</p>
+            <p className="form-error" role="alert">{t(failureMessage(failure) ?? "invitations:errors.required")}</p>
             <ResultFields idPrefix={`c${card.id}`} column="any" errors={failure.errors} values={failure.values} showChannel={false} />
           </>
         ) : (
@@ -541,20 +543,10 @@ function CardForm({ card, failure, labels, canVerify, onSave }: {
         <button type="submit" className="secondary">{t("form.save")}</button>
       </form>
       {canVerify && card.result === "yes" && !card.intentVerified ? (
-        <form method="post" className="inv-inline-form">
-          <input type="hidden" name="intent" value="verify_intent" />
-          <input type="hidden" name="invitationId" value={card.id} />
-          <input type="hidden" name="version" value={card.version} />
-          <button type="submit" className="secondary">{t("form.verifyIntent")}</button>
-        </form>
+        <form method="post" className="inv-inline-form"><CardHidden intent="verify_intent" card={card} /><button type="submit" className="secondary">{t("form.verifyIntent")}</button></form>
       ) : null}
       {canVerify && card.result === "no" && !card.lossVerified ? (
-        <form method="post" className="inv-inline-form">
-          <input type="hidden" name="intent" value="verify_loss" />
-          <input type="hidden" name="invitationId" value={card.id} />
-          <input type="hidden" name="version" value={card.version} />
-          <button type="submit" className="secondary">{t("form.verifyLoss")}</button>
-        </form>
+        <form method="post" className="inv-inline-form"><CardHidden intent="verify_loss" card={card} /><button type="submit" className="secondary">{t("form.verifyLoss")}</button></form>
       ) : null}
     </>
   );

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ErrorText } from "~/components/ui/field";
+import { Checkbox, DateTimeField, Field, Select } from "~/components/ui/field";
 import { CONTACT_OUTCOMES, INVITATION_CHANNELS as CHANNELS, LOSS_REASONS, OUTCOMES, type AttemptOutcome, type Column } from "~/models/invitation.constants";
 
 type Errors = Record<string, string> | undefined;
@@ -11,18 +11,6 @@ export function outcomesFor(column: Column | "any"): readonly AttemptOutcome[] {
   if (column === "pending") return CONTACT_OUTCOMES;
   return [column];
 }
-
-function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      <ErrorText id={`${id}-error`} message={error} />
-    </div>
-  );
-}
-
-const described = (id: string, error?: string) => (error ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {});
 
 /**
  * The fields an attempt needs for its outcome (the brief's table). `column` fixes the
@@ -40,68 +28,40 @@ export function ResultFields({ idPrefix, column, errors, values, showChannel = t
   const v = (k: string) => (values?.[k] === undefined || values?.[k] === null ? undefined : String(values[k]));
   const id = (k: string) => `${idPrefix}-${k}`;
   const err = (k: string) => errors?.[k];
+  /** a check box as sent: a form's "on", a JSON true */
+  const on = (k: string) => values?.[k] === "on" || values?.[k] === true || values?.[k] === "true";
   return (
     <>
       {choices.length > 1 ? (
-        <Field id={id("outcome")} label={t("form.outcome")} error={err("outcome")}>
-          <select id={id("outcome")} name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as AttemptOutcome)} {...described(id("outcome"), err("outcome"))}>
-            {choices.map((o) => <option key={o} value={o}>{t(`outcomes.${o}`)}</option>)}
-          </select>
-        </Field>
+        <Select id={id("outcome")} name="outcome" label={t("form.outcome")} error={err("outcome")} value={outcome} onChange={(e) => setOutcome(e.target.value as AttemptOutcome)}
+          options={choices.map((o) => ({ value: o, label: t(`outcomes.${o}`) }))} />
       ) : <input type="hidden" name="outcome" value={choices[0]} />}
-      {show("callback") ? (
-        <Field id={id("callbackAt")} label={t("form.callbackAt")} error={err("callbackAt")}>
-          <input id={id("callbackAt")} name="callbackAt" type="datetime-local" defaultValue={v("callbackAt")} {...described(id("callbackAt"), err("callbackAt"))} />
-        </Field>
-      ) : null}
+      {show("callback") ? <DateTimeField id={id("callbackAt")} name="callbackAt" label={t("form.callbackAt")} error={err("callbackAt")} defaultValue={v("callbackAt")} /> : null}
       {show("yes") ? (
         <>
-          <div className="field check">
-            <input id={id("intentVerified")} name="intentVerified" type="checkbox" defaultChecked={values?.intentVerified === "on" || values?.intentVerified === true || values?.intentVerified === "true"} />
-            <label htmlFor={id("intentVerified")}>{t("form.intentVerified")}</label>
-          </div>
-          <Field id={id("deposit")} label={t("form.deposit")} error={err("deposit")}>
-            <input id={id("deposit")} name="deposit" inputMode="decimal" defaultValue={v("deposit")} {...described(id("deposit"), err("deposit"))} />
-          </Field>
-          <Field id={id("depositReceipt")} label={t("form.depositReceipt")} error={err("depositReceipt")}>
-            <input id={id("depositReceipt")} name="depositReceipt" defaultValue={v("depositReceipt")} maxLength={60} {...described(id("depositReceipt"), err("depositReceipt"))} />
-          </Field>
+          <Checkbox id={id("intentVerified")} name="intentVerified" label={t("form.intentVerified")} defaultChecked={on("intentVerified")} />
+          <Field id={id("deposit")} name="deposit" label={t("form.deposit")} error={err("deposit")} inputMode="decimal" defaultValue={v("deposit")} />
+          <Field id={id("depositReceipt")} name="depositReceipt" label={t("form.depositReceipt")} error={err("depositReceipt")} defaultValue={v("depositReceipt")} maxLength={60} />
         </>
       ) : null}
       {show("maybe") ? (
         <>
-          <Field id={id("nextFollowUp")} label={t("form.nextFollowUp")} error={err("nextFollowUp")}>
-            <input id={id("nextFollowUp")} name="nextFollowUp" type="date" defaultValue={v("nextFollowUp")} {...described(id("nextFollowUp"), err("nextFollowUp"))} />
-          </Field>
-          <div className="field check">
-            <input id={id("managerJoins")} name="managerJoins" type="checkbox" defaultChecked={values?.managerJoins === "on" || values?.managerJoins === true || values?.managerJoins === "true"} />
-            <label htmlFor={id("managerJoins")}>{t("form.managerJoins")}</label>
-          </div>
+          <DateTimeField dateOnly id={id("nextFollowUp")} name="nextFollowUp" label={t("form.nextFollowUp")} error={err("nextFollowUp")} defaultValue={v("nextFollowUp")} />
+          <Checkbox id={id("managerJoins")} name="managerJoins" label={t("form.managerJoins")} defaultChecked={on("managerJoins")} />
         </>
       ) : null}
       {show("no") ? (
         <>
-          <Field id={id("lossReason")} label={t("form.lossReason")} error={err("lossReason")}>
-            <select id={id("lossReason")} name="lossReason" defaultValue={v("lossReason") ?? ""} {...described(id("lossReason"), err("lossReason"))}>
-              <option value="">{t("form.choose")}</option>
-              {LOSS_REASONS.map((r) => <option key={r} value={r}>{t(`lossReasons.${r}`)}</option>)}
-            </select>
-          </Field>
-          <Field id={id("lossNote")} label={t("form.lossNote")} error={err("lossNote")}>
-            <input id={id("lossNote")} name="lossNote" defaultValue={v("lossNote")} maxLength={500} {...described(id("lossNote"), err("lossNote"))} />
-          </Field>
+          <Select id={id("lossReason")} name="lossReason" label={t("form.lossReason")} error={err("lossReason")} defaultValue={v("lossReason") ?? ""}
+            options={[{ value: "", label: t("form.choose") }, ...LOSS_REASONS.map((r) => ({ value: r, label: t(`lossReasons.${r}`) }))]} />
+          <Field id={id("lossNote")} name="lossNote" label={t("form.lossNote")} error={err("lossNote")} defaultValue={v("lossNote")} maxLength={500} />
         </>
       ) : null}
       {showChannel ? (
-        <Field id={id("channel")} label={t("form.channel")} error={err("channel")}>
-          <select id={id("channel")} name="channel" defaultValue={v("channel") ?? "phone"}>
-            {CHANNELS.map((c) => <option key={c} value={c}>{t(`channels.${c}`)}</option>)}
-          </select>
-        </Field>
+        <Select id={id("channel")} name="channel" label={t("form.channel")} error={err("channel")} defaultValue={v("channel") ?? "phone"}
+          options={CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) }))} />
       ) : null}
-      <Field id={id("note")} label={t("form.note")} error={err("note")}>
-        <input id={id("note")} name="note" defaultValue={v("note")} maxLength={500} />
-      </Field>
+      <Field id={id("note")} name="note" label={t("form.note")} error={err("note")} defaultValue={v("note")} maxLength={500} />
     </>
   );
 }

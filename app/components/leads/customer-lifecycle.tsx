@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { LifecycleStage } from "~/models/lead.schema";
+import type { LifecycleStage } from "~/models/lead.constants";
 import { useFormat } from "~/utils/use-format";
 import { QuickLeadTags } from "./quick-lead";
 

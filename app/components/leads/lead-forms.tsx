@@ -1,7 +1,7 @@
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
-import { LEAD_LOST_REASONS } from "~/models/lead.schema";
+import { LEAD_LOST_REASONS } from "~/models/lead.constants";
 import { useFormat } from "~/utils/use-format";
 
 type Failure = { ok: false; formError?: string | null; errors?: Record<string, string>; values?: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { QUICK_LEAD_KINDS, type LeadSource } from "~/models/lead.schema";
+import { QUICK_LEAD_KINDS, type LeadSource } from "~/models/lead.constants";
 
 /** What /leads/new answers: the lead made (or the one already open), or a refusal. */
 export type QuickLeadAnswer =

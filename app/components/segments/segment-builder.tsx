@@ -8,7 +8,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorText } from "~/components/ui/field";
 import { GROUPS, LINES, PREFERENCES, TIERS, USAGES, type GroupNumber, type Tier } from "~/models/domain";
-import { LEAD_KINDS } from "~/models/lead.schema";
+import { LEAD_KINDS } from "~/models/lead.constants";
 import { RFM_METRICS, VEHICLE_AGE_BUCKETS, WARRANTY_STATUSES } from "~/models/segment.schema";
 import { useFormat } from "~/utils/use-format";
 import { BreakdownChart } from "./breakdown-chart";

@@ -1,8 +1,8 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorText } from "~/components/ui/field";
+import { Field } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { useFormat } from "~/utils/use-format";
-import { useSent } from "./form-state";
 import type { Data } from "./route";
 import { ExportLinks } from "~/components/ui/export-links";
 
@@ -10,7 +10,7 @@ import { ExportLinks } from "~/components/ui/export-links";
 export function StartAndAudience({ data }: { data: Data }) {
   const { t } = useTranslation(["invitations", "common"]);
   const f = useFormat();
-  const { errFor, text } = useSent();
+  const start = useFormFailure("start");
   const c = data.campaign;
   const s = data.summary;
   const audience = s.audience;
@@ -27,11 +27,7 @@ export function StartAndAudience({ data }: { data: Data }) {
           <Form method="post">
             <input type="hidden" name="intent" value="start" />
             <input type="hidden" name="campaignVersion" value={c.version} />
-            <div className="field">
-              <label htmlFor="start-seed">{t("admin.start.seed")}</label>
-              <input id="start-seed" name="seed" inputMode="numeric" defaultValue={text("start", "seed")} aria-describedby={errFor("start", "seed") ? "start-seed-error" : undefined} />
-              <ErrorText id="start-seed-error" message={errFor("start", "seed")} />
-            </div>
+            <Field id="start-seed" name="seed" label={t("admin.start.seed")} inputMode="numeric" failure={start} />
             <button type="submit">{t("admin.start.submit")}</button>
           </Form>
         </section>

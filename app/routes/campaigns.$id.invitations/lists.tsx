@@ -1,7 +1,18 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CardHidden } from "~/components/board/card-hidden";
 import { useFormat } from "~/utils/use-format";
 import type { Data } from "./route";
+
+/** A manager's one-click check of a card, named with the customer for screen readers. */
+function VerifyButton({ intent, card, label }: { intent: "verify_intent" | "verify_loss"; card: { id: number; version: number; name: string }; label: string }) {
+  return (
+    <Form method="post" className="inv-inline-form">
+      <CardHidden intent={intent} card={card} />
+      <button type="submit" className="secondary" aria-label={`${label} ${card.name}`}>{label}</button>
+    </Form>
+  );
+}
 
 /** Manager joins, intents and losses waiting for a manager's check. */
 export function VerifyLists({ data }: { data: Data }) {
@@ -22,12 +33,7 @@ export function VerifyLists({ data }: { data: Data }) {
             {data.lists.intentsToVerify.map((card) => (
               <li key={card.id} data-card-id={card.id}>
                 {card.name} · {card.phone} · {card.depositFen ? f.money(card.depositFen) : t("admin.lists.noDeposit")} · {card.assigneeName ?? "—"}{" "}
-                <Form method="post" className="inv-inline-form">
-                  <input type="hidden" name="intent" value="verify_intent" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
-                  <button type="submit" className="secondary" aria-label={`${t("form.verifyIntent")} ${card.name}`}>{t("form.verifyIntent")}</button>
-                </Form>
+                <VerifyButton intent="verify_intent" card={card} label={t("form.verifyIntent")} />
               </li>
             ))}
           </ul>
@@ -40,12 +46,7 @@ export function VerifyLists({ data }: { data: Data }) {
             {data.lists.lossesToVerify.map((card) => (
               <li key={card.id}>
                 {card.name} · {card.lossReason ? t(`lossReasons.${card.lossReason}`) : ""} · {card.assigneeName ?? "—"}{" "}
-                <Form method="post" className="inv-inline-form">
-                  <input type="hidden" name="intent" value="verify_loss" />
-                  <input type="hidden" name="invitationId" value={card.id} />
-                  <input type="hidden" name="version" value={card.version} />
-                  <button type="submit" className="secondary" aria-label={`${t("form.verifyLoss")} ${card.name}`}>{t("form.verifyLoss")}</button>
-                </Form>
+                <VerifyButton intent="verify_loss" card={card} label={t("form.verifyLoss")} />
               </li>
             ))}
           </ul>

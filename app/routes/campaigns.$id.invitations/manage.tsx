@@ -1,17 +1,49 @@
-import { Form, useSearchParams } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ErrorText } from "~/components/ui/field";
-import { useSent } from "./form-state";
+import { Checkbox, DateTimeField, ErrorText, Field, Select } from "~/components/ui/field";
+import { sentChecked, useFormFailure, type FormFailure } from "~/components/ui/use-form-failure";
 import type { Data } from "./route";
 import { INVITATION_CHANNELS as CHANNELS } from "~/models/invitation.constants";
 import { isStaff } from "~/models/permissions";
 
+/** A list of check boxes of one name, re-rendered as a refused form sent it, its error after it. */
+function CheckList({ legend, name, failure, options }: {
+  legend: string; name: string; failure?: FormFailure;
+  options: { value: string | number; label: ReactNode; checked: boolean; ariaLabel?: string }[];
+}) {
+  return (
+    <>
+      <fieldset className="inv-checks">
+        <legend>{legend}</legend>
+        {options.map((o) => (
+          <label key={o.value}><input type="checkbox" name={name} value={o.value} defaultChecked={sentChecked(failure, name, o.value, o.checked)} aria-label={o.ariaLabel} /> {o.label}</label>
+        ))}
+      </fieldset>
+      <ErrorText message={failure?.errors[name]} />
+    </>
+  );
+}
+
+/** A form that sets the page's address (a filter, a search): the page's query, read by its loader. */
+function QueryForm({ submit, children }: { submit: string; children: ReactNode }) {
+  return (
+    <Form method="get" className="inv-filters">
+      {children}
+      <button type="submit" className="secondary">{submit}</button>
+    </Form>
+  );
+}
+
 /** Rounds, assignment, reassignment and associated customers (while inviting or executing). */
 export function ManageSections({ data }: { data: Data }) {
   const { t } = useTranslation(["invitations", "common"]);
-  const { errFor, text, checked } = useSent();
-  const [params] = useSearchParams();
+  const round = useFormFailure("open_round");
+  const assign = useFormFailure("assign");
+  const reassign = useFormFailure("reassign");
+  const associated = useFormFailure("create_associated");
   const s = data.summary;
+  const inviters = data.inviters.map((u) => ({ value: u.id, label: u.name }));
   return (
       <div className="inv-grid">
         <section className="panel" aria-labelledby="rounds-title">
@@ -19,23 +51,10 @@ export function ManageSections({ data }: { data: Data }) {
           <p className="muted">{t("admin.rounds.openHint")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="open_round" />
-            <fieldset className="inv-checks">
-              <legend>{t("admin.rounds.channels")}</legend>
-              {CHANNELS.map((ch) => (
-                <label key={ch}><input type="checkbox" name="channels" value={ch} defaultChecked={checked("open_round", "channels", ch, ch === "phone")} /> {t(`channels.${ch}`)}</label>
-              ))}
-            </fieldset>
-            <ErrorText message={errFor("open_round", "channels")} />
-            <div className="field">
-              <label htmlFor="round-start">{t("admin.rounds.start")}</label>
-              <input id="round-start" name="startDate" type="date" defaultValue={text("open_round", "startDate")} />
-              <ErrorText message={errFor("open_round", "startDate")} />
-            </div>
-            <div className="field">
-              <label htmlFor="round-end">{t("admin.rounds.end")}</label>
-              <input id="round-end" name="endDate" type="date" defaultValue={text("open_round", "endDate")} />
-              <ErrorText message={errFor("open_round", "endDate")} />
-            </div>
+            <CheckList legend={t("admin.rounds.channels")} name="channels" failure={round}
+              options={CHANNELS.map((ch) => ({ value: ch, label: t(`channels.${ch}`), checked: ch === "phone" }))} />
+            <DateTimeField dateOnly id="round-start" name="startDate" label={t("admin.rounds.start")} failure={round} />
+            <DateTimeField dateOnly id="round-end" name="endDate" label={t("admin.rounds.end")} failure={round} />
             <button type="submit">{t("admin.rounds.submit")}</button>
           </Form>
         </section>
@@ -45,68 +64,38 @@ export function ManageSections({ data }: { data: Data }) {
           <p className="muted">{t("admin.assign.hint")}</p>
           <Form method="post">
             <input type="hidden" name="intent" value="assign" />
-            <div className="field">
-              <label htmlFor="assign-round">{t("admin.assign.round")}</label>
-              <select id="assign-round" name="roundId" defaultValue={text("assign", "roundId") ?? s.perRound[s.perRound.length - 1]?.round.id}>
-                {s.perRound.map(({ round }) => <option key={round.id} value={round.id}>{t("filters.roundN", { n: round.number })}</option>)}
-              </select>
-            </div>
-            <fieldset className="inv-checks">
-              <legend>{t("admin.assign.staff")}</legend>
-              {data.inviters.map((u) => (
-                <label key={u.id}><input type="checkbox" name="staffIds" value={u.id} defaultChecked={checked("assign", "staffIds", u.id, isStaff(u))} /> {u.name} · {t(`common:departments.${u.department}`)}</label>
-              ))}
-            </fieldset>
-            <ErrorText message={errFor("assign", "staffIds")} />
-            <div className="field check"><input id="assign-balance" type="checkbox" name="balanceByGroup" defaultChecked={!!text("assign", "balanceByGroup")} /><label htmlFor="assign-balance">{t("admin.assign.balance")}</label></div>
-            <div className="field check"><input id="assign-all" type="checkbox" name="redistributeAll" defaultChecked={!!text("assign", "redistributeAll")} /><label htmlFor="assign-all">{t("admin.assign.all")}</label></div>
+            <Select id="assign-round" name="roundId" label={t("admin.assign.round")} failure={assign} defaultValue={s.perRound[s.perRound.length - 1]?.round.id}
+              options={s.perRound.map(({ round: r }) => ({ value: r.id, label: t("filters.roundN", { n: r.number }) }))} />
+            <CheckList legend={t("admin.assign.staff")} name="staffIds" failure={assign}
+              options={data.inviters.map((u) => ({ value: u.id, label: `${u.name} · ${t(`common:departments.${u.department}`)}`, checked: isStaff(u) }))} />
+            <Checkbox id="assign-balance" name="balanceByGroup" label={t("admin.assign.balance")} failure={assign} />
+            <Checkbox id="assign-all" name="redistributeAll" label={t("admin.assign.all")} failure={assign} />
             <button type="submit">{t("admin.assign.submit")}</button>
           </Form>
         </section>
 
         <section className="panel" aria-labelledby="reassign-title">
           <h2 id="reassign-title">{t("admin.assign.reassign")}</h2>
-          <Form method="get" className="inv-filters">
-            <div className="field">
-              <label htmlFor="reassign-from">{t("filters.assignee")}</label>
-              <select id="reassign-from" name="from" defaultValue={params.get("from") ?? "none"}>
-                <option value="none">{t("filters.none")}</option>
-                {data.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-              </select>
-            </div>
-            <button type="submit" className="secondary">{t("filters.apply")}</button>
-          </Form>
+          <QueryForm submit={t("filters.apply")}>
+            <Select id="reassign-from" name="from" label={t("filters.assignee")} defaultValue={data.query.from} options={[{ value: "none", label: t("filters.none") }, ...inviters]} />
+          </QueryForm>
           <Form method="post">
             <input type="hidden" name="intent" value="reassign" />
             {data.cards.length ? (
-              <fieldset className="inv-checks">
-                <legend>{t("admin.assign.reassign")}</legend>
-                {data.cards.map((card) => (
-                  <label key={card.id}><input type="checkbox" name="invitationIds" value={card.id} defaultChecked={checked("reassign", "invitationIds", card.id, false)} aria-label={t("admin.assign.select", { name: card.name })} /> {card.name} · {t(`columns.${card.result}`)}</label>
-                ))}
-              </fieldset>
-            ) : <p className="muted">{t("board.empty")}</p>}
-            <ErrorText message={errFor("reassign", "invitationIds")} />
-            <div className="field">
-              <label htmlFor="reassign-to">{t("admin.assign.reassignTo")}</label>
-              <select id="reassign-to" name="assigneeId" defaultValue={text("reassign", "assigneeId")}>
-                {data.inviters.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-              </select>
-            </div>
+              <CheckList legend={t("admin.assign.reassign")} name="invitationIds" failure={reassign}
+                options={data.cards.map((card) => ({ value: card.id, label: `${card.name} · ${t(`columns.${card.result}`)}`, checked: false, ariaLabel: t("admin.assign.select", { name: card.name }) }))} />
+            ) : <><p className="muted">{t("board.empty")}</p><ErrorText message={reassign?.errors.invitationIds} /></>}
+            <Select id="reassign-to" name="assigneeId" label={t("admin.assign.reassignTo")} failure={reassign} options={inviters} />
             <button type="submit">{t("admin.assign.reassign")}</button>
           </Form>
         </section>
 
         <section className="panel" aria-labelledby="associated-title">
           <h2 id="associated-title">{t("admin.associated.title")}</h2>
-          <Form method="get" className="inv-filters">
-            <div className="field">
-              <label htmlFor="assoc-q">{t("admin.associated.search")}</label>
-              <input id="assoc-q" name="q" type="search" defaultValue={params.get("q") ?? ""} maxLength={60} />
-            </div>
-            <button type="submit" className="secondary">{t("admin.associated.searchSubmit")}</button>
-          </Form>
-          {params.get("q") ? (data.found.length ? (
+          <QueryForm submit={t("admin.associated.searchSubmit")}>
+            <Field id="assoc-q" name="q" type="search" label={t("admin.associated.search")} defaultValue={data.query.q ?? ""} maxLength={60} />
+          </QueryForm>
+          {data.query.q ? (data.found.length ? (
             <ul>
               {data.found.map((cu) => (
                 <li key={cu.id}>
@@ -125,16 +114,8 @@ export function ManageSections({ data }: { data: Data }) {
           <h3>{t("admin.associated.create")}</h3>
           <Form method="post">
             <input type="hidden" name="intent" value="create_associated" />
-            <div className="field">
-              <label htmlFor="assoc-name">{t("admin.associated.name")}</label>
-              <input id="assoc-name" name="name" maxLength={60} defaultValue={text("create_associated", "name")} />
-              <ErrorText message={errFor("create_associated", "name")} />
-            </div>
-            <div className="field">
-              <label htmlFor="assoc-phone">{t("admin.associated.phone")}</label>
-              <input id="assoc-phone" name="phone" inputMode="tel" maxLength={11} defaultValue={text("create_associated", "phone")} />
-              <ErrorText message={errFor("create_associated", "phone")} />
-            </div>
+            <Field id="assoc-name" name="name" label={t("admin.associated.name")} maxLength={60} failure={associated} />
+            <Field id="assoc-phone" name="phone" label={t("admin.associated.phone")} inputMode="tel" maxLength={11} failure={associated} />
             <button type="submit">{t("admin.associated.createSubmit")}</button>
           </Form>
         </section>

@@ -1,23 +1,27 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { StartAndAudience } from "./audience";
-import { useSent } from "./form-state";
 import { VerifyLists } from "./lists";
 import { ManageSections } from "./manage";
 import { Summary } from "./summary";
 import styles from "~/components/board/board.css";
+import { failureMessage } from "~/components/board/failure";
 import { InvitationNav } from "~/components/board/nav";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { getInvitationsAdmin } from "~/models/invitation-board.server";
 import { getOutboxPanel, queueInvitationMessages } from "~/models/outbox.server";
 import {
   addAssociated, assignRound, createAssociatedCustomer, openRound, reassign, snapshotAudience, startInvitations, verifyIntent, verifyLoss,
 } from "~/models/invitation.server";
 import { getDb } from "~/utils/db.server";
+import type { AdminDone } from "~/models/invitation.schema";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, storageFailure, readForm } from "~/utils/http.server";
-import { actorOf, campaignIdParam, failure, InvitationsAdminSchema, refusalResponse } from "~/utils/invitation-http.server";
+import { readForm } from "~/utils/http.server";
+import { actorOf, campaignIdParam, InvitationsAdminQuery, InvitationsAdminSchema } from "~/utils/invitation-http.server";
+import { parseQuery } from "~/utils/query";
 import { publicBaseUrl } from "~/utils/invite-http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager } from "~/utils/session.server";
@@ -27,86 +31,80 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireManager(request);
   const campaignId = campaignIdParam(params);
-  const url = new URL(request.url);
-  const q = url.searchParams.get("q")?.trim().slice(0, 60) || null;
-  const fromRaw = url.searchParams.get("from");
-  const from = fromRaw && /^\d{1,12}$/.test(fromRaw) ? Number(fromRaw) : "none";
+  const { q, from, done, n, holdout } = parseQuery(InvitationsAdminQuery, request);
   try {
     const [admin, outbox] = await Promise.all([
       getInvitationsAdmin(getDb(), { storeId: ctx.store.id, campaignId, actor: actorOf(ctx), q, from }),
       getOutboxPanel(getDb(), { storeId: ctx.store.id, campaignId }),
     ]);
-    return json({ ...admin, outbox });
+    return json({ ...admin, outbox, query: { q, from }, flash: { done, n, holdout } });
   } catch (e) {
-    throw refusalResponse(e, {});
+    throw actionFailure(e);
   }
 }
+
+/** What a saved form says when the page comes back (`?done=…&n=…`, see `InvitationsAdminQuery`). */
+type Flash = { done: AdminDone; n?: number; holdout?: number };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const campaignId = campaignIdParam(params);
-  const raw = formDataToObject(await readForm(request));
-  const parsed = parseObject(InvitationsAdminSchema, raw);
-  if (!parsed.ok) return failure(400, { formError: "invitations:errors.required", errors: parsed.errors, values: { ...raw, intent: raw.intent } });
+  const values = formDataToObject(await readForm(request));
+  const intent = String(values.intent ?? "");
+  const parsed = parseObject(InvitationsAdminSchema, values);
+  if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values, formError: "invitations:errors.required" });
   const db = getDb();
   const args = { storeId: ctx.store.id, campaignId, actor: actorOf(ctx) };
   const input = parsed.data;
-  let done = "";
-  let n: number | string = "";
+  let flash: Flash;
   try {
     switch (input.intent) {
       case "start": {
         const r = await startInvitations(db, { ...args, seed: input.seed, expectedVersion: input.campaignVersion });
-        done = "start";
-        n = `${r.audience_count - r.holdout_count}-${r.holdout_count}`;
+        flash = { done: "start", n: r.audience_count - r.holdout_count, holdout: r.holdout_count };
         break;
       }
       case "snapshot":
         await snapshotAudience(db, args);
-        done = "snapshot";
+        flash = { done: "snapshot" };
         break;
       case "send_messages":
-        n = (await queueInvitationMessages(db, { storeId: ctx.store.id, campaignId, baseUrl: publicBaseUrl(request) })).queued;
-        done = "messages";
+        flash = { done: "messages", n: (await queueInvitationMessages(db, { storeId: ctx.store.id, campaignId, baseUrl: publicBaseUrl(request) })).queued };
         break;
       case "open_round":
-        n = (await openRound(db, { ...args, channels: input.channels, startDate: input.startDate, endDate: input.endDate })).round.number;
-        done = "round";
+        flash = { done: "round", n: (await openRound(db, { ...args, channels: input.channels, startDate: input.startDate, endDate: input.endDate })).round.number };
         break;
       case "assign":
-        n = (await assignRound(db, { ...args, roundId: input.roundId, staffIds: input.staffIds, balanceByGroup: input.balanceByGroup, redistributeAll: input.redistributeAll })).assigned;
-        done = "assign";
+        flash = { done: "assign", n: (await assignRound(db, { ...args, roundId: input.roundId, staffIds: input.staffIds, balanceByGroup: input.balanceByGroup, redistributeAll: input.redistributeAll })).assigned };
         break;
       case "reassign":
-        n = (await reassign(db, { ...args, invitationIds: input.invitationIds, assigneeId: input.assigneeId })).reassigned;
-        done = "reassign";
+        flash = { done: "reassign", n: (await reassign(db, { ...args, invitationIds: input.invitationIds, assigneeId: input.assigneeId })).reassigned };
         break;
       case "add_associated":
         await addAssociated(db, { ...args, customerId: input.customerId });
-        done = "associated";
+        flash = { done: "associated" };
         break;
       case "create_associated":
         await createAssociatedCustomer(db, { ...args, name: input.name, phone: input.phone });
-        done = "associated";
+        flash = { done: "associated" };
         break;
       case "verify_loss":
         await verifyLoss(db, { ...args, invitationId: input.invitationId, version: input.version });
-        done = "verify";
+        flash = { done: "verify" };
         break;
       case "verify_intent":
         await verifyIntent(db, { ...args, invitationId: input.invitationId, version: input.version });
-        done = "verifyIntent";
+        flash = { done: "verifyIntent" };
         break;
     }
   } catch (e) {
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values: raw });
-    return refusalResponse(e, raw);
+    return actionFailure(e, { intent, values });
   }
+  // back to the same page (its search and reassignment filter kept), saying what was saved
   const url = new URL(request.url);
-  const p = new URLSearchParams(url.search);
-  p.set("done", done);
-  p.set("n", String(n));
-  return redirect(`${url.pathname}?${p}`);
+  const keep = [...url.searchParams].filter(([k]) => !["done", "n", "holdout"].includes(k));
+  const said = Object.entries(flash).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]);
+  return redirect(`${url.pathname}?${new URLSearchParams([...keep, ...said])}`);
 }
 
 export type Data = SerializeFrom<typeof loader>;
@@ -115,25 +113,24 @@ export const meta = pageTitle<Data>("invitations:title.admin", (d) => d?.campaig
 
 export default function InvitationsAdmin() {
   const data = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   const { t } = useTranslation(["invitations", "common"]);
   const c = data.campaign;
-  const { failed } = useSent();
-  const done = params.get("done");
-  const n = params.get("n") ?? "";
+  const failed = useFormFailure();
+  const { done, n, holdout } = data.flash;
   const working = c.status === "inviting" || c.status === "executing";
-  const doneText = done === "start"
-    ? t("admin.done.start", { count: Number(n.split("-")[0]) || 0, holdout: Number(n.split("-")[1]) || 0 })
-    : done === "round" ? t("admin.done.round", { n })
-      : done === "assign" || done === "reassign" ? t(`admin.done.${done}`, { count: Number(n) || 0 })
-        : done === "messages" ? t("invite:outbox.done", { count: Number(n) || 0 })
-        : done && ["snapshot", "associated", "verify", "verifyIntent"].includes(done) ? t(`admin.done.${done as "snapshot"}`) : null;
+  const count = n ?? 0;
+  const doneText = !done ? null
+    : done === "start" ? t("admin.done.start", { count, holdout: holdout ?? 0 })
+      : done === "round" ? t("admin.done.round", { n: count })
+        : done === "assign" || done === "reassign" ? t(`admin.done.${done}`, { count })
+          : done === "messages" ? t("invite:outbox.done", { count })
+            : t(`admin.done.${done}`);
   return (
     <div>
       <h1>{t("title.admin")} · {c.name}</h1>
       <InvitationNav campaignId={c.id} manager current="admin" />
       {doneText ? <p className="notice" role="status">{doneText}</p> : null}
-      {failed ? <p className="form-error" role="alert">{t(failed.formError as "errors.required")}</p> : null}
+      {failed ? <p className="form-error" role="alert">{t(failureMessage(failed) as "errors.required")}</p> : null}
 
       <StartAndAudience data={data} />
       <Summary data={data} />
