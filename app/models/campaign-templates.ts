@@ -6,7 +6,7 @@
  */
 import type { TFunction } from "i18next";
 import type { BudgetCategory, Channel, PlanFormValues, TaskPhase } from "./campaign.schema";
-import { BUSINESS_CHAINS, CHANNELS, TOPIC_SUBKINDS, TOPIC_TECHNIQUES } from "./campaign.schema";
+import { BUSINESS_CHAINS, CHANNELS, KPI_KEYS, TOPIC_SUBKINDS, TOPIC_TECHNIQUES } from "./campaign.schema";
 import { addDays } from "~/utils/format";
 
 /** 活动执行 checklist: phase, catalog key, due relative to the event start (T−N = −N). */
@@ -25,6 +25,9 @@ export const CHECKLIST: { key: string; phase: TaskPhase; relativeDays: number }[
   { key: "atmosphereExtension", phase: "wrapup", relativeDays: 7 },
 ];
 
+/** A budget line of a template: category, quantity, unit cost in yuan, who pays (its description is `templates.<key>.budget.<i>`). */
+type TemplateLine = [category: BudgetCategory, quantity: number, unitCostYuan: string, payer: "dealer" | "coop"];
+
 export interface CampaignTemplate {
   key: string;
   /** groups of the 8-group matrix (and tiers) the template is meant for */
@@ -34,10 +37,11 @@ export interface CampaignTemplate {
   topicTechnique: (typeof TOPIC_TECHNIQUES)[number];
   topicSubkind: (typeof TOPIC_SUBKINDS)[number] | null;
   holdoutPercent: number;
-  kpi: { reach: number; yes: number; arrivals: number; conversions: number; revenueYuan: number; depositsYuan: number; roi: number };
-  channels: { key: Channel; plannedReach: number | null }[];
-  /** budget lines: description is `templates.<key>.budget.<i>` */
-  budget: { category: BudgetCategory; quantity: number; unitCostYuan: string; payer: "dealer" | "coop" }[];
+  /** the KPI targets in the order of KPI_KEYS: reach %, yes, arrivals, conversions, revenue ¥, deposits ¥, ROI % */
+  kpi: readonly [number, number, number, number, number, number, number];
+  /** the channels used, with their planned reach (null: not planned) */
+  channels: Partial<Record<Channel, number | null>>;
+  budget: TemplateLine[];
   /** number of quantified goals in `templates.<key>.goals.<i>.{text,unit}` with these targets */
   goalTargets: number[];
   /** days of invitations before the event, and the event length in days */
@@ -45,85 +49,12 @@ export interface CampaignTemplate {
   eventDays: number;
 }
 
+/** One row per template; its words are in the campaigns catalog under `templates.<key>`. */
 export const TEMPLATES: CampaignTemplate[] = [
-  {
-    key: "first_maintenance_day",
-    groups: [2],
-    tiers: [],
-    businessChain: "booking_maintenance",
-    topicTechnique: "borrow_trend",
-    topicSubkind: "seasonal_festival",
-    holdoutPercent: 10,
-    kpi: { reach: 100, yes: 120, arrivals: 90, conversions: 60, revenueYuan: 90000, depositsYuan: 15000, roi: 200 },
-    channels: [{ key: "phone", plannedReach: 300 }, { key: "sms", plannedReach: 300 }, { key: "wechat_official", plannedReach: null }],
-    budget: [
-      { category: "materials", quantity: 20, unitCostYuan: "35", payer: "dealer" },
-      { category: "gifts", quantity: 100, unitCostYuan: "48", payer: "coop" },
-      { category: "catering", quantity: 1, unitCostYuan: "1500", payer: "dealer" },
-      { category: "incentives", quantity: 1, unitCostYuan: "2000", payer: "dealer" },
-    ],
-    goalTargets: [90, 60],
-    invitationDays: 14,
-    eventDays: 1,
-  },
-  {
-    key: "insurance_renewal_drive",
-    groups: [4],
-    tiers: [],
-    businessChain: "renewal_accident",
-    topicTechnique: "borrow_trend",
-    topicSubkind: "policy",
-    holdoutPercent: 10,
-    kpi: { reach: 100, yes: 80, arrivals: 60, conversions: 50, revenueYuan: 300000, depositsYuan: 40000, roi: 400 },
-    channels: [{ key: "phone", plannedReach: 250 }, { key: "sms", plannedReach: 250 }, { key: "wechat_moments", plannedReach: null }],
-    budget: [
-      { category: "gifts", quantity: 60, unitCostYuan: "120", payer: "dealer" },
-      { category: "discounts", quantity: 50, unitCostYuan: "200", payer: "coop" },
-      { category: "materials", quantity: 10, unitCostYuan: "30", payer: "dealer" },
-    ],
-    goalTargets: [50],
-    invitationDays: 21,
-    eventDays: 2,
-  },
-  {
-    key: "car_care_class",
-    groups: [7],
-    tiers: [],
-    businessChain: "booking_maintenance",
-    topicTechnique: "debate",
-    topicSubkind: null,
-    holdoutPercent: 0,
-    kpi: { reach: 100, yes: 40, arrivals: 30, conversions: 15, revenueYuan: 30000, depositsYuan: 5000, roi: 150 },
-    channels: [{ key: "phone", plannedReach: 120 }, { key: "wechat_official", plannedReach: null }, { key: "posters", plannedReach: null }],
-    budget: [
-      { category: "venue", quantity: 1, unitCostYuan: "800", payer: "dealer" },
-      { category: "catering", quantity: 40, unitCostYuan: "25", payer: "dealer" },
-      { category: "gifts", quantity: 40, unitCostYuan: "30", payer: "coop" },
-    ],
-    goalTargets: [30],
-    invitationDays: 10,
-    eventDays: 1,
-  },
-  {
-    key: "thank_you_event",
-    groups: [8],
-    tiers: ["A"],
-    businessChain: "decoration_beauty",
-    topicTechnique: "emotion",
-    topicSubkind: null,
-    holdoutPercent: 0,
-    kpi: { reach: 100, yes: 50, arrivals: 40, conversions: 20, revenueYuan: 120000, depositsYuan: 30000, roi: 120 },
-    channels: [{ key: "phone", plannedReach: 80 }, { key: "home_visit", plannedReach: 20 }],
-    budget: [
-      { category: "venue", quantity: 1, unitCostYuan: "5000", payer: "dealer" },
-      { category: "catering", quantity: 60, unitCostYuan: "150", payer: "dealer" },
-      { category: "gifts", quantity: 50, unitCostYuan: "300", payer: "coop" },
-      { category: "media", quantity: 1, unitCostYuan: "1200", payer: "dealer" },
-    ],
-    goalTargets: [40],
-    invitationDays: 14,
-    eventDays: 1,
-  },
+  { key: "first_maintenance_day", groups: [2], tiers: [], businessChain: "booking_maintenance", topicTechnique: "borrow_trend", topicSubkind: "seasonal_festival", holdoutPercent: 10, kpi: [100, 120, 90, 60, 90000, 15000, 200], channels: { phone: 300, sms: 300, wechat_official: null }, budget: [["materials", 20, "35", "dealer"], ["gifts", 100, "48", "coop"], ["catering", 1, "1500", "dealer"], ["incentives", 1, "2000", "dealer"]], goalTargets: [90, 60], invitationDays: 14, eventDays: 1 },
+  { key: "insurance_renewal_drive", groups: [4], tiers: [], businessChain: "renewal_accident", topicTechnique: "borrow_trend", topicSubkind: "policy", holdoutPercent: 10, kpi: [100, 80, 60, 50, 300000, 40000, 400], channels: { phone: 250, sms: 250, wechat_moments: null }, budget: [["gifts", 60, "120", "dealer"], ["discounts", 50, "200", "coop"], ["materials", 10, "30", "dealer"]], goalTargets: [50], invitationDays: 21, eventDays: 2 },
+  { key: "car_care_class", groups: [7], tiers: [], businessChain: "booking_maintenance", topicTechnique: "debate", topicSubkind: null, holdoutPercent: 0, kpi: [100, 40, 30, 15, 30000, 5000, 150], channels: { phone: 120, wechat_official: null, posters: null }, budget: [["venue", 1, "800", "dealer"], ["catering", 40, "25", "dealer"], ["gifts", 40, "30", "coop"]], goalTargets: [30], invitationDays: 10, eventDays: 1 },
+  { key: "thank_you_event", groups: [8], tiers: ["A"], businessChain: "decoration_beauty", topicTechnique: "emotion", topicSubkind: null, holdoutPercent: 0, kpi: [100, 50, 40, 20, 120000, 30000, 120], channels: { phone: 80, home_visit: 20 }, budget: [["venue", 1, "5000", "dealer"], ["catering", 60, "150", "dealer"], ["gifts", 50, "300", "coop"], ["media", 1, "1200", "dealer"]], goalTargets: [40], invitationDays: 14, eventDays: 1 },
 ];
 
 export const templateByKey = (key: string | null | undefined) => TEMPLATES.find((t) => t.key === key) ?? null;
@@ -135,10 +66,10 @@ function checklistTasks(t: TFunction): NonNullable<PlanFormValues["tasks"]> {
   }));
 }
 
-const blankChannels = (chosen: { key: Channel; plannedReach: number | null }[] = []) =>
+const blankChannels = (chosen: CampaignTemplate["channels"] = {}) =>
   CHANNELS.map((key) => {
-    const c = chosen.find((x) => x.key === key);
-    return { key, selected: !!c, plannedReach: c?.plannedReach != null ? String(c.plannedReach) : "" };
+    const reach = chosen[key];
+    return { key, selected: reach !== undefined, plannedReach: reach != null ? String(reach) : "" };
   });
 
 /**
@@ -175,13 +106,7 @@ export function planDefaults(t: TFunction, opts: { templateKey?: string | null; 
     background: k("background"),
     goals: tpl.goalTargets.map((target, i) => ({ text: k(`goals.${i}.text`), target: String(target), unit: k(`goals.${i}.unit`) })),
     nonQuantifiedGoals: k("nonQuantified"),
-    kpiReachRatePercent: String(tpl.kpi.reach),
-    kpiYesCount: String(tpl.kpi.yes),
-    kpiArrivals: String(tpl.kpi.arrivals),
-    kpiConversions: String(tpl.kpi.conversions),
-    kpiRevenue: String(tpl.kpi.revenueYuan),
-    kpiDeposits: String(tpl.kpi.depositsYuan),
-    kpiRoiPercent: String(tpl.kpi.roi),
+    ...Object.fromEntries(KPI_KEYS.map((key, i) => [key, String(tpl.kpi[i])])),
     holdoutPercent: String(tpl.holdoutPercent),
     theme: k("theme"),
     topicTechnique: tpl.topicTechnique,
@@ -191,8 +116,6 @@ export function planDefaults(t: TFunction, opts: { templateKey?: string | null; 
     script: k("script"),
     venue: k("venue"),
     channels: blankChannels(tpl.channels),
-    budget: tpl.budget.map((b, i) => ({
-      id: "", category: b.category, description: k(`budget.${i}`), quantity: String(b.quantity), unitCost: b.unitCostYuan, payer: b.payer,
-    })),
+    budget: tpl.budget.map(([category, quantity, unitCost, payer], i) => ({ id: "", category, description: k(`budget.${i}`), quantity: String(quantity), unitCost, payer })),
   };
 }

@@ -1,26 +1,26 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CampaignHistory } from "~/components/history/campaign-history";
 import { KpiTargets, PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
-import { ErrorText } from "~/components/ui/field";
+import { Field, TextArea } from "~/components/ui/field";
+import { sentText, useFormFailure } from "~/components/ui/use-form-failure";
 import { loadCampaignPage } from "~/models/campaign-pages.server";
 import { CloneSchema, TransitionSchema, type TransitionAction } from "~/models/campaign.schema";
-import { CampaignNotFound, cloneCampaign, PlanIncomplete, StaleVersion, transition, TransitionNotAllowed } from "~/models/campaign.server";
+import { cloneCampaign } from "~/models/campaign.server";
+import { takeStep } from "~/models/campaign-workflow.server";
 import { useRootData } from "~/root";
+import { actionFailure, formFailure, loaderFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
-import { parseFormData, type FieldErrors } from "~/utils/form";
-import { notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
+import { parseFormData } from "~/utils/form";
+import { notFound, IdParam, readForm, submittedValues } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { CampaignLinks } from "~/components/plan/campaign-links";
-import { InvitationRefused, startInvitations } from "~/models/invitation.server";
-import { ExecutionRefused } from "~/models/execution-errors";
-import { closeCampaign } from "~/models/review.server";
 import { canManage } from "~/models/permissions";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -35,59 +35,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     return json(await loadCampaignPage(getDb(), { storeId: ctx.store.id, id: id.data, actor: { id: ctx.user.id, role: ctx.user.role } }));
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    throw e;
+    loaderFailure(e);
   }
 }
 
-type ActionData = { for: string; errors?: FieldErrors; formError?: string; missing?: string[]; conflict?: { name: string | null; at: string }; comment?: string; name?: string };
+/** Where each step leads: starting invitations to them, closing (done on the review) to the review. */
+const after = (id: number, action: TransitionAction) =>
+  action === "start_invitations" ? `/campaigns/${id}/invitations` : action === "close" ? `/campaigns/${id}/review?saved=close` : `/campaigns/${id}`;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
   const fd = await readForm(request);
-  const intent = Intent.safeParse(Object.fromEntries(fd));
-  if (!intent.success) return json<ActionData>({ for: "", formError: "errors.invalid" }, { status: 400 });
+  const values = submittedValues(fd);
+  const which = Intent.safeParse(Object.fromEntries(fd));
+  if (!which.success) return formFailure(400, { values, formError: "errors.invalid" });
+  const intent = which.data.intent;
   const actor = { id: ctx.user.id, role: ctx.user.role };
-  const db = getDb();
   try {
-    if (intent.data.intent === "clone") {
+    if (intent === "clone") {
       const parsed = parseFormData(CloneSchema, fd);
-      if (!parsed.ok) return json<ActionData>({ for: "clone", errors: parsed.errors, name: String(fd.get("name") ?? "") }, { status: 400 });
-      const copy = await cloneCampaign(db, { storeId: ctx.store.id, id: id.data, actor, name: parsed.data.name });
+      if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values });
+      const copy = await cloneCampaign(getDb(), { storeId: ctx.store.id, id: id.data, actor, name: parsed.data.name });
       return redirect(`/campaigns/${copy.id}/plan`);
     }
     const parsed = parseFormData(TransitionSchema, fd);
-    const which = String(fd.get("action") ?? "");
-    if (!parsed.ok) return json<ActionData>({ for: which, errors: parsed.errors, comment: String(fd.get("comment") ?? "") }, { status: 400 });
-    if (parsed.data.action === "start_invitations") {
-      // Starting invitations also snapshots the audience (and draws the hold-out).
-      await startInvitations(db, { storeId: ctx.store.id, campaignId: id.data, actor, expectedVersion: parsed.data.version });
-      return redirect(`/campaigns/${id.data}/invitations`);
-    }
-    if (parsed.data.action === "close") {
-      // one way to close: the review's, which freezes the figures (and asks for a reason while they are provisional)
-      await closeCampaign(db, { storeId: ctx.store.id, campaignId: id.data, actor, comment: parsed.data.comment, confirmEarly: fd.get("confirmEarly") === "on" });
-      return redirect(`/campaigns/${id.data}/review?saved=close`);
-    }
-    await transition(db, { storeId: ctx.store.id, id: id.data, actor, action: parsed.data.action, comment: parsed.data.comment, expectedVersion: parsed.data.version });
-    return redirect(`/campaigns/${id.data}`);
+    if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values });
+    const { action, version, comment } = parsed.data;
+    // closing early (provisional figures) needs its confirmation, as on the review
+    await takeStep(getDb(), { storeId: ctx.store.id, id: id.data, actor, action, expectedVersion: version, comment, confirmEarly: fd.get("confirmEarly") === "on" });
+    return redirect(after(id.data, action));
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    // one Refused class now (errors.ts): a refusal of starting invitations answers that form, as before
-    if (e instanceof InvitationRefused && String(fd.get("action") ?? "") === "start_invitations") {
-      return json<ActionData>({ for: "start_invitations", formError: e.messageKey }, { status: e.status === 404 ? 400 : e.status });
-    }
-    if (e instanceof ExecutionRefused) {
-      if (e.status === 403) throw json({ error: "forbidden" }, { status: 403 });
-      return json<ActionData>({ for: "close", formError: e.messageKey, comment: String(fd.get("comment") ?? "") }, { status: e.status === 404 ? 400 : e.status });
-    }
-    if (e instanceof TransitionNotAllowed) throw json({ error: `transition_${e.reason}` }, { status: 403 });
-    if (e instanceof PlanIncomplete) return json<ActionData>({ for: "submit", formError: "campaigns:errors.incomplete", missing: e.missing }, { status: 400 });
-    if (e instanceof StaleVersion) return json<ActionData>({ for: String(fd.get("action") ?? ""), conflict: { name: e.current.updatedByName, at: e.current.updatedAt } }, { status: 409 });
-    const clone = intent.data.intent === "clone";
-    return storageFailure(e, (clone ? { for: "clone", name: String(fd.get("name") ?? "") } : { for: String(fd.get("action") ?? ""), comment: String(fd.get("comment") ?? "") }) satisfies ActionData);
+    return actionFailure(e, { intent, values });
   }
 }
 
@@ -104,14 +84,17 @@ const FIELD_LABEL: Record<string, string> = {
 export default function CampaignHome() {
   const { t } = useTranslation(["campaigns", "common"]);
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const failure = useFormFailure();
   const navigation = useNavigation();
   const { user } = useRootData();
   const f = useFormat();
   const c = data.detail.campaign;
   const busy = navigation.state !== "idle";
-  const tr = (k: string) => t(k as "campaigns:title");
+  const tr = (k: string, params?: Record<string, unknown>) => t(k as "campaigns:title", params as {});
   const withComment = (a: TransitionAction) => a === "return" || a === "cancel" || a === "approve";
+  /** the refused form of step `a`, if it was that one */
+  const failureOf = (a: TransitionAction) => (failure?.intent === "transition" && sentText(failure, "action") === a ? failure : undefined);
+  const cloneFailure = failure?.intent === "clone" ? failure : undefined;
   return (
     <>
       <p><Link to="/campaigns">{t("campaigns:title")}</Link></p>
@@ -125,14 +108,13 @@ export default function CampaignHome() {
       <section className="plan-section" aria-labelledby="next-step">
         <h2 id="next-step">{t("campaigns:home.nextStep")}</h2>
         <p data-testid="next-step-text">{tr(`campaigns:nextStep.${c.status}`)}</p>
-        {actionData?.conflict ? (
-          <p className="form-error" role="alert">{t("campaigns:form.conflict", { name: actionData.conflict.name ?? t("campaigns:form.conflictSomeone"), at: f.dateTime(actionData.conflict.at) })}</p>
-        ) : null}
-        {actionData?.formError ? (
+        {failure?.conflict ? (
+          <p className="form-error" role="alert">{t("campaigns:form.conflict", { name: failure.conflict.name ?? t("campaigns:form.conflictSomeone"), at: f.dateTime(failure.conflict.at) })}</p>
+        ) : failure?.formError ? (
           <p className="form-error" role="alert" data-testid="workflow-error">
-            {actionData.missing
-              ? t("campaigns:errors.incomplete", { fields: actionData.missing.map((m) => tr(FIELD_LABEL[m] ?? m)).join(", ") })
-              : tr(actionData.formError)}
+            {failure.missing
+              ? t("campaigns:errors.incomplete", { fields: failure.missing.map((m) => tr(FIELD_LABEL[m] ?? m)).join(", ") })
+              : tr(failure.formError, failure.formParams)}
           </p>
         ) : null}
         <div className="row">
@@ -148,20 +130,14 @@ export default function CampaignHome() {
                 // closing happens on the review, where the figures and their finality are shown
                 return <p key={a} data-testid="workflow-close"><Link className="button" to={`/campaigns/${c.id}/review#workflow-title`}>{t("campaigns:home.closeOnReview")}</Link></p>;
               }
-              const commentId = `comment-${a}`;
-              const err = actionData?.for === a ? actionData.errors?.comment : undefined;
               return (
                 <Form method="post" key={a} className="inline-form" data-testid={`workflow-${a}`}>
                   <input type="hidden" name="intent" value="transition" />
                   <input type="hidden" name="action" value={a} />
                   <input type="hidden" name="version" value={c.version} />
                   {withComment(a) ? (
-                    <div className="field">
-                      <label htmlFor={commentId}>{a === "return" ? t("campaigns:home.comment") : t("campaigns:home.commentOptional")}</label>
-                      <textarea id={commentId} name="comment" rows={2} aria-invalid={err ? true : undefined} aria-describedby={err ? `${commentId}-error` : undefined}
-                        defaultValue={actionData?.for === a ? actionData.comment : undefined} />
-                      <ErrorText id={`${commentId}-error`} message={err} />
-                    </div>
+                    <TextArea id={`comment-${a}`} name="comment" rows={2} failure={failureOf(a)}
+                      label={a === "return" ? t("campaigns:home.comment") : t("campaigns:home.commentOptional")} />
                   ) : null}
                   <div className="field">
                     <button type="submit" disabled={busy} className={a === "cancel" ? "danger" : a === "return" ? "secondary" : undefined}>{tr(`campaigns:actions.${a}`)}</button>
@@ -174,12 +150,8 @@ export default function CampaignHome() {
         {user && canManage(user) ? (
           <Form method="post" className="inline-form" data-testid="clone-form">
             <input type="hidden" name="intent" value="clone" />
-            <div className="field">
-              <label htmlFor="clone-name">{t("campaigns:home.cloneName")}</label>
-              <input id="clone-name" name="name" defaultValue={actionData?.for === "clone" && actionData.name !== undefined ? actionData.name : t("campaigns:home.copyOf", { name: c.name })} maxLength={120}
-                aria-invalid={actionData?.for === "clone" && actionData.errors?.name ? true : undefined} aria-describedby={actionData?.for === "clone" ? "clone-name-error" : undefined} />
-              <ErrorText id="clone-name-error" message={actionData?.for === "clone" ? actionData.errors?.name : undefined} />
-            </div>
+            <Field id="clone-name" name="name" label={t("campaigns:home.cloneName")} failure={cloneFailure} maxLength={120}
+              defaultValue={t("campaigns:home.copyOf", { name: c.name })} />
             <div className="field"><button type="submit" className="secondary" disabled={busy}>{t("campaigns:home.clone")}</button></div>
           </Form>
         ) : null}

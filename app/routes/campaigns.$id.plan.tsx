@@ -1,19 +1,21 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CampaignHistory } from "~/components/history/campaign-history";
-import { PlanForm } from "~/components/plan/plan-form";
+import { PlanForm, type AutosaveAnswer } from "~/components/plan/plan-form";
 import { PlanSummary, StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { loadCampaignPage } from "~/models/campaign-pages.server";
-import { AmendSchema, PlanSchema, type PlanFormValues } from "~/models/campaign.schema";
-import { amendPlan, CampaignNotFound, InvalidReferences, planFormValues, PlanNotEditable, StaleVersion, updatePlan } from "~/models/campaign.server";
+import { AmendSchema, PlanSchema } from "~/models/campaign.schema";
+import { amendPlan, planFormValues, updatePlan } from "~/models/campaign.server";
 import { useRootData } from "~/root";
+import { actionFailure, formFailure, loaderFailure } from "~/utils/action.server";
 import { getDb } from "~/utils/db.server";
-import { formDataToObject, parseObject, type FieldErrors } from "~/utils/form";
-import { forbidden, notFound, IdParam, storageFailure, readForm } from "~/utils/http.server";
+import { formDataToObject, parseObject } from "~/utils/form";
+import { notFound, IdParam, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { requireManager, requireUser } from "~/utils/session.server";
 import { canManage } from "~/models/permissions";
@@ -21,6 +23,7 @@ import { canManage } from "~/models/permissions";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 const Id = IdParam;
+/** "save" (the form) or "autosave" (its fetcher); "amend" after approval (KPI, budget, tasks only). */
 const Post = z.object({ intent: z.enum(["save", "autosave"]).catch("save"), mode: z.enum(["edit", "amend"]).catch("edit") });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -31,40 +34,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const page = await loadCampaignPage(getDb(), { storeId: ctx.store.id, id: id.data, actor: { id: ctx.user.id, role: ctx.user.role }, withOptions: true });
     return json({ ...page, storeId: ctx.store.id, values: planFormValues(page.detail) });
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    throw e;
+    loaderFailure(e);
   }
 }
-
-type ActionData = { errors?: FieldErrors; values?: PlanFormValues; conflict?: { name: string | null; at: string }; formError?: string; ok?: boolean; version?: number; savedAt?: string; budgetIds?: number[]; taskIds?: number[] };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireManager(request);
   const id = Id.safeParse(params.id);
   if (!id.success) notFound();
-  const values = formDataToObject(await readForm(request)) as PlanFormValues & { intent?: string; mode?: string };
+  const values = formDataToObject(await readForm(request));
   const { intent, mode } = Post.parse(values);
-  const actor = { id: ctx.user.id, role: ctx.user.role };
-  const reply = (data: ActionData, status: number) => json<ActionData>(data, { status });
+  const target = { storeId: ctx.store.id, id: id.data, actor: { id: ctx.user.id, role: ctx.user.role } };
+  const parsed = mode === "amend" ? { amend: true as const, ...parseObject(AmendSchema, values) } : { amend: false as const, ...parseObject(PlanSchema, values) };
+  if (!parsed.ok) return formFailure(400, { intent, errors: parsed.errors, values });
   try {
-    let saved: { version: number; updatedAt: string; budgetIds: number[]; taskIds: number[] };
-    if (mode === "amend") {
-      const parsed = parseObject(AmendSchema, values);
-      if (!parsed.ok) return reply({ errors: parsed.errors, values }, 400);
-      saved = await amendPlan(getDb(), { storeId: ctx.store.id, id: id.data, actor, input: parsed.data });
-    } else {
-      const parsed = parseObject(PlanSchema, values);
-      if (!parsed.ok) return reply({ errors: parsed.errors, values }, 400);
-      saved = await updatePlan(getDb(), { storeId: ctx.store.id, id: id.data, actor, input: parsed.data });
-    }
-    if (intent === "autosave") return reply({ ok: true, version: saved.version, savedAt: saved.updatedAt, budgetIds: saved.budgetIds, taskIds: saved.taskIds }, 200);
+    const saved = parsed.amend
+      ? await amendPlan(getDb(), { ...target, input: parsed.data })
+      : await updatePlan(getDb(), { ...target, input: parsed.data });
+    if (intent === "autosave") return json<AutosaveAnswer>({ ok: true, version: saved.version, savedAt: saved.updatedAt, budgetIds: saved.budgetIds, taskIds: saved.taskIds });
     return redirect(`/campaigns/${id.data}/plan?saved=1`);
   } catch (e) {
-    if (e instanceof CampaignNotFound) notFound();
-    if (e instanceof StaleVersion) return reply({ conflict: { name: e.current.updatedByName, at: e.current.updatedAt }, values }, 409);
-    if (e instanceof InvalidReferences) return reply({ errors: e.errors, values }, 400);
-    if (e instanceof PlanNotEditable) forbidden();
-    return storageFailure(e, { values } satisfies ActionData);
+    return actionFailure(e, { intent, values });
   }
 }
 
@@ -73,7 +63,7 @@ export const meta = pageTitle<{ detail: { campaign: { name: string } } }>("campa
 export default function CampaignPlan() {
   const { t } = useTranslation(["campaigns", "common"]);
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const failure = useFormFailure();
   const [params] = useSearchParams();
   const { timezone, user } = useRootData();
   const c = data.detail.campaign;
@@ -92,14 +82,11 @@ export default function CampaignPlan() {
           mode={data.mode}
           storeId={data.storeId}
           campaignId={c.id}
-          defaultValues={actionData?.values ?? data.values}
-          serverErrors={actionData?.errors}
-          conflict={actionData?.conflict ?? null}
-          formError={actionData?.formError}
+          defaultValues={data.values}
           segments={data.segments}
           users={data.users}
           audience={data.audience}
-          justSaved={params.has("saved") && !actionData}
+          justSaved={params.has("saved") && !failure}
           savedAt={c.updated_at}
           timezone={timezone}
           locked={data.mode === "amend" ? <PlanSummary detail={data.detail} audience={data.audience} sections={["why", "who", "what", "when", "where"]} idPrefix="locked" /> : null}

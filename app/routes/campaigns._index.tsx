@@ -147,6 +147,18 @@ function CampaignTable({ rows }: { rows: Row[] }) {
 
 type CalRow = { id: number; name: string; status: string; invitation_start: string | null; invitation_end: string | null; event_start: string | null; event_end: string | null };
 
+/** One day of the month grid: its number, then the campaigns holding their event and inviting that day. */
+function CalendarDay({ day, outside, label, events, invites }: { day: string; outside: boolean; label: string; events: CalRow[]; invites: CalRow[] }) {
+  const { t } = useTranslation(["campaigns"]);
+  return (
+    <td className={outside ? "outside" : undefined} data-date={day}>
+      <span className="day-num" aria-label={label}>{Number(day.slice(8, 10))}</span>
+      {events.map((r) => <Link key={`e${r.id}`} className="cal-item cal-event" to={`/campaigns/${r.id}`} title={r.name}>{r.name}</Link>)}
+      {invites.map((r) => <Link key={`i${r.id}`} className="cal-item cal-invite" to={`/campaigns/${r.id}`} title={r.name}><span className="visually-hidden">{t("campaigns:calendar.invitations")}: </span>{r.name}</Link>)}
+    </td>
+  );
+}
+
 /** A month grid (weeks from Monday); each day lists campaigns inviting and holding their event that day. */
 function MonthCalendar({ month, rows, prev, next }: { month: string; rows: CalRow[]; prev: string; next: string }) {
   const { t } = useTranslation(["campaigns"]);
@@ -185,20 +197,7 @@ function MonthCalendar({ month, rows, prev, next }: { month: string; rows: CalRo
           <caption className="visually-hidden">{title}</caption>
           <thead><tr>{dayNames.map((n) => <th key={n} scope="col">{n}</th>)}</tr></thead>
           <tbody>
-            {weeks.map((days) => (
-              <tr key={days[0]}>
-                {days.map((d) => {
-                  const { events, invites } = on(d);
-                  return (
-                    <td key={d} className={d.slice(0, 7) === month ? undefined : "outside"} data-date={d}>
-                      <span className="day-num" aria-label={dayLabel(d)}>{Number(d.slice(8, 10))}</span>
-                      {events.map((r) => <Link key={`e${r.id}`} className="cal-item cal-event" to={`/campaigns/${r.id}`} title={r.name}>{r.name}</Link>)}
-                      {invites.map((r) => <Link key={`i${r.id}`} className="cal-item cal-invite" to={`/campaigns/${r.id}`} title={r.name}><span className="visually-hidden">{t("campaigns:calendar.invitations")}: </span>{r.name}</Link>)}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
+            {weeks.map((days) => <tr key={days[0]}>{days.map((d) => <CalendarDay key={d} day={d} outside={d.slice(0, 7) !== month} label={dayLabel(d)} {...on(d)} />)}</tr>)}
           </tbody>
         </table>
       </div>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { PlanForm } from "~/components/plan/plan-form";
@@ -51,7 +51,6 @@ export const meta = pageTitle("campaigns:newTitle");
 export default function NewCampaign() {
   const { t } = useTranslation(["campaigns", "common"]);
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const { timezone } = useRootData();
   const who = (groups: number[], tiers: string[]) =>
     [...tiers.map((x) => t(`common:tiers.${x}` as "common:tiers.A")), ...groups.map((g) => `${t("common:groupLabel", { n: g })} · ${t(`common:groups.${g}.name` as "common:groups.1.name")}`)].join(", ");
@@ -79,19 +78,8 @@ export default function NewCampaign() {
           ))}
         </ul>
       </nav>
-      <PlanForm
-        key={data.templateKey ?? "blank"}
-        mode="new"
-        storeId={data.storeId}
-        campaignId={null}
-        defaultValues={actionData?.values ?? data.values}
-        serverErrors={actionData?.errors}
-        formError={(actionData as { formError?: string } | undefined)?.formError}
-        segments={data.segments}
-        users={data.users}
-        audience={null}
-        timezone={timezone}
-      />
+      <PlanForm key={data.templateKey ?? "blank"} mode="new" storeId={data.storeId} campaignId={null} defaultValues={data.values}
+        segments={data.segments} users={data.users} audience={null} timezone={timezone} />
     </>
   );
 }

@@ -39,6 +39,16 @@ export interface FailureOptions extends Base {
   staleMessage?: string;
 }
 
+/** An unknown record, or one of another store: the page answers 404 (never says which). */
+const isNotFound = (e: unknown) => e instanceof CampaignNotFound || e instanceof InvitationNotFound || e instanceof CustomerNotFound
+  || e instanceof SegmentNotFound || e instanceof InviteLinkNotFound;
+
+/** A loader's catch: an unknown record is a thrown 404, as in `actionFailure`; anything else is rethrown. */
+export function loaderFailure(e: unknown): never {
+  if (isNotFound(e)) notFound();
+  throw e;
+}
+
 /**
  * The HTTP answer to an error a model threw while an action ran: a Response in the one shape,
  * or a thrown 404/403 for what has no form to re-render; anything unknown is rethrown.
@@ -46,8 +56,7 @@ export interface FailureOptions extends Base {
 export function actionFailure(e: unknown, opts: FailureOptions = {}) {
   const { intent = "", values = {}, invitationId, staleMessage = "invitations:errors.campaignStale" } = opts;
   const base = { intent, values, ...(invitationId !== undefined ? { invitationId } : {}) };
-  if (e instanceof CampaignNotFound || e instanceof InvitationNotFound || e instanceof CustomerNotFound
-    || e instanceof SegmentNotFound || e instanceof InviteLinkNotFound) notFound();
+  if (isNotFound(e)) notFound();
   if (e instanceof PlanNotEditable) forbidden();
   if (e instanceof AlreadyCheckedIn) return formFailure(409, { ...base, formError: e.messageKey, formParams: e.params, arrival: e.arrival });
   if (e instanceof CustomerExists) return formFailure(409, { ...base, errors: { phone: e.messageKey }, duplicate: e.customer });

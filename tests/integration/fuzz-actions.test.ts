@@ -1390,9 +1390,6 @@ describe("actions under hostile posts", () => {
    */
   const NOT_A_FORM = ["sign-in (login)", "language switch (lang)", "store switch (store)", "sign-out (logout)", "check-in desk: a scanned code (campaigns.$id.execution_.scan)"];
   const NOT_YET_MOVED = [
-    "campaign status workflow and clone (campaigns.$id._index)",
-    "plan save and autosave of a draft (campaigns.$id.plan)",
-    "plan amendment after approval (campaigns.$id.plan, mode amend)",
     "invitation page: answer, opt out (i.$token)",
     "touchpoint survey on the invitation page (i.$token_.survey)",
   ];

@@ -17,13 +17,13 @@ import { Form, useFetcher, useLocation, useNavigate, useNavigation, useSubmit } 
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { get, useFieldArray, useForm, useWatch, type UseFormRegister } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { ErrorText } from "~/components/ui/field";
+import { ErrorText, Field, Select, TextArea } from "~/components/ui/field";
+import { useFormFailure, type FormFailure } from "~/components/ui/use-form-failure";
 import {
   AmendSchema, BUDGET_CATEGORIES, budgetTotals, BUSINESS_CHAINS, CHANNELS, PAYERS, PlanSchema, TASK_PHASES, TASK_STATUSES,
   TOPIC_SUBKINDS, TOPIC_TECHNIQUES, type PlanFormValues,
 } from "~/models/campaign.schema";
 import { addDays } from "~/utils/format";
-import type { FieldErrors } from "~/utils/form";
 import { yuanToFen } from "~/utils/money";
 import { useFormat } from "~/utils/use-format";
 import { AudienceTable, BudgetTotalsTable } from "./plan-summary";
@@ -36,10 +36,8 @@ export interface PlanFormProps {
   mode: PlanFormMode;
   storeId: number;
   campaignId: number | null;
+  /** the stored plan (or the template's); a refused save re-renders what it sent instead */
   defaultValues: PlanFormValues;
-  serverErrors?: FieldErrors;
-  conflict?: { name: string | null; at: string } | null;
-  formError?: string | null;
   segments: Option[];
   users: Option[];
   audience: SegmentSummaryView | null;
@@ -50,6 +48,9 @@ export interface PlanFormProps {
   locked?: ReactNode;
   timezone: string;
 }
+
+/** An accepted autosave: the new version, and the ids of the rows it created (in form order). */
+export type AutosaveAnswer = { ok: true; version: number; savedAt: string; budgetIds: number[]; taskIds: number[] };
 
 const fieldId = (name: string) => `plan-${name.replace(/\./g, "-")}`;
 const draftKey = (storeId: number, id: number | null) => `cp:plan-draft:${storeId}:${id ?? "new"}`;
@@ -79,7 +80,11 @@ const same = (a: unknown, b: unknown) => JSON.stringify(normalise(a)) === JSON.s
 export function PlanForm(props: PlanFormProps) {
   const { t } = useTranslation(["campaigns", "common"]);
   const f = useFormat();
-  const { mode, defaultValues, serverErrors = {} } = props;
+  const { mode } = props;
+  // the refused save (the page's one form; the new plan's answer has no intent); autosave answers its fetcher
+  const failure = useFormFailure(["save", ""]);
+  const defaultValues = (failure?.values as PlanFormValues | undefined) ?? props.defaultValues;
+  const serverErrors = failure?.errors ?? {};
   const schema = mode === "amend" ? AmendSchema : PlanSchema;
   const form = useForm<PlanFormValues>({
     resolver: zodResolver(schema as typeof PlanSchema) as any,
@@ -89,7 +94,7 @@ export function PlanForm(props: PlanFormProps) {
   const submit = useSubmit();
   const location = useLocation();
   const navigation = useNavigation();
-  const autosave = useFetcher<{ ok?: boolean; version?: number; savedAt?: string; budgetIds?: number[]; taskIds?: number[]; conflict?: { name: string | null; at: string } }>();
+  const autosave = useFetcher<AutosaveAnswer | FormFailure>();
   const formRef = useRef<HTMLFormElement>(null);
   const key = draftKey(props.storeId, props.campaignId);
 
@@ -118,7 +123,7 @@ export function PlanForm(props: PlanFormProps) {
     // saved: the browser copy is obsolete; the form takes the stored plan (new version, ids of new rows)
     window.localStorage.removeItem(key);
     if (props.campaignId) window.localStorage.removeItem(draftKey(props.storeId, null));
-    form.reset(defaultValues);
+    form.reset(props.defaultValues);
     setDraft(null);
     setSavedNotice(true);
     // drop ?saved from the address so a later visit (e.g. after signing in again) offers the browser copy
@@ -162,12 +167,12 @@ export function PlanForm(props: PlanFormProps) {
   useEffect(() => {
     const d = autosave.data;
     if (!d || autosave.state !== "idle") return;
-    if (d.ok && d.version) {
+    if ("ok" in d) {
       form.setValue("version", String(d.version));
       const values = form.getValues();
       if (sent.current && values.budget?.length === sent.current.budget) d.budgetIds?.forEach((id, i) => form.setValue(`budget.${i}.id`, String(id)));
       if (sent.current && values.tasks?.length === sent.current.tasks) d.taskIds?.forEach((id, i) => form.setValue(`tasks.${i}.id`, String(id)));
-      setAutosavedAt(d.savedAt ?? new Date().toISOString());
+      setAutosavedAt(d.savedAt);
       setAutosaveState("idle");
       if (same(form.getValues(), values)) window.localStorage.removeItem(key);
     } else if (d.conflict) {
@@ -179,7 +184,7 @@ export function PlanForm(props: PlanFormProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autosave.data, autosave.state]);
 
-  const conflict = props.conflict ?? liveConflict;
+  const conflict = failure?.conflict ?? liveConflict;
   const saving = navigation.state === "submitting" && navigation.formMethod?.toLowerCase() === "post";
   const hasErrors = Object.keys(formState.errors).length > 0 || Object.keys(serverErrors).length > 0;
 
@@ -217,37 +222,16 @@ export function PlanForm(props: PlanFormProps) {
   };
 
   const text = (name: string, label: string, opts: { type?: string; hint?: string; textarea?: boolean; inputMode?: "decimal" | "numeric"; required?: boolean; className?: string } = {}) => {
-    const id = fieldId(name);
-    const e = err(name);
-    const describedBy = [e ? `${id}-error` : null, opts.hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-    const common = {
-      id, "aria-invalid": e ? true : undefined, "aria-describedby": describedBy, defaultValue: dv(name),
-      ...register(name as "name"),
-    };
-    return (
-      <div className={`field ${opts.className ?? ""}`}>
-        <label htmlFor={id}>{label}</label>
-        {opts.hint ? <span className="muted" id={`${id}-hint`}>{opts.hint}</span> : null}
-        {opts.textarea ? <textarea rows={4} {...common} /> : <input type={opts.type ?? "text"} inputMode={opts.inputMode} aria-required={opts.required || undefined} {...common} />}
-        <ErrorText id={`${id}-error`} message={e} />
-      </div>
-    );
+    const wiring = { id: fieldId(name), label, hint: opts.hint, error: err(name), defaultValue: dv(name), ...register(name as "name") };
+    const field = opts.textarea ? <TextArea rows={4} {...wiring} />
+      : <Field type={opts.type ?? "text"} inputMode={opts.inputMode} aria-required={opts.required || undefined} {...wiring} />;
+    return opts.className ? <div className={opts.className}>{field}</div> : field;
   };
 
-  const select = (name: string, label: string, options: { value: string; label: string }[], opts: { empty?: string; className?: string } = {}) => {
-    const id = fieldId(name);
-    const e = err(name);
-    return (
-      <div className={`field ${opts.className ?? ""}`}>
-        <label htmlFor={id}>{label}</label>
-        <select id={id} aria-invalid={e ? true : undefined} aria-describedby={e ? `${id}-error` : undefined} defaultValue={dv(name)} {...register(name as "name")}>
-          {opts.empty !== undefined ? <option value="">{opts.empty}</option> : null}
-          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-        </select>
-        <ErrorText id={`${id}-error`} message={e} />
-      </div>
-    );
-  };
+  const select = (name: string, label: string, options: { value: string; label: string }[], opts: { empty?: string } = {}) => (
+    <Select id={fieldId(name)} label={label} error={err(name)} defaultValue={dv(name)} {...register(name as "name")}
+      options={opts.empty !== undefined ? [{ value: "", label: opts.empty }, ...options] : options} />
+  );
 
   const tr = (k: string) => t(k as "campaigns:title");
   const userOptions = props.users.map((u) => ({ value: String(u.id), label: u.name }));
@@ -292,7 +276,7 @@ export function PlanForm(props: PlanFormProps) {
           </a>
         </div>
       ) : null}
-      {props.formError ? <p className="form-error" role="alert">{tr(props.formError)}</p> : null}
+      {failure?.formError && !conflict ? <p className="form-error" role="alert">{tr(failure.formError)}</p> : null}
       {hasErrors && !conflict ? <p className="form-error" role="alert" data-testid="form-errors">{t("campaigns:form.fixErrors")}</p> : null}
       {mode === "amend" ? <p className="notice">{t("campaigns:form.amendNotice")}</p> : null}
 

@@ -4,7 +4,7 @@
  * (an i18n key, e.g. from react-hook-form) or `failure` (the action's answer, `useFormFailure`):
  * with `failure` the field takes its error from `failure.errors[name]` and re-renders what was sent.
  */
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import type { FormFailure } from "~/utils/form";
 import { fenToYuanText } from "~/utils/money";
@@ -43,31 +43,42 @@ function Frame({ inputId, label, hint, hintId, message, errorId, children, class
   );
 }
 
+/**
+ * A labelled control's two halves: the attributes of the control itself (id, name, the value to
+ * show, aria, the rest of its props) and the frame around it (label, hint, error).
+ */
+function useWired<P extends Wiring & { defaultValue?: string | number | readonly string[] }>({ label, error, hint, id, failure, name, defaultValue, ...rest }: P) {
+  const w = useWiring({ id, error, hint, failure, name });
+  const control = { id: w.inputId, name, defaultValue: w.sent ?? defaultValue, ...w.aria, ...rest };
+  const frame = (child: ReactNode) => <Frame {...w} label={label} hint={hint}>{child}</Frame>;
+  return { control, frame };
+}
+
 type InputProps = InputHTMLAttributes<HTMLInputElement> & Wiring;
 
 /** A labelled input whose error sits next to it and is announced. */
-export const Field = forwardRef<HTMLInputElement, InputProps>(function Field({ label, error, hint, id, failure, name, defaultValue, ...rest }, ref) {
-  const w = useWiring({ id, error, hint, failure, name });
-  return (
-    <Frame {...w} label={label} hint={hint}>
-      <input ref={ref} id={w.inputId} name={name} defaultValue={w.sent ?? defaultValue} {...w.aria} {...rest} />
-    </Frame>
-  );
+export const Field = forwardRef<HTMLInputElement, InputProps>(function Field(props, ref) {
+  const { control, frame } = useWired(props);
+  return frame(<input ref={ref} {...control} />);
 });
 /** The former name of `Field`. */
 export const TextField = Field;
 
+/** A labelled multi-line text (comments, long plan texts), wired as `Field`. */
+export const TextArea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & Wiring>(function TextArea(props, ref) {
+  const { control, frame } = useWired(props);
+  return frame(<textarea ref={ref} {...control} />);
+});
+
 type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & Wiring & { options: readonly { value: string | number; label: ReactNode }[] };
 
 /** A labelled select over `options`. */
-export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select({ label, error, hint, id, failure, name, defaultValue, options, ...rest }, ref) {
-  const w = useWiring({ id, error, hint, failure, name });
-  return (
-    <Frame {...w} label={label} hint={hint}>
-      <select ref={ref} id={w.inputId} name={name} defaultValue={w.sent ?? defaultValue} {...w.aria} {...rest}>
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-      </select>
-    </Frame>
+export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select({ options, ...props }, ref) {
+  const { control, frame } = useWired(props);
+  return frame(
+    <select ref={ref} {...control}>
+      {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+    </select>,
   );
 });
 
