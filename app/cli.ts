@@ -14,7 +14,7 @@ import { createDb, openSqlite, parseDatabaseUrl } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { restoreSqlite, RestoreRefused } from "#db/backup";
 import { copyDatabase, CopyRefused, formatCopyReport } from "#db/copy";
-import { seedDemo } from "./models/demo.server";
+import { seedDemo } from "./models/demo/demo.server";
 import { segmentsCsvLines } from "./models/segmentation.server";
 import { ROLES, DEPARTMENTS } from "./models/domain";
 import { getStoreByCode } from "./models/store.server";

@@ -14,7 +14,7 @@ import express from "express";
 import { createDb, parseDatabaseUrl } from "#db/client";
 import { refreshStatistics } from "#db/dialect";
 import { migrateToLatest } from "#db/migrate";
-import { isDatabaseEmpty, seedDemo } from "./models/demo.server";
+import { isDatabaseEmpty, seedDemo } from "./models/demo/demo.server";
 import { recoverImports } from "./models/import-apply.server";
 import { startImportWatchdog } from "./models/import-job.server";
 import { startMessageDispatcher } from "./models/outbox.server";

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { DB } from "#db/client";
-import { createTestDb } from "../../tests/helpers/test-db";
+import { freshStoreEachTest } from "../../tests/helpers/fresh-db";
 import { makeStore, makeUser } from "../../tests/helpers/factories";
 import { customerWith } from "../../tests/helpers/segment-factories";
 import { CustomerEditSchema } from "./customer.schema";
@@ -8,13 +8,7 @@ import { CustomerNotFound, getCustomerCard, listCustomers, maskPhone, updateCust
 
 let db: DB;
 let storeId: number;
-beforeEach(async () => {
-  db = await createTestDb();
-  storeId = (await makeStore(db)).id;
-});
-afterEach(async () => {
-  await db.destroy();
-});
+freshStoreEachTest((d, s) => { db = d; storeId = s; });
 
 describe("listCustomers", () => {
   test("finds by name, whole phone, last 4 digits, plate and VIN, scoped to the store", async () => {

@@ -1,18 +1,13 @@
-import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { isChosenSheet, readImportFiles, type ImportSource } from "./import-csv.server";
+import { coverSheetWorkbook } from "../../tests/helpers/import-factories";
 
 const read = (files: Partial<Record<"customers" | "vehicles" | "visits", ImportSource>>, sheet?: string) =>
   readImportFiles(files, { existingCodes: async () => new Set(["K1"]), existingVins: async () => new Set(), sheet });
 
 /** A workbook whose first tab is a cover sheet, then the customers, then notes. */
 async function workbook(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.addWorksheet("说明").addRow(["导出时间", "2026-12-01"]);
-  const ws = wb.addWorksheet("客户");
-  ws.addRow(["客户编号", "车主姓名", "联系方式"]);
-  ws.addRow(["K1", "谢伟", "13800138000"]);
-  ws.addRow(["K2", "张丽", "13900139000"]);
+  const wb = coverSheetWorkbook();
   wb.addWorksheet("备注").addRow(["x"]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

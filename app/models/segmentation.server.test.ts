@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { DB } from "#db/client";
-import { createTestDb } from "../../tests/helpers/test-db";
-import { makeStore } from "../../tests/helpers/factories";
+import { freshStoreEachTest } from "../../tests/helpers/fresh-db";
 import { bulkCustomersWithRevenue, customerWith } from "../../tests/helpers/segment-factories";
 import { addDays } from "~/utils/format";
-import { seedDemo } from "./demo.server";
+import { seedDemo } from "./demo/demo.server";
 import { computeSegments, ensureSegments, subtractYears, type CustomerSegmentRow } from "./segmentation.server";
 import { saveStoreSettings } from "./settings.server";
 import { DEFAULT_SETTINGS } from "./settings.schema";
@@ -12,14 +11,7 @@ import { DEFAULT_SETTINGS } from "./settings.schema";
 const AS_OF = "2026-06-30";
 let db: DB;
 let storeId: number;
-
-beforeEach(async () => {
-  db = await createTestDb();
-  storeId = (await makeStore(db)).id;
-});
-afterEach(async () => {
-  await db.destroy();
-});
+freshStoreEachTest((d, s) => { db = d; storeId = s; });
 
 async function rows(asOf = AS_OF): Promise<Record<string, CustomerSegmentRow>> {
   return Object.fromEntries((await computeSegments(db, { storeId, asOf })).map((r) => [r.customer_code, r]));

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
+import { Form, isRouteErrorResponse, useLoaderData, useRouteError, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import styles from "~/styles/invite.css";
 import { TouchpointSurvey } from "~/components/invite/touchpoint-survey";
-import { ErrorText } from "~/components/ui/field";
+import { ErrorText, Field, Select, TextArea } from "~/components/ui/field";
+import { useFormFailure } from "~/components/ui/use-form-failure";
 import { formatCode } from "~/models/invitation-code";
 import { qrSvg } from "~/models/invitation-qr.server";
 import { getSurvey } from "~/models/touchpoint-survey.server";
@@ -12,9 +13,9 @@ import { getInvitePage, InviteLinkNotFound, InviteRefused, optOutFromInvitation,
 import { CUSTOMER_LOSS_REASONS, MAX_COMPANIONS, MAX_INVITE_NOTE } from "~/models/invite.constants";
 import { ErrorPage } from "~/root";
 import { getDb } from "~/utils/db.server";
+import { actionFailure, formFailure } from "~/utils/action.server";
 import { formDataToObject, parseObject } from "~/utils/form";
-import { isStorageFailure, readForm, storageFailure } from "~/utils/http.server";
-import { failure } from "~/utils/invitation-http.server";
+import { readForm } from "~/utils/http.server";
 import { InviteFormSchema, inviteCheckAddress, inviteCountWrite, inviteMiss } from "~/utils/invite-http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
@@ -41,10 +42,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const token = params.token ?? "";
   await inviteCheckAddress(db, request, context);
-  const raw = formDataToObject(await readForm(request));
-  const values = { ...raw };
-  const parsed = parseObject(InviteFormSchema, raw);
-  if (!parsed.ok) return failure(400, { formError: "invite:errors.form", errors: parsed.errors, values });
+  const values = formDataToObject(await readForm(request));
+  // the page's two forms: the answer ("respond") and the opt-out
+  const intent = values.intent === "opt_out" ? "opt_out" : "respond";
+  const parsed = parseObject(InviteFormSchema, values);
+  if (!parsed.ok) return formFailure(400, { intent, formError: "invite:errors.form", errors: parsed.errors, values });
   await inviteCountWrite(db, request, context, token);
   try {
     if (parsed.data.intent === "opt_out") {
@@ -56,9 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/i/${token}?done=${answer.response}#answer`);
   } catch (e) {
     if (e instanceof InviteLinkNotFound) await inviteMiss(db, request, context);
-    if (e instanceof InviteRefused) return failure(e.status, { formError: e.messageKey, errors: {}, values });
-    if (isStorageFailure(e)) return storageFailure(e, { ok: false as const, errors: {} as Record<string, string>, values });
-    throw e;
+    return actionFailure(e, { intent, values });
   }
 }
 
@@ -67,14 +67,11 @@ export const meta = pageTitle<SerializeFrom<typeof loader>>("invite:title", (d) 
 export default function InvitationPage() {
   const { page, qr, survey } = useLoaderData<typeof loader>();
   const { t: tw } = useTranslation("noShows");
-  const actionData = useActionData<typeof action>();
+  // either form's refusal shows above the answer form; the answer's fields re-render what was sent
+  const failure = useFormFailure();
   const [params] = useSearchParams();
   const { t } = useTranslation(["invite", "common"]);
   const f = useFormat();
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const sent = (failed?.values ?? {}) as Record<string, unknown>;
-  const text = (k: string) => (typeof sent[k] === "string" ? (sent[k] as string) : undefined);
-  const err = (k: string) => failed?.errors?.[k];
   const c = page.campaign;
   const when = (v: string | null) => (v ? `${f.date(v.slice(0, 10))} ${v.slice(11, 16)}`.trim() : "—");
   const greeting = page.greeting.kind === "title"
@@ -82,7 +79,6 @@ export default function InvitationPage() {
     : t("greeting.name", { name: page.greeting.name });
   const done = params.get("done");
   const answeredResult = page.answered || page.result !== "pending" ? page.result : null;
-  const describedBy = (k: string) => (err(k) ? `invite-${k}-error` : undefined);
   return (
     <article className="invite">
       <p className="invite-store" data-testid="invite-store">{page.store}</p>
@@ -125,40 +121,25 @@ export default function InvitationPage() {
 
       {page.canAnswer ? (
         <section className="panel">
-          {failed?.formError ? <p className="form-error" role="alert" data-testid="invite-form-error">{t(failed.formError as "errors.form")}</p> : null}
+          {failure?.formError ? <p className="form-error" role="alert" data-testid="invite-form-error">{t(failure.formError as "errors.form")}</p> : null}
           {/* the server judges (noValidate): its message sits next to the field, what was typed stays */}
           <Form method="post" replace noValidate>
             <input type="hidden" name="intent" value="respond" />
             <fieldset>
               <legend>{t("question")}</legend>
-              <div className="field">
-                <label htmlFor="invite-companions">{t("companions")}</label>
-                <input id="invite-companions" name="companions" type="number" inputMode="numeric" min={0} max={MAX_COMPANIONS} step={1}
-                  defaultValue={text("companions") ?? (page.companions ?? "")} aria-invalid={err("companions") ? true : undefined} aria-describedby={describedBy("companions")} />
-                <ErrorText id="invite-companions-error" message={err("companions")} />
-              </div>
-              <div className="field">
-                <label htmlFor="invite-note">{t("note")}</label>
-                <textarea id="invite-note" name="note" rows={2} maxLength={MAX_INVITE_NOTE} defaultValue={text("note") ?? ""}
-                  aria-invalid={err("note") ? true : undefined} aria-describedby={describedBy("note")} />
-                <ErrorText id="invite-note-error" message={err("note")} />
-              </div>
-              <div className="field">
-                <label htmlFor="invite-reason">{t("reason")}</label>
-                <select id="invite-reason" name="lossReason" defaultValue={text("lossReason") ?? (page.result === "no" ? page.lossReason ?? "" : "")}
-                  aria-invalid={err("lossReason") ? true : undefined} aria-describedby={describedBy("lossReason")}>
-                  <option value="">{t("reasonNone")}</option>
-                  {CUSTOMER_LOSS_REASONS.map((r) => <option key={r} value={r}>{t(`reasons.${r}`)}</option>)}
-                </select>
-                <ErrorText id="invite-reason-error" message={err("lossReason")} />
-              </div>
+              <Field id="invite-companions" name="companions" label={t("companions")} failure={failure} type="number" inputMode="numeric"
+                min={0} max={MAX_COMPANIONS} step={1} defaultValue={page.companions ?? ""} />
+              <TextArea id="invite-note" name="note" label={t("note")} failure={failure} rows={2} maxLength={MAX_INVITE_NOTE} defaultValue="" />
+              <Select id="invite-reason" name="lossReason" label={t("reason")} failure={failure}
+                defaultValue={page.result === "no" ? page.lossReason ?? "" : ""}
+                options={[{ value: "", label: t("reasonNone") }, ...CUSTOMER_LOSS_REASONS.map((r) => ({ value: r, label: t(`reasons.${r}`) }))]} />
               <div className="invite-answers">
                 {(["yes", "maybe", "no"] as const).map((r) => (
                   <button key={r} type="submit" name="response" value={r} className={r === "yes" ? undefined : "secondary"} aria-pressed={page.result === r && page.answered}
                     data-testid={`invite-${r}`}>{t(`responses.${r}`)}</button>
                 ))}
               </div>
-              <ErrorText id="invite-response-error" message={err("response")} />
+              <ErrorText id="invite-response-error" message={failure?.errors.response} />
               <p className="muted">{t("change")}</p>
             </fieldset>
           </Form>

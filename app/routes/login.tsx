@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { TextField } from "~/components/ui/field";
 import { LoginSchema, type LoginInput } from "~/models/auth.schema";
-import { demoStoreExists, DEMO_PASSWORD, DEMO_USERS } from "~/models/demo.server";
+import { demoStoreExists, DEMO_PASSWORD, DEMO_USERS } from "~/models/demo/demo.server";
 import { LoginThrottled, verifyLogin } from "~/models/user.server";
 import { getDb } from "~/utils/db.server";
 import { parseFormData, toHookFormErrors } from "~/utils/form";

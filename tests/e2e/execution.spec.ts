@@ -4,27 +4,22 @@
  * deposit, actual costs, touchpoint scores, the review's numbers against figures computed
  * here by hand with plain SQL on the same database, closing the campaign, and axe on every page.
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { formatMoney, formatNumber, formatPercent } from "~/utils/format";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn, TABLET } from "../helpers/browser";
+import { demoDbReader } from "../helpers/demo-state";
 
 const base = inject("baseURL");
 const dbFile = inject("dbFile");
 let browser: Browser;
-let sqlite: Database.Database;
 beforeAll(async () => {
   browser = await launchBrowser();
-  sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
 });
 afterAll(async () => {
-  sqlite?.close();
   await browser?.close();
 });
-
-const one = <T = Record<string, any>>(q: string, ...args: unknown[]) => sqlite.prepare(q).get(...args) as T;
-const all = <T = Record<string, any>>(q: string, ...args: unknown[]) => sqlite.prepare(q).all(...args) as T[];
+const { one, all } = demoDbReader(dbFile);
 const campaignId = (name: string) => one<{ id: number }>("select id from campaigns where name = ?", name).id;
 const EVENT_DAY = "养车讲堂（活动当天）";
 const CLOSED = "春季保养节（已结案）";

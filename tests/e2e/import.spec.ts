@@ -41,6 +41,17 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+
+/** A manager (in English) on the import page, with the customers' and vehicles' files chosen. */
+async function importPageWith(customers: string, vehicles: string) {
+  const opened = await openPage(browser, { locale: "en" });
+  await signIn(opened.page, base, "manager@demo.test");
+  await opened.page.goto(`${base}/customers/import`);
+  await hydrated(opened.page);
+  await opened.page.setInputFiles("#file-customers", customers);
+  await opened.page.setInputFiles("#file-vehicles", vehicles);
+  return opened;
+}
 describe("customer import page", () => {
   it("imports three small files as a manager and shows the summary; the same files again are unchanged", async () => {
     const files = [
@@ -102,12 +113,7 @@ describe("customer import page", () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("车辆").addRows([["车架号", "客户编号", "购车日期", "行驶里程"], [`${P}GV1`, `${P}G1`, new Date(Date.UTC(2026, 2, 5)), 12345]]);
     await wb.xlsx.writeFile(vehicles);
-    const { page, errors, context } = await openPage(browser, { locale: "en" });
-    await signIn(page, base, "manager@demo.test");
-    await page.goto(`${base}/customers/import`);
-    await hydrated(page);
-    await page.setInputFiles("#file-customers", customers);
-    await page.setInputFiles("#file-vehicles", vehicles);
+    const { page, errors, context } = await importPageWith(customers, vehicles);
     await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
     const summary = page.locator('[data-testid="import-summary"]');
     await summary.waitFor();
@@ -161,12 +167,7 @@ describe("customer import page", () => {
     const lines = ["ro_number,vin,visit_date,type,amount"];
     for (let i = 0; i < 250_000; i++) lines.push(`${P}L${i},${P}V9,2025-0${1 + (i % 9)}-15,care,${i % 1000}.5`);
     const file = write(`${P}-large-visits.csv`, lines);
-    const { page, errors, context } = await openPage(browser, { locale: "en" });
-    await signIn(page, base, "manager@demo.test");
-    await page.goto(`${base}/customers/import`);
-    await hydrated(page);
-    await page.setInputFiles("#file-customers", customers);
-    await page.setInputFiles("#file-vehicles", vehicles);
+    const { page, errors, context } = await importPageWith(customers, vehicles);
     await page.setInputFiles("#file-visits", file);
     await Promise.all([page.waitForURL(/\/customers\/import\/\d+$/), page.click('button[type="submit"]:has-text("Import")')]);
     const progress = page.getByRole("progressbar", { name: /Import progress/ });

@@ -14,6 +14,7 @@ import { createDb, type DB } from "#db/client";
 import { linkTokenFor } from "~/models/invitation-link.server";
 import { invitationCode } from "~/models/invitation-code";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn } from "../helpers/browser";
+import { restoreInvitations } from "../helpers/demo-state";
 
 const base = inject("baseURL");
 let browser: Browser;
@@ -55,14 +56,7 @@ afterAll(async () => {
   await browser?.close();
   // the demo's invitations as they were (other tests read the demo campaign)
   if (picked.length) {
-    const ids = picked.map((p) => p.id);
-    await db.deleteFrom("invitation_events").where("invitation_id", "in", ids).where("id", ">", maxEvent).execute();
-    await db.deleteFrom("invitation_attempts").where("invitation_id", "in", ids).where("id", ">", maxAttempt).execute();
-    for (const row of savedRows) {
-      const { id, ...rest } = row as { id: number } & Record<string, unknown>;
-      await db.updateTable("invitations").set(rest as never).where("id", "=", id).execute();
-    }
-    await db.updateTable("invitation_links").set({ companions: null, responded_at: null, opted_out_at: null }).where("invitation_id", "in", ids).execute();
+    await restoreInvitations(db, { ids: picked.map((p) => p.id), savedRows, maxEvent, maxAttempt });
     const customers = picked.map((p) => p.customerId);
     await db.deleteFrom("customer_changes").where("customer_id", "in", customers).where("id", ">", maxChange).execute();
     await db.updateTable("customers").set({ do_not_contact: 0 }).where("id", "in", customers).execute();

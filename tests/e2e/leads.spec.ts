@@ -5,29 +5,23 @@
  * the advisor sees the outcome; the manager's review shows it under leads won. Both languages,
  * 390 px, keyboard, axe on every page.
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { formatMoney, formatNumber } from "~/utils/format";
-import { reopenEventDay } from "../helpers/demo-state";
+import { demoDbReader, reopenEventDay } from "../helpers/demo-state";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn, TABLET } from "../helpers/browser";
 
 const base = inject("baseURL");
 const dbFile = inject("dbFile");
 let browser: Browser;
-let sqlite: Database.Database;
 beforeAll(async () => {
   reopenEventDay(inject("dbFile"));
   browser = await launchBrowser();
-  sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
 });
 afterAll(async () => {
-  sqlite?.close();
   await browser?.close();
 });
-
-const one = <T = Record<string, any>>(q: string, ...args: unknown[]) => sqlite.prepare(q).get(...args) as T;
-const all = <T = Record<string, any>>(q: string, ...args: unknown[]) => sqlite.prepare(q).all(...args) as T[];
+const { one, all } = demoDbReader(dbFile);
 const text = async (page: Page, testId: string) => (await page.textContent(`[data-testid="${testId}"]`))?.trim();
 const EVENT_DAY = "养车讲堂（活动当天）";
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);

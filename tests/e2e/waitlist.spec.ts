@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { createDb, type DB } from "#db/client";
 import { linkTokenFor } from "~/models/invitation-link.server";
 import { checkA11y, hydrated, launchBrowser, openPage, PHONE, signIn } from "../helpers/browser";
+import { restoreInvitations } from "../helpers/demo-state";
 
 const base = inject("baseURL");
 let browser: Browser;
@@ -47,14 +48,7 @@ afterAll(async () => {
   await browser?.close();
   if (campaignId) await db.updateTable("campaigns").set({ capacity: savedCapacity }).where("id", "=", campaignId).execute();
   if (picked.length) {
-    const ids = picked.map((p) => p.id);
-    await db.deleteFrom("invitation_events").where("invitation_id", "in", ids).where("id", ">", maxEvent).execute();
-    await db.deleteFrom("invitation_attempts").where("invitation_id", "in", ids).where("id", ">", maxAttempt).execute();
-    for (const row of savedRows) {
-      const { id, ...rest } = row as { id: number } & Record<string, unknown>;
-      await db.updateTable("invitations").set(rest as never).where("id", "=", id).execute();
-    }
-    await db.updateTable("invitation_links").set({ companions: null, responded_at: null, opted_out_at: null }).where("invitation_id", "in", ids).execute();
+    await restoreInvitations(db, { ids: picked.map((p) => p.id), savedRows, maxEvent, maxAttempt });
   }
   await db?.destroy();
 });

@@ -2,8 +2,8 @@
  * The access sweep's declarations (tests/integration/access-sweep.test.ts). Every route of
  * the app comes from the built route manifest; each must be listed here.
  *
- * Feature authors: when you add `app/routes/<file>.tsx`, add `"<file>": { loader, action }`
- * to ROUTE_ACCESS (who may call its loader / action), and if its path has a new `:param`,
+ * Feature authors: when you add `app/routes/<file>.tsx`, add `"<file>"` to the list of DECLARED
+ * that says who may call its loader / action (`"user/manager"`: any user reads, managers post), and if its path has a new `:param`,
  * a resolver in PARAM_RESOLVERS returning an id of that kind in store ZZ01 (create one if
  * the demo has none). The sweep then checks, over HTTP on a real server: signed out →
  * redirect to /login (or 401); staff → 403 on "manager"; another store's manager → 404 on
@@ -16,63 +16,52 @@ import type { DB } from "#db/client";
 /** public: anyone · user: any signed-in user of the store · manager: managers and admins (staff get 403) */
 export type Access = "public" | "user" | "manager";
 
-export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> = {
-  $: { loader: "public" },
-  _index: { loader: "user" },
-  healthz: { loader: "public" },
-  lang: { loader: "public", action: "public" },
-  login: { loader: "public", action: "public" },
-  logout: { loader: "public", action: "public" },
-  store: { loader: "public", action: "user" },
-  settings: { loader: "manager", action: "manager" },
-  "customers._index": { loader: "user" },
-  "customers.$id": { loader: "user", action: "manager" },
-  "customers.import": { loader: "manager", action: "manager" },
-  "customers.import_.$jobId": { loader: "manager" },
-  "segments._index": { loader: "user" },
-  "segments.new": { loader: "user", action: "manager" },
-  "segments.$id": { loader: "user", action: "manager" },
-  // exports (issue 12): the members for anyone who sees the segment page (staff get masked phones)
-  "segments.$id.export": { loader: "user" },
-  "campaigns._index": { loader: "user" },
-  "campaigns.new": { loader: "manager", action: "manager" },
-  "campaigns.audience": { loader: "user" },
-  "campaigns.$id._index": { loader: "user", action: "manager" },
-  "campaigns.$id.plan": { loader: "user", action: "manager" },
-  "campaigns.$id.print": { loader: "user" },
-  "campaigns.$id.board": { loader: "user", action: "user" },
-  // GET answers 405 to anyone (only POST moves a card)
-  "campaigns.$id.board_.move": { loader: "public", action: "user" },
-  "campaigns.$id.board_.attempt": { loader: "public", action: "user" },
-  "campaigns.$id.calls": { loader: "user", action: "user" },
-  "campaigns.$id.invitations": { loader: "manager", action: "manager" },
-  // event day and review (issue 6): check-in, orders and task status are for everyone at the door;
-  // actual costs, scores and readiness are refused to staff by the model (403), the review is managers'
-  "campaigns.$id.execution": { loader: "user", action: "user" },
-  "campaigns.$id.codes": { loader: "user" },
-  // the check-in desk (issue 15): the scan (GET 405 to anyone, POST checks in) and the live count
-  "campaigns.$id.execution_.scan": { loader: "public", action: "user" },
-  "campaigns.$id.execution_.live": { loader: "user" },
-  "touchpoints": { loader: "manager" },
-  "campaigns.$id.review": { loader: "manager", action: "manager" },
-  "campaigns.$id.review.csv": { loader: "manager" },
-  "campaigns.$id.messages.csv": { loader: "manager" },
-  "campaigns.$id.audience.export": { loader: "manager" },
-  "campaigns.$id.review.export": { loader: "manager" },
-  // leads (issue 16): every user has a list and may tag an interest; the rule page is managers'
-  "leads._index": { loader: "user" },
-  "leads.new": { loader: "user", action: "user" },
-  "leads.$id": { loader: "user", action: "user" },
-  "campaigns.$id.leads": { loader: "manager", action: "manager" },
-  "campaigns.$id.no-shows": { loader: "user", action: "user" },
-  // the customers' invitation page: no sign-in, the token is the key (decision 017)
-  "i.$token": { loader: "public", action: "public" },
-  "i.$token_.calendar": { loader: "public" },
-  // the customers' touchpoint survey (issue 15): GET is a 404, POST rates with the token as the key
-  "i.$token_.survey": { loader: "public", action: "public" },
-  // the SMS gateway's replies: no sign-in, an HMAC signature instead (GET 405, unsigned POST 401)
-  "webhooks.sms-inbound": { loader: "public", action: "public" },
+/** Who may call each route's loader and action, written `loader` or `loader/action`, each with its routes (file names). */
+const DECLARED: Partial<Record<Access | `${Access}/${Access}`, string[]>> = {
+  public: [
+    "$", "healthz",
+    "i.$token_.calendar", // the customers' invitation page's calendar file: no sign-in, the token is the key (decision 017)
+  ],
+  "public/public": [
+    "lang", "login", "logout",
+    "i.$token", // the customers' invitation page: no sign-in, the token is the key (decision 017)
+    "i.$token_.survey", // the customers' touchpoint survey (issue 15): GET is a 404, POST rates with the token as the key
+    "webhooks.sms-inbound", // the SMS gateway's replies: no sign-in, an HMAC signature instead (GET 405, unsigned POST 401)
+  ],
+  "public/user": [
+    "store",
+    // GET answers 405 to anyone (only POST moves a card)
+    "campaigns.$id.board_.move", "campaigns.$id.board_.attempt",
+    "campaigns.$id.execution_.scan", // the check-in desk (issue 15): the scan (GET 405 to anyone, POST checks in)
+  ],
+  user: [
+    "_index", "customers._index", "segments._index", "campaigns._index", "campaigns.audience", "campaigns.$id.print", "campaigns.$id.codes",
+    "segments.$id.export", // exports (issue 12): the members for anyone who sees the segment page (staff get masked phones)
+    "campaigns.$id.execution_.live", // the check-in desk's live count (issue 15)
+    "leads._index", // leads (issue 16): every user has a list and may tag an interest; the rule page is managers'
+  ],
+  "user/user": [
+    "campaigns.$id.board", "campaigns.$id.calls", "campaigns.$id.no-shows", "leads.new", "leads.$id",
+    // event day and review (issue 6): check-in, orders and task status are for everyone at the door;
+    // actual costs, scores and readiness are refused to staff by the model (403), the review is managers'
+    "campaigns.$id.execution",
+  ],
+  "user/manager": ["customers.$id", "segments.new", "segments.$id", "campaigns.$id._index", "campaigns.$id.plan"],
+  manager: [
+    "customers.import_.$jobId", "touchpoints",
+    "campaigns.$id.review.csv", "campaigns.$id.messages.csv", "campaigns.$id.audience.export", "campaigns.$id.review.export",
+  ],
+  "manager/manager": [
+    "settings", "customers.import", "campaigns.new", "campaigns.$id.invitations", "campaigns.$id.review", "campaigns.$id.leads",
+  ],
 };
+
+export const ROUTE_ACCESS: Record<string, { loader?: Access; action?: Access }> = Object.fromEntries(
+  Object.entries(DECLARED).flatMap(([who, routes]) => {
+    const [loader, action] = who.split("/") as [Access, Access | undefined];
+    return routes.map((route) => [route, action ? { loader, action } : { loader }]);
+  }),
+);
 
 export interface Store {
   id: number;

@@ -61,7 +61,7 @@ export async function ensureDemoTemplate(): Promise<string> {
   await once(file, path.join(dir, "demo-template.lock"), 300_000, `the demo template in ${dir}`, async () => {
     const { createDb } = await import("#db/client");
     const { migrateToLatest } = await import("#db/migrate");
-    const { seedDemo } = await import("~/models/demo.server");
+    const { seedDemo } = await import("~/models/demo/demo.server");
     const tmp = `${file}.tmp-${process.pid}`;
     const db = createDb(`file:${tmp}`);
     try {

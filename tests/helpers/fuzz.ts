@@ -92,6 +92,21 @@ export const hostileObject = (keys: string[]): fc.Arbitrary<Record<string, unkno
     fc.dictionary(hostileKey(), hostileValue(), { maxKeys: 3 }),
   ).map(([known, extra]) => ({ ...extra, ...known }));
 
+/** fc.oneof over [weight, arbitrary] pairs. */
+const weighted = <T>(...choices: [number, fc.Arbitrary<T>][]): fc.Arbitrary<T> =>
+  fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+
+/** Valid entries with one field replaced by a hostile value, dropped, or sent twice (the second time hostile). */
+function oneFieldBroken<V>(validEntries: fc.Arbitrary<[string, V][]>, names: string[], hostile: fc.Arbitrary<V>): fc.Arbitrary<[string, V][]> {
+  return fc
+    .tuple(validEntries, fc.constantFrom(...names), hostile, fc.constantFrom("replace", "drop", "repeat"))
+    .map(([v, name, bad, how]) =>
+      how === "drop" ? v.filter(([k]) => k !== name)
+        : how === "repeat" ? [...v, [name, bad] as [string, V]]
+          : v.map(([k, val]): [string, V] => [k, k === name ? bad : val]),
+    );
+}
+
 /**
  * A form body (entries in order) for a form with `fields` (each with an arbitrary of valid
  * values). A mix of: a valid form plus extra hostile fields; a valid form with one field
@@ -103,13 +118,7 @@ export const hostileForm = (fields: Record<string, fc.Arbitrary<string>>): fc.Ar
   const validEntries = fc.record(fields).map((rec) => names.map((n): [string, string] => [n, rec[n]!]));
   const extras = fc.array(fc.tuple(hostileKey(), hostileText()), { maxLength: 3 });
   const valid = fc.tuple(validEntries, extras).map(([v, x]) => [...v, ...x]);
-  const oneBad = fc
-    .tuple(validEntries, fc.constantFrom(...names), hostileText(), fc.constantFrom("replace", "drop", "repeat"))
-    .map(([v, name, bad, how]) =>
-      how === "drop" ? v.filter(([k]) => k !== name)
-        : how === "repeat" ? [...v, [name, bad] as [string, string]]
-          : v.map(([k, val]): [string, string] => [k, k === name ? bad : val]),
-    );
+  const oneBad = oneFieldBroken(validEntries, names, hostileText());
   const chaos = fc.tuple(
     ...names.map((name) =>
       fc.oneof(
@@ -120,7 +129,7 @@ export const hostileForm = (fields: Record<string, fc.Arbitrary<string>>): fc.Ar
     ),
     extras,
   ).map((parts) => parts.flat() as [string, string][]);
-  return fc.oneof({ weight: 1, arbitrary: valid }, { weight: 2, arbitrary: oneBad }, { weight: 2, arbitrary: chaos });
+  return weighted([1, valid], [2, oneBad], [2, chaos]);
 };
 
 // ── schema discovery ──
@@ -196,15 +205,7 @@ export const hostileJsonBody = (fields: Record<string, fc.Arbitrary<unknown>>): 
   const extras = fc.array(fc.tuple(hostileKey(), hostileValue()), { maxLength: 3 });
   // extras first: a valid field named again by an extra keeps its valid value (the last key wins)
   const valid = fc.tuple(validEntries, extras).map(([v, x]) => jsonObjectText([...x, ...v]));
-  const oneBad = fc
-    .tuple(validEntries, fc.constantFrom(...names), hostileValue(), fc.constantFrom("replace", "drop", "repeat"))
-    .map(([v, name, bad, how]) =>
-      jsonObjectText(
-        how === "drop" ? v.filter(([k]) => k !== name)
-          : how === "repeat" ? [...v, [name, bad]]
-            : v.map(([k, val]): [string, unknown] => [k, k === name ? bad : val]),
-      ),
-    );
+  const oneBad = oneFieldBroken(validEntries, names, hostileValue()).map(jsonObjectText);
   const chaos = fc.tuple(
     ...names.map((name) =>
       fc.oneof(
@@ -222,13 +223,7 @@ export const hostileJsonBody = (fields: Record<string, fc.Arbitrary<unknown>>): 
     fc.tuple(validEntries, fc.nat()).map(([v, n]) => { const t = jsonObjectText(v); return t.slice(0, n % t.length); }),
     fc.constantFrom("", "{", "}", "[", "null", "true", "0", "\"\"", "[]", "{}", "{\"a\":}", "{'a':1}", "\u0000", "{\"to\":\"yes\"", "NaN"),
   );
-  return fc.oneof(
-    { weight: 2, arbitrary: valid },
-    { weight: 2, arbitrary: oneBad },
-    { weight: 1, arbitrary: chaos },
-    { weight: 1, arbitrary: polluting },
-    { weight: 1, arbitrary: notAnObject },
-  );
+  return weighted([2, valid], [2, oneBad], [1, chaos], [1, polluting], [1, notAnObject]);
 };
 
 /** A CSV field, always quoted (quotes doubled): it reads back as exactly `cell`. */
@@ -275,11 +270,5 @@ export const hostileCsv = (header: string[], cells: Record<string, fc.Arbitrary<
     text: `${header.join(",")}\n${rs.map((r) => r.join(",")).join("\n")}\n${glitch}${junk}${glitch}\n`,
     rows: null,
   }));
-  return fc.oneof(
-    { weight: 3, arbitrary: valid },
-    { weight: 3, arbitrary: oneBadCell },
-    { weight: 1, arbitrary: badHeader },
-    { weight: 1, arbitrary: ragged },
-    { weight: 1, arbitrary: broken },
-  );
+  return weighted<HostileCsv>([3, valid], [3, oneBadCell], [1, badHeader], [1, ragged], [1, broken]);
 };

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import { PREFERENCES, VISIT_TYPES } from "~/models/domain";
 import { createRng } from "~/models/random";
 import { todayIn } from "~/utils/format";
@@ -87,4 +88,15 @@ export function generateImportSet(dir: string, size: ImportSetSize): GeneratedIm
   if (lines.length) fs.writeSync(fd, lines.join("\n") + "\n");
   fs.closeSync(fd);
   return out;
+}
+
+/** A dealer's workbook whose first tab is a cover sheet ("说明"), then the customers ("客户": K1 谢伟, K2 张丽). */
+export function coverSheetWorkbook(): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet("说明").addRow(["导出时间", "2026-12-01"]);
+  const ws = wb.addWorksheet("客户");
+  ws.addRow(["客户编号", "车主姓名", "联系方式"]);
+  ws.addRow(["K1", "谢伟", "13800138000"]);
+  ws.addRow(["K2", "张丽", "13900139000"]);
+  return wb;
 }

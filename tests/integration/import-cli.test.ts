@@ -45,6 +45,9 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** The last lines of an import of the three good files: how each was read. */
+const READ_AS_UTF8 = ["customers.csv: read as UTF-8", "vehicles.csv: read as UTF-8", "visits.csv: read as UTF-8"];
+
 describe("cli import", () => {
   const good = ["--customers", `${FIX}/good/customers.csv`, "--vehicles", `${FIX}/good/vehicles.csv`, "--visits", `${FIX}/good/visits.csv`];
 
@@ -57,9 +60,7 @@ describe("cli import", () => {
       "customers.csv: 4 inserted, 0 updated, 0 unchanged",
       "vehicles.csv: 3 inserted, 0 updated, 0 unchanged",
       "visits.csv: 5 inserted, 0 updated, 0 unchanged",
-      "customers.csv: read as UTF-8",
-      "vehicles.csv: read as UTF-8",
-      "visits.csv: read as UTF-8",
+      ...READ_AS_UTF8,
     ]);
   });
 
@@ -71,9 +72,7 @@ describe("cli import", () => {
       "customers.csv: 0 inserted, 0 updated, 4 unchanged",
       "vehicles.csv: 0 inserted, 0 updated, 3 unchanged",
       "visits.csv: 0 inserted, 0 updated, 5 unchanged",
-      "customers.csv: read as UTF-8",
-      "vehicles.csv: read as UTF-8",
-      "visits.csv: read as UTF-8",
+      ...READ_AS_UTF8,
     ]);
     expect(await tableCounts()).toEqual(before);
   });
@@ -94,7 +93,7 @@ describe("cli import", () => {
     const lines = r.stderr.trim().split("\n");
     expect(lines[0]).toBe("import refused: 21 problem(s) found, nothing was imported");
     expect(lines).toHaveLength(22 + 3); // and how each file was read
-    expect(lines.slice(-3)).toEqual(["customers.csv: read as UTF-8", "vehicles.csv: read as UTF-8", "visits.csv: read as UTF-8"]);
+    expect(lines.slice(-3)).toEqual(READ_AS_UTF8);
     expect(lines).toContain('customers.csv line 4, column phone, value "12345": malformed phone (mobile 1[3-9] + 9 digits, or landline 0 + area code + 7–8 digits)');
     expect(lines).toContain('visits.csv line 3, column amount, value "-5": negative amount');
     expect(lines).toContain('visits.csv line 6, column vin, value "NOSUCHVIN00000000": unknown VIN (not in vehicles.csv nor on file)');

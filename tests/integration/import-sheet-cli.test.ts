@@ -6,10 +6,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
+import { coverSheetWorkbook } from "../helpers/import-factories";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -29,13 +29,7 @@ beforeAll(async () => {
   const db = createDb(`file:${dbFile}`);
   await migrateToLatest(db);
   await db.destroy();
-  const wb = new ExcelJS.Workbook();
-  wb.addWorksheet("说明").addRow(["导出时间", "2026-12-01"]);
-  const ws = wb.addWorksheet("客户");
-  ws.addRow(["客户编号", "车主姓名", "联系方式"]);
-  ws.addRow(["K1", "谢伟", "13800138000"]);
-  ws.addRow(["K2", "张丽", "13900139000"]);
-  await wb.xlsx.writeFile(xlsx);
+  await coverSheetWorkbook().xlsx.writeFile(xlsx);
 });
 
 describe("cli import --sheet", () => {

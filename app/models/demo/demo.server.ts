@@ -7,15 +7,16 @@
 import type { DB } from "#db/client";
 import type { Department, Role } from "#db/schema";
 import { addDays, todayIn } from "~/utils/format";
-import { PREFERENCES, USAGES, visitTypesOfLine, type Line, type VisitType, DEFAULT_TIMEZONE } from "./domain";
-import { hashPassword } from "./password.server";
-import { createRng, type Rng } from "./random";
-import { createStore, deleteStore, getStoreByCode } from "./store.server";
-import { seedSegmentsDemo } from "./segments.demo.server";
-import { seedCampaignsDemo } from "./campaign.demo.server";
-import { seedInvitationsDemo } from "./invitation.demo.server";
-import { seedExecutionDemo } from "./execution.demo.server";
-import { ensureSegments } from "./segmentation.server";
+import { PREFERENCES, USAGES, visitTypesOfLine, type Line, type VisitType, DEFAULT_TIMEZONE } from "~/models/domain";
+import { hashPassword } from "~/models/password.server";
+import { createRng, type Rng } from "~/models/random";
+import { createStore, deleteStore, getStoreByCode } from "~/models/store.server";
+import type { DemoContext } from "./context";
+import { seedSegmentsDemo } from "./segments.server";
+import { seedCampaignsDemo } from "./campaigns.server";
+import { seedInvitationsDemo } from "./invitations.server";
+import { seedExecutionDemo } from "./execution.server";
+import { ensureSegments } from "~/models/segmentation.server";
 
 export const DEMO_PASSWORD = "demo1234";
 export const DEMO_STORES = [
@@ -162,8 +163,7 @@ async function insertCustomerBase(db: DB, storeId: number, rows: Rows) {
  * Later features add their demo records (campaigns at each stage, invitations, reviews)
  * here; each receives the fresh stores and users.
  */
-export type DemoContext = { db: DB; today: string; stores: Record<string, number>; users: Record<string, number> };
-export const DEMO_EXTENSIONS: ((ctx: DemoContext) => Promise<void>)[] = [];
+export type { DemoContext };
 
 /** (Re-)creates the demo stores, their users and customer base. */
 export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<DemoContext> {
@@ -192,7 +192,6 @@ export async function seedDemo(db: DB, opts: { today?: string } = {}): Promise<D
     }
   });
   await seedSegmentsDemo(ctx);
-  for (const extend of DEMO_EXTENSIONS) await extend(ctx);
   await seedCampaignsDemo(ctx);
   await seedInvitationsDemo(ctx);
   await seedExecutionDemo(ctx);

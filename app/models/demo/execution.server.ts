@@ -10,29 +10,27 @@
 import type { DB } from "#db/client";
 import { addDays } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
-import { planDefaults } from "./campaign-templates";
-import { PlanSchema } from "./campaign.schema";
-import { createCampaign, transition, type Actor } from "./campaign.server";
-import { checkIn, registerWalkIn } from "./checkin.server";
-import type { DemoContext } from "./demo.server";
-import { VISIT_TYPE_LINE, visitTypesOfLine, type Line, DEFAULT_TIMEZONE } from "./domain";
-import { DEFAULT_SETTINGS } from "./settings.schema";
-import { saveStoreSettings } from "./settings.server";
-import { TOUCHPOINTS, TOUCHPOINT_KEYS, N8_POINTS, type OrderKind } from "./execution.schema";
-import { recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus } from "./execution.server";
-import { LOSS_REASONS, type AttemptInput } from "./invitation.schema";
-import { assignRound, confirmScript, recordAttempt, startInvitations } from "./invitation.server";
-import { createRng, type Rng } from "./random";
-import { closeCampaign, saveLessons, startReview } from "./review.server";
-import type { SegmentDefinition } from "./segment.schema";
-import { createSegment, summariseDefinition } from "./segment.server";
+import { planDefaults } from "~/models/campaign-templates";
+import { PlanSchema } from "~/models/campaign.schema";
+import { createCampaign, transition, type Actor } from "~/models/campaign.server";
+import { checkIn, registerWalkIn } from "~/models/checkin.server";
+import { demoAt, startDemoInvitations, uniqueReceipts, type DemoContext } from "./context";
+import { VISIT_TYPE_LINE, visitTypesOfLine, type Line, DEFAULT_TIMEZONE } from "~/models/domain";
+import { DEFAULT_SETTINGS } from "~/models/settings.schema";
+import { saveStoreSettings } from "~/models/settings.server";
+import { TOUCHPOINTS, TOUCHPOINT_KEYS, N8_POINTS, type OrderKind } from "~/models/execution.schema";
+import { recordDeposit, recordOrder, saveActualCosts, saveTouchpointScore, setReadiness, setTaskStatus } from "~/models/execution.server";
+import { LOSS_REASONS, type AttemptInput } from "~/models/invitation.schema";
+import { recordAttempt } from "~/models/invitation.server";
+import { createRng, type Rng } from "~/models/random";
+import { closeCampaign, saveLessons, startReview } from "~/models/review.server";
+import type { SegmentDefinition } from "~/models/segment.schema";
+import { createSegment, summariseDefinition } from "~/models/segment.server";
 
 const SEED = 20261125;
 const TZ = DEFAULT_TIMEZONE;
 
-/** A UTC instant on a day relative to `day`, at a Shanghai hour. */
-const at = (day: string, offset: number, hour: number, minute: number) =>
-  new Date(`${addDays(day, offset)}T${String(hour - 8).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00Z`);
+const at = demoAt;
 
 const CHAIN_LINES: Record<string, Line[]> = {
   booking_maintenance: ["M", "M", "M", "B"],
@@ -53,8 +51,23 @@ interface Spec {
   closed: boolean;
   /** the event is over and the review started, not closed */
   reviewing?: boolean;
-  lessons?: { whatWorked: string; whatToChange: string; decisions: string };
 }
+
+/** What each demo review wrote down (saved on the campaigns that reached their review). */
+const LESSONS: Record<string, { whatWorked: string; whatToChange: string; decisions: string }> = {
+  closed1: {
+    whatWorked: "电话 + 短信两轮邀约，肯定来客户的到店率超过七成；保养套餐现场转化好。",
+    whatToChange: "礼品预算超支约一成；第二轮邀约开始太晚，不确定客户跟进不足三次。",
+    decisions: "下次提前两周彩排流程；不确定客户由经理陪战；礼品按到店人数分批采购。" },
+  closed2: {
+    whatWorked: "到期前两个月提醒的续保客户意向明确，现场成交快。",
+    whatToChange: "对照组只有十几位客户，增量结论不可靠；下次对照组比例提高到20%。",
+    decisions: "续保活动固定在每月第二周；对照组不少于30人。" },
+  reviewing: {
+    whatWorked: "答谢礼品准备充足，到店客户满意度高。",
+    whatToChange: "签到高峰排队较长，需要增加一台签到平板。",
+    decisions: "归因期结束后再结案，确认回厂产值。" },
+};
 
 async function pickSegment(db: DB, storeId: number, userId: number, today: string, name: string, size: number, exclude: Set<string>) {
   const tiers = [["A", "B"], ["A", "B", "C"], ["C"], ["C", "D"], ["D"]] as ("A" | "B" | "C" | "D")[][];
@@ -103,23 +116,11 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   });
   const campaign = await createCampaign(db, { storeId, actor: author, input });
   const campaignId = campaign.id;
-  await transition(db, { storeId, id: campaignId, actor: author, action: "submit" });
-  await transition(db, { storeId, id: campaignId, actor: approver, action: "approve" });
-  await startInvitations(db, { storeId, campaignId, actor: author, seed: SEED + spec.eventOffset, asOf: today });
-  for (const a of [author, approver, ...staff]) await confirmScript(db, { storeId, campaignId, actor: a });
-  const round1 = await db.selectFrom("invitation_rounds").select("id").where("campaign_id", "=", campaignId).where("number", "=", 1).executeTakeFirstOrThrow();
-  await assignRound(db, { storeId, campaignId, actor: author, roundId: round1.id, staffIds: staff.map((s) => s.id), balanceByGroup: true, seed: SEED });
+  await startDemoInvitations(db, { storeId, campaignId, author, approver, staff, asOf: today, snapshotSeed: SEED + spec.eventOffset, dealSeed: SEED });
 
   // invitations: one to three attempts each over the invitation window
   const invitations = await db.selectFrom("invitations").select(["id", "version", "assignee_id", "holdout", "customer_id"]).where("campaign_id", "=", campaignId).orderBy("id").execute();
-  // a receipt number is unique within a campaign: a number drawn twice gets a suffix
-  const receipts = new Set<string>();
-  const uniqueReceipt = (drawn: string) => {
-    let out = drawn;
-    for (let k = 2; receipts.has(out); k++) out = `${drawn}-${k}`;
-    receipts.add(out);
-    return out;
-  };
+  const uniqueReceipt = uniqueReceipts();
   const results = new Map<number, string>();
   for (const inv of invitations) {
     if (inv.holdout) continue;
@@ -246,7 +247,8 @@ async function runCampaign(ctx: DemoContext, spec: Spec, rng: Rng, used: Set<str
   for (let i = 0; i < visits.length; i += 200) await db.insertInto("service_visits").values(visits.slice(i, i + 200)).execute();
 
   const base = { storeId, campaignId, actor: author };
-  if (spec.lessons) await saveLessons(db, { ...base, input: { version: 0, ...spec.lessons } });
+  const lessons = LESSONS[spec.key];
+  if (lessons) await saveLessons(db, { ...base, input: { version: 0, ...lessons } });
   await startReview(db, base);
   if (spec.closed) await closeCampaign(db, { ...base, comment: "数据已核对，结案。", now: at(eventDay, 35, 16, 0) });
   return campaignId;
@@ -262,34 +264,10 @@ export async function seedExecutionDemo(ctx: DemoContext): Promise<void> {
   const rng = createRng(SEED);
   const used = new Set<string>();
   const specs: Spec[] = [
-    {
-      key: "closed1", template: "first_maintenance_day", name: "春季保养节（已结案）", segmentName: "保养节目标客户（总结演示）",
-      size: 220, holdoutPercent: 20, eventOffset: -75, closed: true,
-      lessons: {
-        whatWorked: "电话 + 短信两轮邀约，肯定来客户的到店率超过七成；保养套餐现场转化好。",
-        whatToChange: "礼品预算超支约一成；第二轮邀约开始太晚，不确定客户跟进不足三次。",
-        decisions: "下次提前两周彩排流程；不确定客户由经理陪战；礼品按到店人数分批采购。",
-      },
-    },
-    {
-      key: "closed2", template: "insurance_renewal_drive", name: "续保关怀月（已结案）", segmentName: "续保关怀客户（总结演示）",
-      size: 130, holdoutPercent: 15, eventOffset: -40, closed: true,
-      lessons: {
-        whatWorked: "到期前两个月提醒的续保客户意向明确，现场成交快。",
-        whatToChange: "对照组只有十几位客户，增量结论不可靠；下次对照组比例提高到20%。",
-        decisions: "续保活动固定在每月第二周；对照组不少于30人。",
-      },
-    },
+    { key: "closed1", template: "first_maintenance_day", name: "春季保养节（已结案）", segmentName: "保养节目标客户（总结演示）", size: 220, holdoutPercent: 20, eventOffset: -75, closed: true },
+    { key: "closed2", template: "insurance_renewal_drive", name: "续保关怀月（已结案）", segmentName: "续保关怀客户（总结演示）", size: 130, holdoutPercent: 15, eventOffset: -40, closed: true },
     { key: "today", template: "car_care_class", name: "养车讲堂（活动当天）", segmentName: "养车讲堂受邀客户（执行演示）", size: 120, holdoutPercent: 10, eventOffset: 0, closed: false },
-    {
-      key: "reviewing", template: "thank_you_event", name: "老客户答谢会（总结中）", segmentName: "答谢会受邀客户（总结演示）",
-      size: 90, holdoutPercent: 10, eventOffset: -12, closed: false, reviewing: true,
-      lessons: {
-        whatWorked: "答谢礼品准备充足，到店客户满意度高。",
-        whatToChange: "签到高峰排队较长，需要增加一台签到平板。",
-        decisions: "归因期结束后再结案，确认回厂产值。",
-      },
-    },
+    { key: "reviewing", template: "thank_you_event", name: "老客户答谢会（总结中）", segmentName: "答谢会受邀客户（总结演示）", size: 90, holdoutPercent: 10, eventOffset: -12, closed: false, reviewing: true },
   ];
   for (const spec of specs) await runCampaign(ctx, spec, rng, used);
 }

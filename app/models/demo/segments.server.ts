@@ -1,7 +1,7 @@
 /** Demo saved segments for the Zhengzhou store (called at the end of seedDemo). */
-import type { DemoContext } from "./demo.server";
-import type { SegmentDefinition } from "./segment.schema";
-import { createSegment } from "./segment.server";
+import type { DemoContext } from "./context";
+import type { SegmentDefinition } from "~/models/segment.schema";
+import { createSegment } from "~/models/segment.server";
 
 export const DEMO_SEGMENTS: { name: string; description: string; definition: SegmentDefinition }[] = [
   {

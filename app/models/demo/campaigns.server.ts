@@ -5,12 +5,12 @@
  */
 import type { DB } from "#db/client";
 import { fixedT } from "~/utils/i18n-resources.server";
-import { planDefaults } from "./campaign-templates";
-import { PlanSchema } from "./campaign.schema";
-import { createCampaign, transition, type Actor } from "./campaign.server";
-import type { DemoContext } from "./demo.server";
-import type { SegmentDefinition } from "./segment.schema";
-import { createSegment } from "./segment.server";
+import { planDefaults } from "~/models/campaign-templates";
+import { PlanSchema } from "~/models/campaign.schema";
+import { createCampaign, transition, type Actor } from "~/models/campaign.server";
+import type { DemoContext } from "./context";
+import type { SegmentDefinition } from "~/models/segment.schema";
+import { createSegment } from "~/models/segment.server";
 
 /** The segment each demo plan aims at: the segments demo's one when it exists (same definition), else made here. */
 const DEMO_SEGMENTS: Record<string, { names: string[]; definition: SegmentDefinition }> = {

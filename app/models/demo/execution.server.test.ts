@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
-import { createTestDb } from "../../tests/helpers/test-db";
-import { getManagerDashboard, getStoresSideBySide } from "./dashboard.server";
+import { createTestDb } from "../../../tests/helpers/test-db";
+import { getManagerDashboard, getStoresSideBySide } from "~/models/dashboard.server";
 import { seedDemo } from "./demo.server";
-import { getExecutionPage } from "./execution.server";
-import { getReview } from "./review.server";
+import { getExecutionPage } from "~/models/execution.server";
+import { getReview } from "~/models/review.server";
 
 describe("demo event day and reviews", () => {
   let db: DB;

@@ -6,20 +6,19 @@
  */
 import { addDays } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
-import { planDefaults } from "./campaign-templates";
-import { PlanSchema } from "./campaign.schema";
-import { createCampaign, transition, type Actor } from "./campaign.server";
-import type { DemoContext } from "./demo.server";
-import { LOSS_REASONS, MoveSchema, type MoveInput } from "./invitation.schema";
-import { assignRound, confirmScript, openRound, recordAttempt, startInvitations, verifyLoss } from "./invitation.server";
-import { createRng } from "./random";
-import type { SegmentDefinition } from "./segment.schema";
-import { createSegment, summariseDefinition } from "./segment.server";
+import { planDefaults } from "~/models/campaign-templates";
+import { PlanSchema } from "~/models/campaign.schema";
+import { createCampaign, type Actor } from "~/models/campaign.server";
+import { demoAt, startDemoInvitations, uniqueReceipts, type DemoContext } from "./context";
+import { LOSS_REASONS, MoveSchema, type MoveInput } from "~/models/invitation.schema";
+import { openRound, recordAttempt, verifyLoss } from "~/models/invitation.server";
+import { createRng } from "~/models/random";
+import type { SegmentDefinition } from "~/models/segment.schema";
+import { createSegment, summariseDefinition } from "~/models/segment.server";
 
 const SEED = 20261124;
 
-/** A UTC instant on a day relative to today, at a Shanghai office hour. */
-const at = (today: string, days: number, hour: number, minute: number) => new Date(`${addDays(today, days)}T${String(hour - 8).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00Z`);
+const at = demoAt;
 
 export async function seedInvitationsDemo(ctx: DemoContext): Promise<void> {
   const { db, today } = ctx;
@@ -57,12 +56,8 @@ export async function seedInvitationsDemo(ctx: DemoContext): Promise<void> {
     eventStart: `${addDays(today, 6)}T09:00`, eventEnd: `${addDays(today, 6)}T17:00`, reviewDate: addDays(today, 13),
   });
   const campaign = await createCampaign(db, { storeId, actor: author, input });
-  await transition(db, { storeId, id: campaign.id, actor: author, action: "submit" });
-  await transition(db, { storeId, id: campaign.id, actor: approver, action: "approve" });
-  await startInvitations(db, { storeId, campaignId: campaign.id, actor: author, seed: SEED, asOf: today });
-  for (const id of [authorId, approverId, ...staffIds]) await confirmScript(db, { storeId, campaignId: campaign.id, actor: { id, role: id === authorId || id === approverId ? "manager" : "staff" } });
-  const round1 = await db.selectFrom("invitation_rounds").select("id").where("campaign_id", "=", campaign.id).where("number", "=", 1).executeTakeFirstOrThrow();
-  await assignRound(db, { storeId, campaignId: campaign.id, actor: author, roundId: round1.id, staffIds, balanceByGroup: true, seed: SEED });
+  const staff: Actor[] = staffIds.map((id) => ({ id, role: "staff" }));
+  await startDemoInvitations(db, { storeId, campaignId: campaign.id, author, approver, staff, asOf: today, snapshotSeed: SEED, dealSeed: SEED });
 
   const attempt = async (inv: { id: number; version: number; assignee_id: number | null }, raw: Record<string, unknown>, when: Date) => {
     const parsed = MoveSchema.safeParse({ invitationId: inv.id, version: inv.version, ...raw });
@@ -70,14 +65,7 @@ export async function seedInvitationsDemo(ctx: DemoContext): Promise<void> {
     const res = await recordAttempt(db, { storeId, campaignId: campaign.id, actor: { id: inv.assignee_id!, role: "staff" }, input: parsed.data as MoveInput, now: when });
     return res.invitation;
   };
-  // a receipt number is unique within a campaign: a number drawn twice gets a suffix
-  const receipts = new Set<string>();
-  const uniqueReceipt = (drawn: string) => {
-    let out = drawn;
-    for (let k = 2; receipts.has(out); k++) out = `${drawn}-${k}`;
-    receipts.add(out);
-    return out;
-  };
+  const uniqueReceipt = uniqueReceipts();
   const decide = (day: number): Record<string, unknown> => {
     const r = rng.next();
     if (r < 0.38) {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
-import { createTestDb } from "../../tests/helpers/test-db";
-import { makeStore, makeUser } from "../../tests/helpers/factories";
-import { seedCampaignsDemo } from "./campaign.demo.server";
-import { getCampaign, listCampaigns } from "./campaign.server";
+import { createTestDb } from "../../../tests/helpers/test-db";
+import { makeStore, makeUser } from "../../../tests/helpers/factories";
+import { seedCampaignsDemo } from "./campaigns.server";
+import { getCampaign, listCampaigns } from "~/models/campaign.server";
 
 let db: DB;
 beforeEach(async () => {

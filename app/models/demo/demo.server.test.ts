@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "#db/client";
-import { createTestDb } from "../../tests/helpers/test-db";
+import { createTestDb } from "../../../tests/helpers/test-db";
 import { DEMO_USERS, generateCustomerBase, seedDemo } from "./demo.server";
-import { verifyLogin } from "./user.server";
+import { verifyLogin } from "~/models/user.server";
 
 describe("demo dealership", () => {
   let db: DB;
