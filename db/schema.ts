@@ -5,9 +5,20 @@
  * (portable between SQLite and PostgreSQL).
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+// The enum columns take their unions from the app's lists of values (type-only imports: db/
+// loads no app code at run time). A value added to a list is a value the column accepts.
+import type { Department, Gender, Role, Tier, Usage } from "../app/models/domain";
+import type { CampaignStatus, Payer, TaskPhase, TaskStatus } from "../app/models/campaign.constants";
+import type { AttemptOutcome, InvitationResult, LossReason } from "../app/models/invitation.constants";
+import type { ImportFile } from "../app/models/import.constants";
+import type { NoShowOutcome } from "../app/models/no-shows.constants";
+import type { OrderKind, OrderLine } from "../app/models/execution.constants";
+import type { Touchpoint } from "../app/models/execution.schema";
+import type { SurveyTouchpoint } from "../app/models/touchpoint-survey.constants";
+import type { VehicleAgeBucket, WarrantyStatus } from "../app/models/segment.schema";
+import type { LeadDepartment, LeadKind, LeadSource, LeadStatus } from "../app/models/lead.constants";
 
-export type Role = "admin" | "manager" | "staff";
-export type Department = "after_sales" | "sales" | "marketing";
+export type { AttemptOutcome, CampaignStatus, Department, InvitationResult, LeadKind, LeadSource, LeadStatus, LossReason, Role };
 
 export interface StoreTable {
   id: Generated<number>;
@@ -63,8 +74,8 @@ export interface CustomerTable {
   customer_code: string;
   name: string;
   phone: string | null;
-  gender: "M" | "F" | null;
-  usage: "private" | "official" | "commercial" | null;
+  gender: Gender | null;
+  usage: Usage | null;
   do_not_contact: number;
   created_at: string;
   updated_at: string;
@@ -120,7 +131,6 @@ export interface SegmentTable {
   version: Generated<number>;
 }
 
-export type CampaignStatus = "draft" | "submitted" | "approved" | "inviting" | "executing" | "reviewing" | "closed" | "cancelled";
 
 /**
  * A campaign and its plan (5W2H + KPI), see app/models/campaign.server.ts.
@@ -194,7 +204,7 @@ export interface CampaignBudgetLineTable {
   quantity: number;
   unit_cost_fen: number;
   amount_fen: number;
-  payer: "dealer" | "coop";
+  payer: Payer;
   actual_fen: number | null;
   actual_note: string | null;
 }
@@ -205,11 +215,11 @@ export interface CampaignTaskTable {
   campaign_id: number;
   position: number;
   title: string;
-  phase: "prep" | "execution" | "wrapup";
+  phase: TaskPhase;
   owner_id: number | null;
   due_date: string | null;
   relative_days: number | null;
-  status: "todo" | "doing" | "done";
+  status: TaskStatus;
 }
 
 /** Append-only: status changes, post-approval field changes (old → new), comments. */
@@ -254,8 +264,9 @@ export interface CustomerSegmentTable {
   customer_code: string;
   do_not_contact: number;
   usage: string | null;
+  /** 1–8 (GroupNumber); a number column so filters may compare it with any number */
   grp: number;
-  tier: string;
+  tier: Tier;
   r: number;
   f: number;
   m: number;
@@ -265,16 +276,13 @@ export interface CustomerSegmentTable {
   visits: number;
   revenue_fen: number;
   last_visit: string | null;
-  vehicle_age: string;
-  warranty: string;
+  vehicle_age: VehicleAgeBucket;
+  warranty: WarrantyStatus;
   insurance_due: number;
 }
 
 // ── Invitations (issue 5, app/models/invitation.server.ts) ──
 
-export type InvitationResult = "pending" | "yes" | "maybe" | "no";
-export type AttemptOutcome = "no_answer" | "wrong_number" | "callback" | "yes" | "maybe" | "no";
-export type LossReason = "no_time" | "price" | "distance" | "serviced_elsewhere" | "not_interested" | "unreachable" | "other";
 
 /**
  * The audience snapshot of a campaign, taken when a manager starts invitations: the segment
@@ -381,20 +389,24 @@ export interface InvitationAttemptTable {
   note: string | null;
 }
 
-/**
- * Append-only history of an invitation: kind created | attempt | result | assignee | deposit |
- * verification | follow_up | round | holdout…, with field, old → new, who and when.
- */
-export interface InvitationEventTable {
+/** The columns of an append-only history row: who, when, what kind, and field old → new. */
+export interface AppendedEventColumns {
   id: Generated<number>;
-  invitation_id: number;
-  campaign_id: number;
   user_id: number | null;
   at: string;
   kind: string;
   field: string | null;
   old_value: string | null;
   new_value: string | null;
+}
+
+/**
+ * Append-only history of an invitation: kind created | attempt | result | assignee | deposit |
+ * verification | follow_up | round | holdout…, with field, old → new, who and when.
+ */
+export interface InvitationEventTable extends AppendedEventColumns {
+  invitation_id: number;
+  campaign_id: number;
   attempt_id: number | null;
 }
 
@@ -404,7 +416,7 @@ export interface TouchpointRatingTable {
   invitation_id: number;
   campaign_id: number;
   store_id: number;
-  touchpoint: "facilities" | "reception" | "transaction" | "follow_up_call";
+  touchpoint: SurveyTouchpoint;
   score: number;
   rated_at: string;
 }
@@ -496,7 +508,7 @@ export interface ImportJobTable {
   phase: "reading" | "writing" | null;
   progress_done: Generated<number>;
   progress_total: Generated<number>;
-  apply_file: "customers" | "vehicles" | "visits" | "finish" | null;
+  apply_file: ImportFile | "finish" | null;
   /** the last staged row (seq) of apply_file already applied */
   apply_seq: Generated<number>;
   /** JSON: ApplyState (import-apply.server.ts) */
@@ -508,7 +520,7 @@ export interface ImportJobTable {
 /** Checked rows of an import in batches: a JSON array of row tuples (import-apply.server.ts). */
 export interface ImportStagedBatchTable {
   job_id: number;
-  file: "customers" | "vehicles" | "visits";
+  file: ImportFile;
   /** the batch's position in its file, from 1 */
   seq: number;
   row_count: number;
@@ -542,7 +554,7 @@ export interface NoShowFollowUpTable {
   invitation_id: number;
   user_id: number;
   at: string;
-  outcome: "no_answer" | "reached" | "rebooked" | "declined";
+  outcome: NoShowOutcome;
   reason: string | null;
   rebook_campaign_id: number | null;
   note: string | null;
@@ -554,10 +566,10 @@ export interface EventOrderTable {
   campaign_id: number;
   store_id: number;
   arrival_id: number;
-  line: "M" | "R" | "I" | "B";
+  line: OrderLine;
   description: string;
   amount_fen: number;
-  kind: "package" | "deposit_converted" | "new_booking";
+  kind: OrderKind;
   created_by: number;
   created_at: string;
 }
@@ -577,7 +589,7 @@ export interface EventDepositTable {
 /** Touchpoint scorecard (接触点): 1–5, the indicators checked (JSON array of keys), notes. */
 export interface TouchpointScoreTable {
   campaign_id: number;
-  touchpoint: "facilities" | "reception" | "transaction" | "follow_up_call";
+  touchpoint: Touchpoint;
   score: number;
   indicators: string;
   notes: string | null;
@@ -609,9 +621,6 @@ export interface CampaignReviewTable {
 
 // ── Leads across departments (issue 16, app/models/lead.server.ts, docs/decisions/025) ──
 
-export type LeadKind = "trade_in" | "insurance_renewal" | "extended_warranty" | "accessories_beauty" | "repair_quote" | "other";
-export type LeadStatus = "new" | "contacted" | "won" | "lost";
-export type LeadSource = "desk" | "board" | "calls" | "order" | "rule" | "card";
 
 /**
  * A lead (线索) on a customer: owned by a department and one person of it (assigned by the fair
@@ -624,7 +633,7 @@ export interface LeadTable {
   store_id: number;
   customer_id: number;
   kind: LeadKind;
-  department: "sales" | "after_sales";
+  department: LeadDepartment;
   owner_id: number;
   created_by: number | null;
   creator_department: string | null;
@@ -646,16 +655,9 @@ export interface LeadTable {
 }
 
 /** Append-only history of a lead: kind created | status | owner | follow_up | value, field, old → new. */
-export interface LeadEventTable {
-  id: Generated<number>;
+export interface LeadEventTable extends AppendedEventColumns {
   lead_id: number;
   store_id: number;
-  user_id: number | null;
-  at: string;
-  kind: string;
-  field: string | null;
-  old_value: string | null;
-  new_value: string | null;
 }
 
 export interface Database {

@@ -35,6 +35,7 @@ export const USAGES = ["private", "official", "commercial"] as const;
 export type Usage = (typeof USAGES)[number];
 
 export const GENDERS = ["M", "F"] as const;
+export type Gender = (typeof GENDERS)[number];
 
 /** Activity preferences from the customer info card (客户信息卡). */
 export const PREFERENCES = [

@@ -8,7 +8,7 @@ import { MAX_ATTRIBUTION_DAYS, MIN_ATTRIBUTION_DAYS } from "./review-math";
 import { ORDER_KINDS, ORDER_LINES } from "./execution.constants";
 
 export { ORDER_KINDS, ORDER_LINES } from "./execution.constants";
-export type OrderKind = (typeof ORDER_KINDS)[number];
+export type { OrderKind, OrderLine } from "./execution.constants";
 
 /** 接触点 and the control indicators checked under each (the brief's examples). */
 export const TOUCHPOINTS = {

@@ -13,7 +13,7 @@ import type { CampaignStatus } from "./campaign.schema";
 import { deskCounts } from "./checkin-desk.server";
 import { checkinRefusal, deskClock, deskOpensAt, deskState, eventWindowState, listArrivals, nearestGuests, searchCustomersForWalkIn, searchGuests } from "./checkin.server";
 import { ExecutionRefused } from "./execution-errors";
-import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type Touchpoint } from "./execution.schema";
+import { N8_POINTS, TOUCHPOINT_KEYS, TOUCHPOINTS, type OrderKind, type OrderLine, type Touchpoint } from "./execution.schema";
 import { canChangeTask, canManage } from "./permissions";
 
 
@@ -159,17 +159,30 @@ async function loadArrival(trx: DB, storeId: number, campaignId: number, arrival
   return a;
 }
 
-/** An order taken at the event for an arrived guest (活动转化). */
-export async function recordOrder(
+/**
+ * Money taken from an arrived guest on the event day: a positive amount, the campaign still
+ * recording, the arrival one of this campaign's; `write` runs in the transaction at one time.
+ */
+async function recordForArrival<T>(
   db: DB,
-  { storeId, campaignId, actor, input }: { storeId: number; campaignId: number; actor: Actor; input: { arrivalId: number; line: "M" | "R" | "I" | "B"; description: string; amount: number; kind: OrderKind } },
-) {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ExecutionRefused("execution:errors.amountPositive", 400, "amount");
+  { storeId, campaignId, arrivalId, amount }: { storeId: number; campaignId: number; arrivalId: number; amount: number },
+  write: (trx: DB, at: string) => Promise<T>,
+): Promise<T> {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new ExecutionRefused("execution:errors.amountPositive", 400, "amount");
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
     requireStatus(campaign, RECORDING_STATUSES);
-    await loadArrival(trx, storeId, campaignId, input.arrivalId);
-    const at = nowIso();
+    await loadArrival(trx, storeId, campaignId, arrivalId);
+    return write(trx, nowIso());
+  });
+}
+
+/** An order taken at the event for an arrived guest (活动转化). */
+export async function recordOrder(
+  db: DB,
+  { storeId, campaignId, actor, input }: { storeId: number; campaignId: number; actor: Actor; input: { arrivalId: number; line: OrderLine; description: string; amount: number; kind: OrderKind } },
+) {
+  return recordForArrival(db, { storeId, campaignId, arrivalId: input.arrivalId, amount: input.amount }, async (trx, at) => {
     const row = await trx.insertInto("event_orders").values({
       campaign_id: campaignId, store_id: storeId, arrival_id: input.arrivalId, line: input.line, description: input.description,
       amount_fen: input.amount, kind: input.kind, created_by: actor.id, created_at: at,
@@ -184,12 +197,7 @@ export async function recordDeposit(
   db: DB,
   { storeId, campaignId, actor, input }: { storeId: number; campaignId: number; actor: Actor; input: { arrivalId: number; amount: number; receipt: string | null } },
 ) {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ExecutionRefused("execution:errors.amountPositive", 400, "amount");
-  return db.transaction().execute(async (trx) => {
-    const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
-    requireStatus(campaign, RECORDING_STATUSES);
-    await loadArrival(trx, storeId, campaignId, input.arrivalId);
-    const at = nowIso();
+  return recordForArrival(db, { storeId, campaignId, arrivalId: input.arrivalId, amount: input.amount }, async (trx, at) => {
     const row = await trx.insertInto("event_deposits").values({
       campaign_id: campaignId, store_id: storeId, arrival_id: input.arrivalId, amount_fen: input.amount, receipt: input.receipt, created_by: actor.id, created_at: at,
     }).returning("id").executeTakeFirstOrThrow();

@@ -2,19 +2,22 @@
  * The rows of the dealer exports (issue 12): segment members, a campaign's audience and the
  * review, as export tables for the shared writers (~/utils/csv for CSV, export-xlsx.server for
  * .xlsx). Headers, sheet names and values in the reader's language; money as fen cells (yuan
- * in the files), days as date cells, phones as text (masked for whoever the page masks them for).
+ * in the files), days as date cells, phones as text, as the viewer may see them (permissions.phoneFor).
  */
 import type { TFunction } from "i18next";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import { day, money, type Cell } from "~/utils/csv";
 import { getCampaignRow } from "./campaign.server";
-import { maskPhone } from "./customer.server";
+import { phoneFor, type Viewer } from "./permissions";
 import type { InvitationResult } from "#db/schema";
 import type { ExportColumn, ExportTable } from "./export-table";
 import type { ReviewFigures } from "./review-math";
 import { reviewRows } from "./review-csv";
 import { segmentMemberPages, type SegmentMemberDetail } from "./segment.server";
+
+/** The reader's language, and who reads (staff see phones masked). */
+export interface RowContext { t: TFunction; viewer: Pick<Viewer, "role"> }
 
 const T = (t: TFunction, k: string, o?: Record<string, unknown>) => t(k as never, o as never) as unknown as string;
 const col = (t: TFunction, key: string, extra: Omit<ExportColumn, "header"> = {}): ExportColumn => ({ header: T(t, `common:exports.columns.${key}`), ...extra });
@@ -29,9 +32,9 @@ export function segmentMemberColumns(t: TFunction): ExportColumn[] {
   ];
 }
 
-export function segmentMemberRow(m: SegmentMemberDetail, { t, maskPhones }: { t: TFunction; maskPhones: boolean }): Cell[] {
+export function segmentMemberRow(m: SegmentMemberDetail, { t, viewer }: RowContext): Cell[] {
   return [
-    m.customerCode, m.name, maskPhones ? maskPhone(m.phone) : m.phone,
+    m.customerCode, m.name, phoneFor(viewer, m.phone),
     T(t, "common:groupLabel", { n: m.group }), T(t, `common:tiers.${m.tier}`), day(m.lastVisit), m.visits, money(m.revenueFen),
     m.r, m.f, m.m,
   ];
@@ -40,11 +43,11 @@ export function segmentMemberRow(m: SegmentMemberDetail, { t, maskPhones }: { t:
 /** A saved segment's members (SegmentNotFound for another store's or a missing segment). */
 export async function segmentMembersExport(
   db: DB,
-  { storeId, segmentId, t, maskPhones, asOf }: { storeId: number; segmentId: number; t: TFunction; maskPhones: boolean; asOf?: string },
+  { storeId, segmentId, t, viewer, asOf }: { storeId: number; segmentId: number; asOf?: string } & RowContext,
 ): Promise<ExportTable> {
   const { pages } = await segmentMemberPages(db, { storeId, segmentId, asOf });
   async function* rows() {
-    for await (const page of pages) for (const m of page) yield segmentMemberRow(m, { t, maskPhones });
+    for await (const page of pages) for (const m of page) yield segmentMemberRow(m, { t, viewer });
   }
   return { sheetName: T(t, "common:exports.sheets.segmentMembers"), fileStem: `segment-${segmentId}`, columns: segmentMemberColumns(t), rows: rows() };
 }
@@ -76,9 +79,9 @@ export function audienceColumns(t: TFunction): ExportColumn[] {
   ];
 }
 
-export function audienceRow(a: AudienceMember, { t, maskPhones }: { t: TFunction; maskPhones: boolean }): Cell[] {
+export function audienceRow(a: AudienceMember, { t, viewer }: RowContext): Cell[] {
   return [
-    a.customerCode, a.name, maskPhones ? maskPhone(a.phone) : a.phone,
+    a.customerCode, a.name, phoneFor(viewer, a.phone),
     T(t, `invitations:kinds.${a.kind}`), T(t, a.holdout ? "common:exports.yes" : "common:exports.no"),
     a.group === null ? null : T(t, "common:groupLabel", { n: a.group }), a.tier === null ? null : T(t, `common:tiers.${a.tier}`),
     a.assignee, T(t, `invitations:columns.${a.result}`), a.attempts, day(a.lastAttemptAt), day(a.nextFollowUp), money(a.depositFen),
@@ -109,12 +112,12 @@ export async function listAudience(db: DB, { storeId, campaignId }: { storeId: n
 
 export async function audienceExport(
   db: DB,
-  { storeId, campaignId, t, maskPhones }: { storeId: number; campaignId: number; t: TFunction; maskPhones: boolean },
+  { storeId, campaignId, t, viewer }: { storeId: number; campaignId: number } & RowContext,
 ): Promise<ExportTable> {
   const members = await listAudience(db, { storeId, campaignId });
   return {
     sheetName: T(t, "common:exports.sheets.audience"), fileStem: `audience-${campaignId}`, columns: audienceColumns(t),
-    rows: members.map((a) => audienceRow(a, { t, maskPhones })),
+    rows: members.map((a) => audienceRow(a, { t, viewer })),
   };
 }
 

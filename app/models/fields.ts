@@ -5,7 +5,7 @@
  *   null reads as "". Optional text is `null` when empty.
  * - **checkbox**: checked is `true`, "on", "true", "1" or 1; a repeated name (a hidden "0" before
  *   the box) counts its last value; anything else is unchecked.
- * - **numbers**: written in plain decimal digits only. No `z.coerce` (it reads "1e3" as 1000,
+ * - **numbers**: written in plain decimal digits only. No zod coercion (it reads "1e3" as 1000,
  *   "0x10" as 16 and "" as 0): `numeric()` turns "12" into 12 and leaves anything else to fail.
  * - **money**: yuan text ("1,234.50") → integer fen (`yuanToFen`), never floating point.
  * - **ids**: `parseId`, digits 1 … 2^31−1 (PostgreSQL's integer), no sign, no leading zero.
@@ -19,6 +19,13 @@ import { yuanToFen } from "~/utils/money";
 import { MAX_ID, parseId } from "~/utils/id";
 
 export { MAX_ID, parseId };
+
+/**
+ * A form's message keys in its namespace: `errorKeys("leads", ["required", "id"])` →
+ * `{ required: "leads:errors.required", id: "leads:errors.id" }`.
+ */
+export const errorKeys = <N extends string, K extends string>(ns: N, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, `${ns}:errors.${k}`])) as { readonly [P in K]: `${N}:errors.${P}` };
 
 /** Common messages (the `common` namespace). */
 const M = { required: "errors.required", tooLong: "errors.tooLong", invalid: "errors.invalid" } as const;

@@ -9,6 +9,7 @@ import { toInt } from "#db/dialect";
 import { addDays, todayIn } from "~/utils/format";
 import { DEFAULT_BASELINE_VISIT_RATE, MIN_BASELINE_CUSTOMERS } from "./review-stats";
 import { getStoreSettings } from "./settings.server";
+import { DEFAULT_TIMEZONE } from "./domain";
 
 export interface Baseline {
   rate: number;
@@ -22,7 +23,7 @@ export async function baselineVisitRate(db: DB, { storeId, now = new Date() }: {
     db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst(),
   ]);
   const days = settings.attributionDays;
-  const today = todayIn(store?.timezone ?? "Asia/Shanghai", now);
+  const today = todayIn(store?.timezone ?? DEFAULT_TIMEZONE, now);
   const [customers, visitors] = await Promise.all([
     db.selectFrom("customers").select((eb) => eb.fn.countAll().as("n")).where("store_id", "=", storeId).executeTakeFirstOrThrow(),
     db.selectFrom("service_visits").select((eb) => eb.fn.count("customer_id").distinct().as("n"))

@@ -20,7 +20,7 @@
  * one. Every customer field an import changes is appended to customer_changes with the job as
  * its source.
  */
-import { CompiledQuery, type Compilable, type Insertable, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, type Compilable, type Insertable, type Kysely } from "kysely";
 import type { DB } from "#db/client";
 import { checkpointLog, forUpdate, isPostgres, isStorageFailure, toInt } from "#db/dialect";
 import type { CustomerTable, Database } from "#db/schema";
@@ -32,7 +32,6 @@ import { IMPORT_FILES, type ImportFile, type ImportFileCounts, type ImportFormat
 import { invalidateSegments } from "./segmentation.server";
 import { DEFAULT_TIMEZONE } from "./domain";
 
-type Trx = Transaction<Database>;
 
 // ── pacing: short transactions with room for other writers between them ────────────────
 
@@ -79,7 +78,7 @@ export class WritePacer implements PaceStats {
     return this.pace.fixedChunk ?? this.sizes.get(kind) ?? initial;
   }
 
-  async tx<T>(db: DB, fn: (trx: Trx) => Promise<T>, sizing?: { kind: string; rows: number }): Promise<T> {
+  async tx<T>(db: DB, fn: (trx: DB) => Promise<T>, sizing?: { kind: string; rows: number }): Promise<T> {
     const wait = this.lastCommit + this.pace.gapMs - performance.now();
     if (wait > 0) await sleep(wait);
     else await yieldToEventLoop();
@@ -140,7 +139,7 @@ const compiledInserts = new Map<string, string>();
  * ~30,000 parameters (SQLite and PostgreSQL limits). Every full statement compiles to the same
  * SQL, so it is compiled once (checked against Kysely's own parameters) and re-run with new values.
  */
-async function insertValues(trx: Kysely<Database>, table: keyof Database, columns: readonly string[], rows: unknown[][]): Promise<void> {
+async function insertValues(trx: DB, table: keyof Database, columns: readonly string[], rows: unknown[][]): Promise<void> {
   const per = Math.max(1, Math.min(500, Math.floor(30_000 / columns.length)));
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
@@ -178,7 +177,7 @@ type VisitTuple = [string, string, string, string, number];
 export type StagedRow<F extends ImportFile> = F extends "customers" ? CustomerRow : F extends "vehicles" ? VehicleRow : VisitRow;
 
 /** Checks, inside a transaction, that the job is still this process's and running; renews its lease and progress. */
-async function holdLease(trx: Kysely<Database>, jobId: number, status: "running" | "applying", progress?: { phase: "reading" | "writing"; done: number; total: number }) {
+async function holdLease(trx: DB, jobId: number, status: "running" | "applying", progress?: { phase: "reading" | "writing"; done: number; total: number }) {
   const r = await trx.updateTable("import_jobs")
     .set({
       heartbeat_at: new Date().toISOString(),
@@ -216,7 +215,7 @@ export async function stageRows<F extends ImportFile>(
   return batches.length;
 }
 
-async function stagedBatches<T>(trx: Kysely<Database>, jobId: number, file: ImportFile, from: number, to: number): Promise<T[]> {
+async function stagedBatches<T>(trx: DB, jobId: number, file: ImportFile, from: number, to: number): Promise<T[]> {
   const batches = await trx.selectFrom("import_staged_batches").select(["seq", "payload"])
     .where("job_id", "=", jobId).where("file", "=", file).where("seq", ">", from).where("seq", "<=", to)
     .orderBy("seq").execute();
@@ -309,7 +308,7 @@ const CUSTOMER_FIELDS = ["name", "phone", "gender", "usage", "do_not_contact", "
  * name, phone, gender and usage, keep do-not-contact once set and gain the file's preferences;
  * each changed field is appended to customer_changes with the job as its source.
  */
-async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
+async function applyCustomers(trx: DB, ctx: ApplyContext, from: number, to: number): Promise<Delta> {
   const staged = await stagedBatches<CustomerTuple>(trx, ctx.jobId, "customers", from, to);
   if (!staged.length) return { inserted: 0, updated: 0, unchanged: 0 };
   const current = new Map((await forUpdate(trx, trx.selectFrom("customers")
@@ -394,7 +393,7 @@ async function applyCustomers(trx: Trx, ctx: ApplyContext, from: number, to: num
  * the rows of a RETURNING clause.
  */
 async function upsertValues(
-  trx: Trx,
+  trx: DB,
   name: string,
   rows: unknown[][],
   build: (chunk: unknown[][]) => Compilable,
@@ -431,7 +430,7 @@ function countsOf({ rows, existing, affected }: { rows: number; existing: number
 }
 
 /** Keys already on file in the store, among the given ones. */
-async function countExisting(trx: Kysely<Database>, table: "vehicles" | "service_visits", column: "vin" | "ro_number", storeId: number, keys: string[]): Promise<number> {
+async function countExisting(trx: DB, table: "vehicles" | "service_visits", column: "vin" | "ro_number", storeId: number, keys: string[]): Promise<number> {
   let n = 0;
   for (let i = 0; i < keys.length; i += 5000) {
     const r = await trx.selectFrom(table).select((eb) => eb.fn.countAll().as("n"))
@@ -467,7 +466,7 @@ async function prepareVehicles(db: DB, ctx: ApplyContext, from: number, to: numb
 
 const VEHICLE_FIELDS = ["customer_id", "plate", "model", "purchase_date", "warranty_end", "insurance_expiry", "mileage_km"] as const;
 
-async function applyVehicles(trx: Trx, ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
+async function applyVehicles(trx: DB, ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
   // a column the file does not have keeps the value on file (it is not updated)
   const keep = new Set(ctx.absent.vehicles ?? []);
   const fields = VEHICLE_FIELDS.filter((f) => !keep.has(f));
@@ -500,7 +499,7 @@ async function prepareVisits(db: DB, ctx: ApplyContext, from: number, to: number
   return { rows, existing };
 }
 
-async function applyVisits(trx: Trx, _ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
+async function applyVisits(trx: DB, _ctx: ApplyContext, { rows, existing }: Prepared): Promise<Delta> {
   const affected = await upsertValues(trx, "service_visits", rows, (chunk) =>
     trx.insertInto("service_visits")
       .values(chunk.map(([store_id, vehicle_id, customer_id, ro_number, visit_date, type, amount_fen]) => ({
@@ -524,7 +523,7 @@ async function applyVisits(trx: Trx, _ctx: ApplyContext, { rows, existing }: Pre
 /** Per file: what is read before a chunk's transaction (outside the lock), and what is written in it. */
 const APPLY: Record<ImportFile, {
   prepare: (db: DB, ctx: ApplyContext, from: number, to: number) => Promise<Prepared | null>;
-  apply: (trx: Trx, ctx: ApplyContext, prepared: Prepared | null, from: number, to: number) => Promise<Delta>;
+  apply: (trx: DB, ctx: ApplyContext, prepared: Prepared | null, from: number, to: number) => Promise<Delta>;
 }> = {
   // customers are read in the transaction: the app writes them too (edits, walk-ins)
   customers: { prepare: async () => null, apply: (trx, ctx, _p, from, to) => applyCustomers(trx, ctx, from, to) },

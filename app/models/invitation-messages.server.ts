@@ -10,7 +10,8 @@ import { getCampaignRow } from "./campaign.server";
 import { ensureInvitationLinks, greetingOf, inviteUrl, PAGE_STATUSES } from "./invitation-link.server";
 import { InvitationRefused } from "./invitation.server";
 import { csvDocument, csvLine } from "~/utils/csv";
-import { formatDate } from "~/utils/format";
+import type { ExportTable } from "./export-table";
+import { formatLocalDateTime } from "~/utils/format";
 import { fixedT } from "~/utils/i18n-resources.server";
 
 export const MESSAGE_CHANNELS = ["sms", "wecom"] as const;
@@ -31,7 +32,7 @@ export function salutation(name: string, gender: "M" | "F" | null): string {
 
 /** The event time as a message says it: 2026/12/12 09:00. */
 export function messageTime(local: string | null): string {
-  return local ? `${formatDate(local.slice(0, 10), "zh-CN")} ${local.slice(11, 16)}`.trim() : "";
+  return local ? formatLocalDateTime(local, "zh-CN") : "";
 }
 
 export interface MessageRow {
@@ -74,7 +75,17 @@ export function messagesCsvLines(rows: MessageRow[]): string[] {
   return [csvLine([...MESSAGES_CSV_HEADER]), ...rows.map((r) => csvLine(MESSAGES_CSV_HEADER.map((k) => r[k])))];
 }
 
+const messageCells = (rows: MessageRow[]) => rows.map((r) => MESSAGES_CSV_HEADER.map((k) => r[k]));
+
 /** The download: UTF-8 with a BOM (Excel on Chinese Windows reads it as UTF-8), CRLF lines. */
 export function messagesCsv(rows: MessageRow[]): string {
-  return csvDocument([[...MESSAGES_CSV_HEADER], ...rows.map((r) => MESSAGES_CSV_HEADER.map((k) => r[k]))]);
+  return csvDocument([[...MESSAGES_CSV_HEADER], ...messageCells(rows)]);
+}
+
+/** The messages as an export table (the page's CSV download, written by the shared writer). */
+export function messagesExport(rows: MessageRow[], { campaignId, channel }: { campaignId: number; channel: MessageChannel }): ExportTable {
+  return {
+    sheetName: "messages", fileStem: `messages-${campaignId}-${channel}`,
+    columns: MESSAGES_CSV_HEADER.map((header) => ({ header, text: header === "phone" || header === "customer_code" })), rows: messageCells(rows),
+  };
 }

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { isRealDate } from "~/utils/format";
 import { MAX_IDS } from "~/utils/limits";
-import { checkbox, choice as choiceField, date as dateField, dateTime as dateTimeField, id as idField, money, optional, raw, wholeNumber, text as textField, version as versionField } from "./fields";
+import { checkbox, choice as choiceField, date as dateField, dateTime as dateTimeField, errorKeys, id as idField, money, optional, raw, requiredText, text as textField, version as versionField, wholeNumber } from "./fields";
 import { CHANNELS } from "./campaign.schema";
 import { COLUMNS, CONTACT_OUTCOMES, FLAGS, LOSS_REASONS, type Column, type Flag } from "./invitation.constants";
 import { GROUPS, TIERS } from "./domain";
@@ -18,15 +18,7 @@ export {
 export { CHANNELS };
 export type Channel = (typeof CHANNELS)[number];
 
-const E = {
-  required: "invitations:errors.required",
-  choice: "invitations:errors.choice",
-  date: "invitations:errors.date",
-  dateTime: "invitations:errors.dateTime",
-  deposit: "invitations:errors.deposit",
-  id: "invitations:errors.id",
-  tooLong: "invitations:errors.tooLong",
-} as const;
+const E = errorKeys("invitations", ["required", "choice", "date", "dateTime", "deposit", "id", "tooLong"]);
 
 const text = (max: number) => textField(max, E.tooLong);
 
@@ -194,14 +186,7 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("start"),
     campaignVersion: version,
-    seed: raw.transform((v, ctx) => {
-      if (v === "") return null;
-      if (!/^\d{1,9}$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: "invitations:errors.seed" });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+    seed: wholeNumber({ ...optional, min: 0, max: 999_999_999, message: "invitations:errors.seed" }),
   }),
   z.object({ intent: z.literal("snapshot") }),
   /** queue the invitation messages in the outbox (issue 13) */
@@ -235,7 +220,7 @@ export const InvitationsAdminSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("add_associated"), customerId: id() }),
   z.object({
     intent: z.literal("create_associated"),
-    name: raw.pipe(z.string().min(1, E.required).max(60, E.tooLong)),
+    name: requiredText(60, { required: E.required, tooLong: E.tooLong }),
     phone: raw.pipe(z.string().regex(/^(1\d{10})?$/, "invitations:errors.phone")).transform((v) => (v === "" ? null : v)),
   }),
   z.object({ intent: z.literal("verify_loss"), invitationId: id(), version }),

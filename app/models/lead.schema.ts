@@ -3,62 +3,20 @@
  * Messages are i18n keys of the `leads` namespace.
  */
 import { z } from "zod";
-import { yuanToFen } from "~/utils/money";
-
+import { checkbox, choice as choiceField, date as dateField, errorKeys, id as idField, money, optional, text as textField, wholeNumber } from "./fields";
 export * from "./lead.constants";
-import { KIND_DEPARTMENT, LEAD_DEPARTMENTS, LEAD_KINDS, LEAD_LOST_REASONS, LEAD_SOURCES, LEAD_STATUSES, type LeadKind } from "./lead.constants";
+import { LEAD_DEPARTMENTS, LEAD_KINDS, LEAD_LOST_REASONS, LEAD_SOURCES } from "./lead.constants";
 
-const E = {
-  required: "leads:errors.required",
-  choice: "leads:errors.choice",
-  id: "leads:errors.id",
-  amount: "leads:errors.amount",
-  amountPositive: "leads:errors.amountPositive",
-  date: "leads:errors.date",
-  tooLong: "leads:errors.tooLong",
-  years: "leads:errors.years",
-} as const;
+const E = errorKeys("leads", ["required", "choice", "id", "amount", "amountPositive", "date", "tooLong", "years"]);
 
-const raw = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === undefined || v === null ? "" : String(v).trim()));
-const text = (max: number) => raw.pipe(z.string().max(max, E.tooLong)).transform((v) => (v === "" ? null : v));
-const idOf = (message: string, optional: boolean) => raw.transform((v, ctx) => {
-  if (v === "" && optional) return null;
-  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) {
-    ctx.addIssue({ code: "custom", message });
-    return z.NEVER;
-  }
-  return Number(v);
-});
-const id = idOf(E.id, false);
-const optionalId = idOf(E.id, true);
-const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  raw.pipe(z.string().min(1, E.choice)).pipe(z.enum(values, { error: E.choice }));
+const text = (max: number) => textField(max, E.tooLong);
+const id = idField({ required: E.id, message: E.id });
+const optionalId = idField({ ...optional, message: E.id });
+const choice = <T extends readonly string[]>(values: T) => choiceField(values, { required: E.choice, message: E.choice });
+const optionalChoice = <T extends readonly string[]>(values: T) => choiceField(values, { ...optional, message: E.choice });
 /** Yuan typed by a person → integer fen (null when empty). */
-const yuan = (opts: { required?: boolean; positive?: boolean } = {}) => raw.transform((v, ctx) => {
-  if (v === "") {
-    if (opts.required) ctx.addIssue({ code: "custom", message: E.required });
-    return opts.required ? z.NEVER : null;
-  }
-  const fen = yuanToFen(v);
-  if (fen === null) {
-    ctx.addIssue({ code: "custom", message: E.amount });
-    return z.NEVER;
-  }
-  if (opts.positive && fen <= 0) {
-    ctx.addIssue({ code: "custom", message: E.amountPositive });
-    return z.NEVER;
-  }
-  return fen;
-});
-const isoDate = raw.transform((v, ctx) => {
-  if (v === "") return null;
-  const d = new Date(`${v}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) {
-    ctx.addIssue({ code: "custom", message: E.date });
-    return z.NEVER;
-  }
-  return v;
-});
+const yuan = money({ ...optional, message: E.amount });
+const isoDate = dateField({ ...optional, message: E.date });
 
 /**
  * A lead in one or two taps: the kind, and where it came from — an invitation (desk, board,
@@ -67,11 +25,11 @@ const isoDate = raw.transform((v, ctx) => {
  */
 export const QuickLeadSchema = z.object({
   kind: choice(LEAD_KINDS),
-  department: raw.transform((v) => (v === "" ? null : v)).pipe(z.enum(LEAD_DEPARTMENTS, { error: E.choice }).nullable()),
+  department: optionalChoice(LEAD_DEPARTMENTS),
   source: choice(LEAD_SOURCES),
   invitationId: optionalId,
   customerId: optionalId,
-  expectedValue: yuan(),
+  expectedValue: yuan,
   note: text(200),
   redirectTo: text(300),
 }).superRefine((v, ctx) => {
@@ -82,9 +40,9 @@ export type QuickLeadInput = z.infer<typeof QuickLeadSchema>;
 /** The owner's (or a manager's) update of a lead: one intent per form. */
 export const LeadUpdateSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("contacted"), version: id, note: text(500), nextFollowUp: isoDate }),
-  z.object({ intent: z.literal("won"), version: id, actualValue: yuan({ required: true, positive: true }), eventOrderId: optionalId, note: text(500) }),
+  z.object({ intent: z.literal("won"), version: id, actualValue: money({ required: E.required, message: E.amount, positive: E.amountPositive }), eventOrderId: optionalId, note: text(500) }),
   z.object({ intent: z.literal("lost"), version: id, lostReason: choice(LEAD_LOST_REASONS), note: text(500) }),
-  z.object({ intent: z.literal("follow_up"), version: id, nextFollowUp: isoDate.pipe(z.string({ error: E.required })) }),
+  z.object({ intent: z.literal("follow_up"), version: id, nextFollowUp: dateField({ required: E.required, message: E.date }) }),
 ]);
 export type LeadUpdateInput = z.infer<typeof LeadUpdateSchema>;
 
@@ -96,16 +54,9 @@ export type LeadUpdateInput = z.infer<typeof LeadUpdateSchema>;
  */
 export const LeadRuleSchema = z.object({
   kind: choice(LEAD_KINDS),
-  department: raw.transform((v) => (v === "" ? null : v)).pipe(z.enum(LEAD_DEPARTMENTS, { error: E.choice }).nullable()),
-  minVehicleYears: raw.transform((v, ctx) => {
-    if (v === "") return null;
-    if (!/^\d{1,2}$/.test(v) || Number(v) > 30) {
-      ctx.addIssue({ code: "custom", message: E.years });
-      return z.NEVER;
-    }
-    return Number(v);
-  }),
-  noOrder: raw.transform((v) => v === "on" || v === "true" || v === "1"),
+  department: optionalChoice(LEAD_DEPARTMENTS),
+  minVehicleYears: wholeNumber({ ...optional, min: 0, max: 30, message: E.years }),
+  noOrder: checkbox,
 });
 export type LeadRule = z.infer<typeof LeadRuleSchema>;
 

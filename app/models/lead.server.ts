@@ -8,10 +8,9 @@
  * the group admin every store's.
  */
 import { canManage, isGroupAdmin, isStaff } from "./permissions";
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Database } from "#db/schema";
 import { addDays, todayIn } from "~/utils/format";
 import type { Actor } from "./campaign.server";
 import {
@@ -22,8 +21,8 @@ import { createRng } from "./random";
 import { attributionWindow, eventLastDay } from "./review-math";
 import { getStoreSettings } from "./settings.server";
 import { subtractYears } from "./segmentation.server";
+import { storeTimeZone } from "./store.server";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 export interface LeadActor extends Actor {
   /** the store the person belongs to (staff and managers act only there) */
@@ -48,14 +47,10 @@ export class LeadRefused extends Error {
 const nowIso = () => new Date().toISOString();
 const isManagerRole = (actor: Actor) => canManage(actor);
 
-async function storeTimeZone(db: Q, storeId: number): Promise<string> {
-  const s = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return s?.timezone ?? "Asia/Shanghai";
-}
 
 interface LeadEventRow { leadId: number; storeId: number; userId: number | null; kind: string; field?: string | null; oldValue?: string | number | null; newValue?: string | number | null }
 
-async function appendLeadEvents(db: Q, rows: LeadEventRow[], at: string) {
+async function appendLeadEvents(db: DB, rows: LeadEventRow[], at: string) {
   const str = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
   for (let i = 0; i < rows.length; i += 500) {
     await db.insertInto("lead_events").values(rows.slice(i, i + 500).map((r) => ({
@@ -91,7 +86,7 @@ export function dealLeads(itemIds: number[], people: { id: number; open: number 
  * The people of a store's department who follow leads up, with their open leads: active staff of
  * the department; when it has no staff, its managers. None: the lead cannot be created.
  */
-export async function departmentPeople(db: Q, { storeId, department }: { storeId: number; department: LeadDepartment }) {
+export async function departmentPeople(db: DB, { storeId, department }: { storeId: number; department: LeadDepartment }) {
   const rows = await db.selectFrom("users")
     .select((eb) => ["users.id", "users.role", "users.display_name",
       eb.selectFrom("leads").select((l) => l.fn.countAll().as("n")).whereRef("leads.owner_id", "=", "users.id")
@@ -115,7 +110,7 @@ export interface NewLeadInput {
 }
 
 /** Where a lead comes from: an invitation of the store (customer and campaign follow) or a customer of the store. */
-async function resolveOrigin(db: Q, storeId: number, input: { invitationId?: number | null; customerId?: number | null }) {
+async function resolveOrigin(db: DB, storeId: number, input: { invitationId?: number | null; customerId?: number | null }) {
   if (input.invitationId) {
     const inv = await db.selectFrom("invitations").innerJoin("customers", "customers.id", "invitations.customer_id")
       .select(["invitations.id", "invitations.campaign_id", "invitations.customer_id", "customers.do_not_contact", "customers.name"])
@@ -188,7 +183,7 @@ const LEAD_COLUMNS = [
   "leads.closed_at", "leads.version", "leads.created_at", "leads.updated_at",
 ] as const;
 
-function baseQuery(db: Q) {
+function baseQuery(db: DB) {
   return db.selectFrom("leads")
     .innerJoin("customers", "customers.id", "leads.customer_id")
     .innerJoin("users as owner", "owner.id", "leads.owner_id")
@@ -341,7 +336,7 @@ export async function updateLead(
 // ── bulk creation by rule at the close of the event day ──
 
 /** The guests a rule selects: arrived, contactable, matching, without an open lead of that kind. */
-function ruleCandidates(db: Q, { storeId, campaignId, rule, today }: { storeId: number; campaignId: number; rule: LeadRule; today: string }) {
+function ruleCandidates(db: DB, { storeId, campaignId, rule, today }: { storeId: number; campaignId: number; rule: LeadRule; today: string }) {
   let q = db.selectFrom("arrivals").innerJoin("customers", "customers.id", "arrivals.customer_id")
     .select(["arrivals.invitation_id", "arrivals.customer_id"])
     .where("arrivals.campaign_id", "=", campaignId).where("arrivals.store_id", "=", storeId)
@@ -358,11 +353,11 @@ function ruleCandidates(db: Q, { storeId, campaignId, rule, today }: { storeId: 
 }
 
 /** The campaign of the store (LeadNotFound otherwise). */
-export function requireLeadCampaign(db: Q, { storeId, campaignId }: { storeId: number; campaignId: number }) {
+export function requireLeadCampaign(db: DB, { storeId, campaignId }: { storeId: number; campaignId: number }) {
   return requireCampaign(db, storeId, campaignId);
 }
 
-async function requireCampaign(db: Q, storeId: number, campaignId: number) {
+async function requireCampaign(db: DB, storeId: number, campaignId: number) {
   const c = await db.selectFrom("campaigns").select(["id", "status"]).where("id", "=", campaignId).where("store_id", "=", storeId).executeTakeFirst();
   if (!c) throw new LeadNotFound();
   return c;
@@ -430,7 +425,7 @@ export async function applyLeadRule(
  * invoiced as a repair order, which the window's service visits already count) and names no
  * event order (whose amount is already in the event's orders).
  */
-export async function campaignLeadFigures(db: Q, { campaignId, through }: { campaignId: number; through: string | null }) {
+export async function campaignLeadFigures(db: DB, { campaignId, through }: { campaignId: number; through: string | null }) {
   const rows = await db.selectFrom("leads")
     .select((eb) => ["kind", "department", "status", eb.fn.countAll().as("n"), eb.fn.sum<number>("actual_value_fen").as("value"),
       eb.fn.sum<number>(sql`case when department = 'sales' and event_order_id is null${through ? sql` and won_on <= ${through}` : sql``} then actual_value_fen else 0 end`).as("counted"),

@@ -8,19 +8,18 @@
  */
 import { id, optional } from "./fields";
 import { isStaff } from "./permissions";
-import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
-import type { Campaign, Database } from "#db/schema";
+import type { Campaign } from "#db/schema";
 import { addDays, localNow } from "~/utils/format";
 import { getCampaignRow, type Actor } from "./campaign.server";
 import { appendEvents, insertAssociatedIn, InvitationRefused } from "./invitation.server";
 import { eventLastDay } from "./review-math";
 
-type Q = Kysely<Database> | Transaction<Database>;
 
 import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "./no-shows.constants";
+import { storeTimeZone } from "./store.server";
 export { NO_SHOW_OUTCOMES, NO_SHOW_REASONS };
 
 export const NoShowStep = z.object({
@@ -45,18 +44,15 @@ export function eventOver(campaign: Pick<Campaign, "status" | "event_start" | "e
   return last !== null && local.slice(0, 10) > last;
 }
 
-async function storeZone(db: Q, storeId: number) {
-  return (await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst())?.timezone ?? "Asia/Shanghai";
-}
 
-function noShowQuery(db: Q, campaignId: number) {
+function noShowQuery(db: DB, campaignId: number) {
   return db.selectFrom("invitations")
     .where("invitations.campaign_id", "=", campaignId).where("invitations.holdout", "=", 0).where("invitations.result", "=", "yes")
     .where((eb) => eb.not(eb.exists(eb.selectFrom("arrivals").select("arrivals.id").whereRef("arrivals.invitation_id", "=", "invitations.id"))));
 }
 
 /** The review's count: no-shows, how many were contacted (any step but no answer) and rebooked; null before the event is over. */
-export async function noShowCounts(db: Q, { campaign, timeZone, now }: { campaign: Campaign; timeZone: string; now: Date }) {
+export async function noShowCounts(db: DB, { campaign, timeZone, now }: { campaign: Campaign; timeZone: string; now: Date }) {
   if (!eventOver(campaign, timeZone, now)) return null;
   const ids = (await noShowQuery(db, campaign.id).select("invitations.id").execute()).map((r) => r.id);
   const steps = await db.selectFrom("no_show_follow_ups").select(["invitation_id", "outcome"]).where("campaign_id", "=", campaign.id).execute();
@@ -69,7 +65,7 @@ export async function noShowCounts(db: Q, { campaign, timeZone, now }: { campaig
 /** The follow-up list: staff see the no-shows assigned to them, managers all; each with its steps, newest last. */
 export async function listNoShows(db: DB, { storeId, campaignId, actor, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; now?: Date }) {
   const campaign = await getCampaignRow(db, { storeId, id: campaignId });
-  const timeZone = await storeZone(db, storeId);
+  const timeZone = await storeTimeZone(db, storeId);
   const over = eventOver(campaign, timeZone, now);
   const last = eventLastDay(campaign.event_start, campaign.event_end);
   let q = noShowQuery(db, campaignId)
@@ -97,7 +93,7 @@ export async function listNoShows(db: DB, { storeId, campaignId, actor, now = ne
 }
 
 /** Campaigns of the store a no-show may be rebooked into: not this one, not over, their event later than this one's. */
-async function laterCampaigns(db: Q, storeId: number, campaign: Campaign) {
+async function laterCampaigns(db: DB, storeId: number, campaign: Campaign) {
   let q = db.selectFrom("campaigns").select(["id", "name", "status", "event_start"])
     .where("store_id", "=", storeId).where("id", "!=", campaign.id)
     .where("status", "in", ["draft", "pending_approval", "approved", "inviting"] as never[]);
@@ -109,7 +105,7 @@ async function laterCampaigns(db: Q, storeId: number, campaign: Campaign) {
 export async function recordNoShowStep(db: DB, { storeId, campaignId, actor, input, now = new Date() }: { storeId: number; campaignId: number; actor: Actor; input: NoShowStepInput; now?: Date }) {
   return db.transaction().execute(async (trx) => {
     const campaign = await getCampaignRow(trx, { storeId, id: campaignId });
-    if (!eventOver(campaign, await storeZone(trx, storeId), now)) throw new InvitationRefused("noShows:errors.notOver", 409);
+    if (!eventOver(campaign, await storeTimeZone(trx, storeId), now)) throw new InvitationRefused("noShows:errors.notOver", 409);
     const inv = await noShowQuery(trx, campaignId).select(["invitations.id", "invitations.assignee_id", "invitations.customer_id"])
       .where("invitations.id", "=", input.invitationId).executeTakeFirst();
     if (!inv) throw new InvitationRefused("noShows:errors.notNoShow", 409);

@@ -44,8 +44,8 @@ import { getStoreSettings } from "./settings.server";
 import { noShowCounts } from "./no-shows.server";
 import { todayIn } from "~/utils/format";
 import { canManage } from "./permissions";
-import { DEFAULT_TIMEZONE } from "./domain";
 import { CloseNeedsConfirmation } from "./errors";
+import { storeTimeZone } from "./store.server";
 export { CloseNeedsConfirmation };
 
 
@@ -68,10 +68,6 @@ interface InvitationRow {
   deposit_fen: number | null;
 }
 
-async function storeTimeZone(db: DB, storeId: number): Promise<string> {
-  const row = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
-  return row?.timezone ?? DEFAULT_TIMEZONE;
-}
 
 /**
  * When figures become final and whether they are provisional; figures frozen before

@@ -15,11 +15,10 @@
  * The functions return the seat changes as invitation history rows; the caller appends them
  * (invitation.server's appendEvents) in the same transaction.
  */
-import type { Kysely, Transaction } from "kysely";
+import type { DB } from "#db/client";
 import { forUpdate, toInt } from "#db/dialect";
-import type { Database, Invitation } from "#db/schema";
+import type { Invitation } from "#db/schema";
 
-type Q = Kysely<Database> | Transaction<Database>;
 export type Seat = "seated" | "waitlisted" | null;
 
 export interface SeatEvent {
@@ -33,12 +32,12 @@ export interface SeatEvent {
 }
 
 /** Locks the campaign's row until the transaction ends and returns its capacity. */
-export async function lockCampaignSeats(trx: Q, campaignId: number): Promise<number | null> {
+export async function lockCampaignSeats(trx: DB, campaignId: number): Promise<number | null> {
   const row = await forUpdate(trx, trx.selectFrom("campaigns").select("capacity").where("id", "=", campaignId)).executeTakeFirstOrThrow();
   return row.capacity === null ? null : toInt(row.capacity);
 }
 
-async function seatedCount(trx: Q, campaignId: number): Promise<number> {
+async function seatedCount(trx: DB, campaignId: number): Promise<number> {
   const row = await trx.selectFrom("invitations").select((eb) => eb.fn.countAll().as("n"))
     .where("campaign_id", "=", campaignId).where("seat", "=", "seated").executeTakeFirstOrThrow();
   return toInt(row.n);
@@ -51,7 +50,7 @@ const event = (inv: { id: number; campaign_id: number }, userId: number | null, 
  * Promotes the first of the waitlist while seats are free (after a seat was freed or the
  * capacity raised or removed: no capacity seats everyone waiting).
  */
-export async function promoteWaitlist(trx: Q, { campaignId, capacity, userId, at }: { campaignId: number; capacity: number | null; userId: number | null; at: string }): Promise<SeatEvent[]> {
+export async function promoteWaitlist(trx: DB, { campaignId, capacity, userId, at }: { campaignId: number; capacity: number | null; userId: number | null; at: string }): Promise<SeatEvent[]> {
   let free = capacity === null ? Number.MAX_SAFE_INTEGER : capacity - (await seatedCount(trx, campaignId));
   if (free <= 0) return [];
   const waiting = await trx.selectFrom("invitations").select(["id", "campaign_id"])
@@ -73,7 +72,7 @@ export async function promoteWaitlist(trx: Q, { campaignId, capacity, userId, at
  * that is one no more and promotes the first waiting. No capacity: nothing to do.
  */
 export async function applySeatChange(
-  trx: Q,
+  trx: DB,
   { invitation, after, capacity, userId, at }: { invitation: Pick<Invitation, "id" | "campaign_id" | "result" | "seat">; after: string; capacity: number | null; userId: number | null; at: string },
 ): Promise<SeatEvent[]> {
   const was = invitation.seat ?? null;
@@ -91,7 +90,7 @@ export async function applySeatChange(
 }
 
 /** The campaign's seats: capacity, seated, waiting; null without a capacity. */
-export async function seatSummary(db: Q, campaignId: number): Promise<{ capacity: number; seated: number; waitlisted: number } | null> {
+export async function seatSummary(db: DB, campaignId: number): Promise<{ capacity: number; seated: number; waitlisted: number } | null> {
   const c = await db.selectFrom("campaigns").select("capacity").where("id", "=", campaignId).executeTakeFirst();
   if (!c || c.capacity === null) return null;
   const rows = await db.selectFrom("invitations").select((eb) => ["seat", eb.fn.countAll().as("n")])
@@ -101,7 +100,7 @@ export async function seatSummary(db: Q, campaignId: number): Promise<{ capacity
 }
 
 /** Position on the waitlist (1 = next to be seated), or null when not waiting. */
-export async function waitlistPosition(db: Q, invitation: Pick<Invitation, "id" | "campaign_id" | "seat" | "waitlisted_at">): Promise<number | null> {
+export async function waitlistPosition(db: DB, invitation: Pick<Invitation, "id" | "campaign_id" | "seat" | "waitlisted_at">): Promise<number | null> {
   if (invitation.seat !== "waitlisted" || !invitation.waitlisted_at) return null;
   const ahead = await db.selectFrom("invitations").select((eb) => eb.fn.countAll().as("n"))
     .where("campaign_id", "=", invitation.campaign_id).where("seat", "=", "waitlisted")

@@ -37,27 +37,10 @@ import type { VehicleAgeBucket, WarrantyStatus } from "./segment.schema";
 import { importApplyingTo } from "./import-lease.server";
 import { getStoreSettings } from "./settings.server";
 import type { StoreSettings } from "./settings.schema";
+import type { CustomerSegmentTable } from "#db/schema";
 
-export interface CustomerSegmentRow {
-  customer_id: number;
-  customer_code: string;
-  do_not_contact: number;
-  usage: string | null;
-  grp: GroupNumber;
-  tier: Tier;
-  r: number;
-  f: number;
-  m: number;
-  m_visits: number;
-  r_visits: number;
-  i_visits: number;
-  visits: number;
-  revenue_fen: number;
-  last_visit: string | null;
-  vehicle_age: VehicleAgeBucket;
-  warranty: WarrantyStatus;
-  insurance_due: number;
-}
+/** One customer's segmentation: the cached row without its store. */
+export type CustomerSegmentRow = Omit<CustomerSegmentTable, "store_id" | "grp"> & { grp: GroupNumber };
 
 /** `YYYY-MM-DD` minus whole calendar years (29 Feb → 28 Feb). */
 export function subtractYears(isoDate: string, years: number): string {

@@ -6,6 +6,12 @@ export function getStoreByCode(db: DB, code: string) {
   return db.selectFrom("stores").selectAll().where("code", "=", code).executeTakeFirst();
 }
 
+/** The store's time zone (its dates and times are written in it); the default when it has none. */
+export async function storeTimeZone(db: DB, storeId: number): Promise<string> {
+  const row = await db.selectFrom("stores").select("timezone").where("id", "=", storeId).executeTakeFirst();
+  return row?.timezone ?? DEFAULT_TIMEZONE;
+}
+
 export async function createStore(db: DB, input: { code: string; name: string; timezone?: string }) {
   return db
     .insertInto("stores")

@@ -165,7 +165,7 @@ function ManagerView({ d }: { d: ManagerData }) {
         <Section id="callbacks" testId="callbacks-today" title={t("dashboard.callbacksToday")} empty={d.callbacks.length ? null : t("dashboard.noCallbacks")}>
           <ul>{d.callbacks.map((c) => (
             <li key={c.id}>
-              {c.at.replace("T", " ")} · <Link to={`/campaigns/${c.campaignId}/board?flag=callback_today`}>{c.name}</Link> · {c.campaignName} · {c.assignee ?? t("dashboard.unassigned")}
+              {f.localDateTime(c.at)} · <Link to={`/campaigns/${c.campaignId}/board?flag=callback_today`}>{c.name}</Link> · {c.campaignName} · {c.assignee ?? t("dashboard.unassigned")}
               {c.overdue ? <> <span className="tag tag-overdue">{t("dashboard.overdue")}</span></> : null}
             </li>
           ))}</ul>
@@ -182,7 +182,7 @@ function StaffView({ d }: { d: StaffData }) {
       <Section id="due" testId="my-due" title={t("dashboard.myDue")} empty={d.due.length ? null : t("dashboard.nothingDue")}>
         <ul>{d.due.map((c) => (
           <li key={c.id}>
-            <Link to={`/campaigns/${c.campaignId}/calls`}>{c.name}</Link> · {c.campaignName} · {c.callbackAt ? t("dashboard.callbackAt", { time: c.callbackAt.replace("T", " ") }) : t("dashboard.followUpOn", { date: f.date(c.nextFollowUp) })}
+            <Link to={`/campaigns/${c.campaignId}/calls`}>{c.name}</Link> · {c.campaignName} · {c.callbackAt ? t("dashboard.callbackAt", { time: f.localDateTime(c.callbackAt) }) : t("dashboard.followUpOn", { date: f.date(c.nextFollowUp) })}
             {" · "}{t("dashboard.attempts", { count: c.attempts })}
           </li>
         ))}</ul>

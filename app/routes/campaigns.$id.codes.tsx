@@ -5,10 +5,10 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { numeric } from "~/models/fields";
 import styles from "~/components/charts/execution.css";
-import { useLocalDateTime } from "~/components/plan/plan-summary";
 import { CampaignNotFound } from "~/models/campaign.server";
 import { listInvitationCodes } from "~/models/checkin.server";
 import { formatCode } from "~/models/invitation-code";
+import { useFormat } from "~/utils/use-format";
 import { qrSvg } from "~/models/invitation-qr.server";
 import { getDb } from "~/utils/db.server";
 import { notFound, IdParam } from "~/utils/http.server";
@@ -40,7 +40,7 @@ export const meta = pageTitle<{ campaign: { name: string } }>("execution:codes.t
 export default function CodesRoute() {
   const { t } = useTranslation(["execution", "common"]);
   const data = useLoaderData<typeof loader>();
-  const local = useLocalDateTime();
+  const local = useFormat().localDateTime;
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   return (
     <>

@@ -2,14 +2,14 @@ import type { LinksFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-ru
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { StatusBadge, useLocalDateTime } from "~/components/plan/plan-summary";
+import { StatusBadge } from "~/components/plan/plan-summary";
 import styles from "~/components/plan/plan.css";
 import { loadCampaignList } from "~/models/campaign-pages.server";
 import type { CampaignListRow } from "~/models/campaign.server";
 import { BUSINESS_CHAINS, CAMPAIGN_STATUSES, CampaignListQuery } from "~/models/campaign.schema";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
-import { addDays, todayIn } from "~/utils/format";
+import { addDays, formatLongDate, formatMonth, todayIn, weekdayNames } from "~/utils/format";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireUser } from "~/utils/session.server";
@@ -100,7 +100,7 @@ type Row = SerializeFrom<CampaignListRow & { audience: number | null }>;
 function CampaignTable({ rows }: { rows: Row[] }) {
   const { t } = useTranslation(["campaigns", "common"]);
   const f = useFormat();
-  const dt = useLocalDateTime();
+  const dt = f.localDateTime;
   if (!rows.length) return <p className="muted" data-testid="campaign-empty">{t("campaigns:list.empty")}</p>;
   return (
     <>
@@ -173,9 +173,9 @@ function MonthCalendar({ month, rows, prev, next }: { month: string; rows: CalRo
     if (w > 3 && days[0]!.slice(0, 7) !== month) break;
     weeks.push(days);
   }
-  const title = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
-  const dayNames = Array.from({ length: 7 }, (_, i) => new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i))));
-  const dayLabel = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+  const title = formatMonth(month, locale);
+  const dayNames = weekdayNames(locale);
+  const dayLabel = (d: string) => formatLongDate(d, locale);
   const on = (d: string) => ({
     events: rows.filter((r) => r.event_start && r.event_start.slice(0, 10) <= d && (r.event_end ?? r.event_start).slice(0, 10) >= d),
     invites: rows.filter((r) => r.invitation_start && r.invitation_start <= d && (r.invitation_end ?? r.invitation_start) >= d),

@@ -11,6 +11,7 @@ import { IdParam, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { useFormat } from "~/utils/use-format";
 import { requireManager } from "~/utils/session.server";
+import { ScrollTable } from "~/components/ui/scroll-table";
 
 /** Bad rows shown on the page (the total is always given). */
 const SHOWN_ISSUES = 1000;
@@ -83,36 +84,24 @@ export default function ImportJob() {
         <section className="panel" aria-labelledby="summary-h" data-testid="import-summary">
           <h2 id="summary-h">{t("customers:import.summaryTitle")}</h2>
           {outcome.storeCreated ? <p>{t("customers:import.storeCreated", { code: storeCode })}</p> : null}
-          {/* focusable so a keyboard can scroll it at phone width */}
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="summary-h">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("customers:import.file")}</th>
-                  <th scope="col" className="num">{t("customers:import.rows")}</th>
-                  <th scope="col" className="num">{t("customers:import.inserted")}</th>
-                  <th scope="col" className="num">{t("customers:import.updated")}</th>
-                  <th scope="col" className="num">{t("customers:import.unchanged")}</th>
-                  <th scope="col">{t("customers:import.format")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {IMPORT_FILES.map((k) => {
-                  const c = outcome.counts[k];
-                  return c ? (
-                    <tr key={k} data-file={k}>
-                      <th scope="row">{c.fileName}</th>
-                      <td className="num">{f.number(c.rows)}</td>
-                      <td className="num">{f.number(c.inserted)}</td>
-                      <td className="num">{f.number(c.updated)}</td>
-                      <td className="num">{f.number(c.unchanged)}</td>
-                      <td>{outcome.formats?.[k] ? t(`customers:import.formats.${outcome.formats[k]}`) : ""}</td>
-                    </tr>
-                  ) : null;
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable labelledBy="summary-h" columns={[
+            { label: t("customers:import.file") }, { label: t("customers:import.rows"), num: true }, { label: t("customers:import.inserted"), num: true },
+            { label: t("customers:import.updated"), num: true }, { label: t("customers:import.unchanged"), num: true }, { label: t("customers:import.format") },
+          ]}>
+          {IMPORT_FILES.map((k) => {
+            const c = outcome.counts[k];
+            return c ? (
+              <tr key={k} data-file={k}>
+                <th scope="row">{c.fileName}</th>
+                <td className="num">{f.number(c.rows)}</td>
+                <td className="num">{f.number(c.inserted)}</td>
+                <td className="num">{f.number(c.updated)}</td>
+                <td className="num">{f.number(c.unchanged)}</td>
+                <td>{outcome.formats?.[k] ? t(`customers:import.formats.${outcome.formats[k]}`) : ""}</td>
+              </tr>
+            ) : null;
+          })}
+          </ScrollTable>
         </section>
       ) : null}
 
@@ -128,30 +117,20 @@ export default function ImportJob() {
               ) : null))}
             </ul>
           ) : null}
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="report-h">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("customers:import.file")}</th>
-                  <th scope="col" className="num">{t("customers:import.line")}</th>
-                  <th scope="col">{t("customers:import.column")}</th>
-                  <th scope="col">{t("customers:import.value")}</th>
-                  <th scope="col">{t("customers:import.reason")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outcome.issues.map((i, n) => (
-                  <tr key={n}>
-                    <td>{i.fileName}</td>
-                    <td className="num">{i.line}</td>
-                    <td>{i.column}</td>
-                    <td><code>{i.value}</code></td>
-                    <td>{t(`customers:import.reasons.${i.reason}`, { firstLine: i.firstLine, value: i.value })}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable labelledBy="report-h" columns={[
+            { label: t("customers:import.file") }, { label: t("customers:import.line"), num: true }, { label: t("customers:import.column") },
+            { label: t("customers:import.value") }, { label: t("customers:import.reason") },
+          ]}>
+          {outcome.issues.map((i, n) => (
+            <tr key={n}>
+              <td>{i.fileName}</td>
+              <td className="num">{i.line}</td>
+              <td>{i.column}</td>
+              <td><code>{i.value}</code></td>
+              <td>{t(`customers:import.reasons.${i.reason}`, { firstLine: i.firstLine, value: i.value })}</td>
+            </tr>
+          ))}
+          </ScrollTable>
         </section>
       ) : null}
 

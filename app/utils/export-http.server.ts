@@ -1,15 +1,20 @@
 /**
  * An export table as a download (issue 12): `?format=xlsx|csv` parsed with zod, the file
  * streamed (CSV: UTF-8 with BOM, CRLF, the shared formula-safe writer; .xlsx: export-xlsx).
+ * Every download route (`*.export.ts`, `*.csv.ts`) answers through `exportDownload`.
  */
 import { Readable } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
+import type { TFunction } from "i18next";
 import { z } from "zod";
+import { CampaignNotFound, SegmentNotFound } from "~/models/errors";
 import { EXPORT_FORMATS, type ExportFormat } from "~/models/export.constants";
 import type { ExportTable } from "~/models/export-table";
 import { xlsxStream } from "~/models/export-xlsx.server";
 import { csvLine } from "~/utils/csv";
-import { requestRefused } from "~/utils/http.server";
+import { notFound, requestRefused } from "~/utils/http.server";
+import { getLocale } from "~/utils/i18n.server";
+import { fixedT } from "~/utils/i18n-resources.server";
 
 const ExportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default("xlsx") });
 
@@ -41,4 +46,24 @@ export function exportResponse(table: ExportTable, format: ExportFormat): Respon
       "Cache-Control": "no-store",
     },
   });
+}
+
+/**
+ * A download route's body: `build` makes the table in the reader's language (or answers with a
+ * Response of its own, e.g. a redirect when there is nothing to export yet); another store's or
+ * a missing campaign or segment is a 404. `format`: the query's (`?format=`) unless the route fixes it.
+ */
+export async function exportDownload(
+  request: Request,
+  build: (t: TFunction) => Promise<ExportTable | Response>,
+  format: ExportFormat = exportFormat(request),
+): Promise<Response> {
+  const t = fixedT(await getLocale(request));
+  try {
+    const table = await build(t);
+    return table instanceof Response ? table : exportResponse(table, format);
+  } catch (e) {
+    if (e instanceof CampaignNotFound || e instanceof SegmentNotFound) notFound();
+    throw e;
+  }
 }

@@ -53,6 +53,31 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale, t
   return df(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(date);
 }
 
+/**
+ * A store-local date-time as typed and stored (`YYYY-MM-DDTHH:mm`: call-backs, event times; no
+ * zone to convert): its date as `formatDate`, then the time (2026/12/12 09:00, 12/12/2026 09:00).
+ */
+export function formatLocalDateTime(local: string | null | undefined, locale: Locale): string {
+  if (!local) return "—";
+  return `${formatDate(local.slice(0, 10), locale)} ${local.slice(11, 16)}`.trim();
+}
+
+/** A month `YYYY-MM` as a calendar's title (December 2026, 2026年12月). */
+export function formatMonth(month: string, locale: Locale): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return df(locale, { year: "numeric", month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+/** A calendar day `YYYY-MM-DD` in words, with its weekday (a calendar cell's name). */
+export function formatLongDate(isoDate: string, locale: Locale): string {
+  return df(locale, { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`));
+}
+
+/** The short weekday names, Monday first. */
+export function weekdayNames(locale: Locale): string[] {
+  return Array.from({ length: 7 }, (_, i) => df(locale, { weekday: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i))));
+}
+
 /** Today's date (`YYYY-MM-DD`) in a time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);

@@ -45,7 +45,7 @@ export function clientIp(request: Request, context?: unknown): string {
 
 /**
  * A route's numeric id (`/customers/:id`): `parseId` (plain digits, 1 … 2^31−1). Not `Number()`
- * or `z.coerce`, which read "1e3" as 1000 and "0x10" as 16: an address names one row only.
+ * or zod coercion, which read "1e3" as 1000 and "0x10" as 16: an address names one row only.
  */
 export const IdParam = z.string().transform((v, ctx) => parseId(v) ?? (ctx.addIssue({ code: "custom", message: "errors.invalid" }), z.NEVER));
 export function idParam(raw: string | undefined): number {

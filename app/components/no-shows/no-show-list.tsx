@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { NO_SHOW_OUTCOMES, NO_SHOW_REASONS } from "~/models/no-shows.constants";
+import { useFormat } from "~/utils/use-format";
 
 type Row = {
   id: number; name: string; phone: string | null; assignee: string | null;
@@ -9,6 +10,7 @@ type Row = {
 
 /** The no-show follow-up list (爽约回访): each no-show with its appended steps and a form for the next. */
 export function NoShowList({ rows, later, errors, values }: { rows: Row[]; later: { id: number; name: string }[]; errors: Record<string, string> | null; values: Record<string, string> | null }) {
+  const fmt = useFormat();
   const { t } = useTranslation("noShows");
   if (rows.length === 0) return <p className="muted" data-testid="no-shows-none">{t("none")}</p>;
   return (
@@ -23,7 +25,7 @@ export function NoShowList({ rows, later, errors, values }: { rows: Row[]; later
             {r.steps.length ? (
               <ol aria-label={t("steps")}>
                 {r.steps.map((s, k) => (
-                  <li key={k}>{s.at.slice(0, 16).replace("T", " ")} · {s.by ?? ""} · {t(`outcomes.${s.outcome}` as "title")}{s.reason ? ` · ${t(`reasons.${s.reason}` as "title")}` : ""}{s.rebookName ? ` → ${s.rebookName}` : ""}{s.note ? ` · ${s.note}` : ""}</li>
+                  <li key={k}>{fmt.dateTime(s.at)} · {s.by ?? ""} · {t(`outcomes.${s.outcome}` as "title")}{s.reason ? ` · ${t(`reasons.${s.reason}` as "title")}` : ""}{s.rebookName ? ` → ${s.rebookName}` : ""}{s.note ? ` · ${s.note}` : ""}</li>
                 ))}
               </ol>
             ) : null}

@@ -1,12 +1,12 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ErrorText } from "~/components/ui/field";
+import type { ReactNode } from "react";
+import { Field, Select } from "~/components/ui/field";
 import { ORDER_KINDS, ORDER_LINES } from "~/models/execution.constants";
 import type { ExecutionFlashValues as Flash } from "~/models/execution.schema";
 import type { ExecutionPage } from "~/models/execution.server";
-import type { FieldErrors } from "~/utils/form";
 import { useFormat } from "~/utils/use-format";
-import { useFormFailure } from "~/components/ui/use-form-failure";
+import { useFormFailure, type FormFailure } from "~/components/ui/use-form-failure";
 
 export function ConversionSection({ page, flash }: { page: ExecutionPage; flash: Flash }) {
   const { t } = useTranslation(["execution", "common"]);
@@ -16,76 +16,34 @@ export function ConversionSection({ page, flash }: { page: ExecutionPage; flash:
   const deposit = useFormFailure("deposit");
   const chosen = String(order?.values?.arrivalId ?? deposit?.values?.arrivalId ?? flash.arrival ?? "");
   const disabled = !page.mayRecord || page.arrivals.length === 0;
-  const arrivalSelect = (id: string, errors?: FieldErrors) => (
-    <div className="field">
-      <label htmlFor={id}>{t("conversion.arrival")}</label>
-      <select id={id} name="arrivalId" defaultValue={chosen} key={chosen} aria-invalid={errors?.arrivalId ? true : undefined} aria-describedby={errors?.arrivalId ? `${id}-error` : undefined}>
-        <option value="">{t("conversion.choose")}</option>
-        {page.arrivals.map((a) => <option key={a.id} value={a.id}>{a.name} · {f.dateTime(a.arrivedAt)}</option>)}
-      </select>
-      <ErrorText id={`${id}-error`} message={errors?.arrivalId} />
-    </div>
+  const arrivals = [{ value: "", label: t("conversion.choose") }, ...page.arrivals.map((a) => ({ value: a.id, label: `${a.name} · ${f.dateTime(a.arrivedAt)}` }))];
+  /** The two forms share their frame: the title, the intent, the form error, the guest. */
+  const conversionForm = (intent: "order" | "deposit", failure: FormFailure | undefined, submit: string, fields: ReactNode) => (
+    <Form method="post" action="#conversion" data-testid={`${intent}-form`}>
+      <h3>{t(`conversion.${intent}Title`)}</h3>
+      <input type="hidden" name="intent" value={intent} />
+      {failure?.formError ? <p className="form-error" role="alert">{t(failure.formError as "title")}</p> : null}
+      <Select id={`${intent}-arrival`} name="arrivalId" label={t("conversion.arrival")} options={arrivals} defaultValue={chosen} key={chosen} error={failure?.errors?.arrivalId} />
+      <div className="form-grid">{fields}</div>
+      <button type="submit" disabled={busy || disabled}>{submit}</button>
+    </Form>
   );
-  const err = (e: FieldErrors | undefined, k: string, id: string) => ({
-    "aria-invalid": e?.[k] ? true : undefined, "aria-describedby": e?.[k] ? `${id}-error` : undefined,
-  });
   return (
     <section className="ex-section" id="conversion" aria-labelledby="conversion-title">
       <h2 id="conversion-title">{t("conversion.title")}</h2>
       {flash.saved === "order" || flash.saved === "deposit" ? <p className="notice" role="status" data-testid="conversion-saved">{t(`conversion.saved.${flash.saved}`)}</p> : null}
       {!page.mayRecord ? <p className="muted">{t("errors.notRecording")}</p> : page.arrivals.length === 0 ? <p className="muted">{t("conversion.noArrivals")}</p> : null}
       <div className="card-grid">
-        <Form method="post" action="#conversion" data-testid="order-form">
-          <h3>{t("conversion.orderTitle")}</h3>
-          <input type="hidden" name="intent" value="order" />
-          {order?.formError ? <p className="form-error" role="alert">{t(order.formError as "title")}</p> : null}
-          {arrivalSelect("order-arrival", order?.errors)}
-          <div className="form-grid">
-            <div className="field">
-              <label htmlFor="order-line">{t("conversion.line")}</label>
-              <select id="order-line" name="line" defaultValue={(order?.values?.line as string) ?? "M"} {...err(order?.errors, "line", "order-line")}>
-                {ORDER_LINES.map((l) => <option key={l} value={l}>{t(`common:lines.${l}`)}</option>)}
-              </select>
-              <ErrorText id="order-line-error" message={order?.errors?.line} />
-            </div>
-            <div className="field">
-              <label htmlFor="order-kind">{t("conversion.kind")}</label>
-              <select id="order-kind" name="kind" defaultValue={(order?.values?.kind as string) ?? "package"} {...err(order?.errors, "kind", "order-kind")}>
-                {ORDER_KINDS.map((k) => <option key={k} value={k}>{t(`conversion.kinds.${k}`)}</option>)}
-              </select>
-              <ErrorText id="order-kind-error" message={order?.errors?.kind} />
-            </div>
-            <div className="field wide">
-              <label htmlFor="order-description">{t("conversion.description")}</label>
-              <input id="order-description" name="description" maxLength={200} defaultValue={(order?.values?.description as string) ?? ""} {...err(order?.errors, "description", "order-description")} />
-              <ErrorText id="order-description-error" message={order?.errors?.description} />
-            </div>
-            <div className="field">
-              <label htmlFor="order-amount">{t("conversion.amount")}</label>
-              <input id="order-amount" name="amount" inputMode="decimal" defaultValue={(order?.values?.amount as string) ?? ""} {...err(order?.errors, "amount", "order-amount")} />
-              <ErrorText id="order-amount-error" message={order?.errors?.amount} />
-            </div>
-          </div>
-          <button type="submit" disabled={busy || disabled}>{t("conversion.saveOrder")}</button>
-        </Form>
-        <Form method="post" action="#conversion" data-testid="deposit-form">
-          <h3>{t("conversion.depositTitle")}</h3>
-          <input type="hidden" name="intent" value="deposit" />
-          {deposit?.formError ? <p className="form-error" role="alert">{t(deposit.formError as "title")}</p> : null}
-          {arrivalSelect("deposit-arrival", deposit?.errors)}
-          <div className="form-grid">
-            <div className="field">
-              <label htmlFor="deposit-amount">{t("conversion.amount")}</label>
-              <input id="deposit-amount" name="amount" inputMode="decimal" defaultValue={(deposit?.values?.amount as string) ?? ""} {...err(deposit?.errors, "amount", "deposit-amount")} />
-              <ErrorText id="deposit-amount-error" message={deposit?.errors?.amount} />
-            </div>
-            <div className="field">
-              <label htmlFor="deposit-receipt">{t("conversion.receipt")}</label>
-              <input id="deposit-receipt" name="receipt" maxLength={60} defaultValue={(deposit?.values?.receipt as string) ?? ""} />
-            </div>
-          </div>
-          <button type="submit" disabled={busy || disabled}>{t("conversion.saveDeposit")}</button>
-        </Form>
+        {conversionForm("order", order, t("conversion.saveOrder"), <>
+          <Select id="order-line" name="line" label={t("conversion.line")} failure={order} defaultValue="M" options={ORDER_LINES.map((l) => ({ value: l, label: t(`common:lines.${l}`) }))} />
+          <Select id="order-kind" name="kind" label={t("conversion.kind")} failure={order} defaultValue="package" options={ORDER_KINDS.map((k) => ({ value: k, label: t(`conversion.kinds.${k}`) }))} />
+          <div className="wide"><Field id="order-description" name="description" label={t("conversion.description")} failure={order} maxLength={200} defaultValue="" /></div>
+          <Field id="order-amount" name="amount" label={t("conversion.amount")} failure={order} inputMode="decimal" defaultValue="" />
+        </>)}
+        {conversionForm("deposit", deposit, t("conversion.saveDeposit"), <>
+          <Field id="deposit-amount" name="amount" label={t("conversion.amount")} failure={deposit} inputMode="decimal" defaultValue="" />
+          <Field id="deposit-receipt" name="receipt" label={t("conversion.receipt")} failure={deposit} maxLength={60} defaultValue="" />
+        </>)}
       </div>
       <h3>{t("arrivals.title")}</h3>
       {page.arrivals.length ? (
