@@ -78,6 +78,6 @@ describe("the invitation page's routes", () => {
       params: { token }, context: { ip: "192.0.2.1" },
     }) as Promise<unknown>);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ ok: false, formError: "invite:errors.form", errors: { response: "invite:errors.response", companions: "invite:errors.companions" }, values: { response: "perhaps", companions: "x" } });
+    expect(await bad.json()).toMatchObject({ intent: "respond", formError: "invite:errors.form", errors: { response: "invite:errors.response", companions: "invite:errors.companions" }, values: { response: "perhaps", companions: "x" } });
   });
 });
