@@ -3,6 +3,7 @@
  * verifies its HMAC signature, delivers each idempotency key once (a repeat is answered as the
  * first delivery), and can fail the first K requests (503) or answer every one with a status.
  */
+import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verifySignature } from "~/models/outbox-senders.server";
@@ -33,7 +34,15 @@ export async function startFakeGateway({ secret }: { secret: string }): Promise<
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
   let n = 0;
+  // A path of its own: a dispatcher still running from another test file that happens to reach
+  // this port (the OS reuses a closed gateway's port) is answered 404 and not counted here.
+  const path = `/send/${crypto.randomBytes(6).toString("hex")}`;
   const server = http.createServer((req, res) => {
+    if (req.url !== path) {
+      req.resume();
+      res.writeHead(404).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
@@ -56,6 +65,6 @@ export async function startFakeGateway({ secret }: { secret: string }): Promise<
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  gw.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
+  gw.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return gw;
 }
