@@ -7,7 +7,10 @@
  * Remix (pages and loader data) enter a small per-worker queue — at most RENDER_CONCURRENCY of
  * them run at once, the others wait their turn without using the CPU — while POST, PUT, PATCH
  * and DELETE (moves, attempts, every form) start at once. A slot is given back as soon as the
- * answer's headers are written (a long download does not hold it) or the connection ends.
+ * answer's headers are written (a long download does not hold it) or the connection ends, and
+ * the next page starts on the event loop's next turn: started from inside the last one's write,
+ * every waiting page would run in one turn, back to back, and a move's request would not even be
+ * read until they were all done.
  */
 import type { NextFunction, Request, Response } from "express";
 
@@ -19,7 +22,7 @@ export function renderQueue(concurrency: number) {
     const go = waiting.shift();
     if (go) {
       running++;
-      go();
+      setImmediate(go); // after the sockets that are ready have been read (a move among them)
     }
   };
   return (req: Request, res: Response, nextMiddleware: NextFunction) => {

@@ -217,11 +217,13 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const idle = await moveFor(2_000, ids.slice(0, Math.ceil(ids.length / 2)));
     ctx.log(`moves, idle server: ${idle.times.length}, p50 ${p50(idle.times).toFixed(1)} ms, p95 ${p95(idle.times).toFixed(1)} ms`);
 
-    // warm-up, then 10 s at 20 connections while a client moves cards
+    // warm-up, then 20 s at 20 connections while a client moves cards. 20 s, not 10: the p95
+    // of ~80 moves is their 5th slowest, which one collection or checkpoint could decide; of
+    // ~190 moves it is the 10th.
     await load({ url: boardUrl, connections: 5, duration: 2, headers: { cookie } });
-    const boardRun = load({ url: boardUrl, connections: 20, duration: 10, headers: { cookie } });
+    const boardRun = load({ url: boardUrl, connections: 20, duration: 20, headers: { cookie } });
     await new Promise((r) => setTimeout(r, 500));
-    const mover = await moveFor(8_500, ids.slice(Math.ceil(ids.length / 2)));
+    const mover = await moveFor(18_500, ids.slice(Math.ceil(ids.length / 2)));
     const moveTimes = mover.times;
     const moveErrors = mover.refused;
     const result = await boardRun;
@@ -229,7 +231,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     const non2xx = result.non2xx;
     const moveP95 = p95(moveTimes);
     ctx.log(`board: ${result.total} requests, ${result.average.toFixed(0)} req/s, p50 ${p50(result.times).toFixed(0)} ms, p95 ${boardP95.toFixed(1)} ms, non-200 ${non2xx}`);
-    ctx.log(`moves under load: ${moveTimes.length}, refused ${moveErrors}, p95 ${moveP95.toFixed(1)} ms`);
+    ctx.log(`moves under load: ${moveTimes.length}, refused ${moveErrors}, p50 ${p50(moveTimes).toFixed(1)} ms, p95 ${moveP95.toFixed(1)} ms, slowest ${[...moveTimes].sort((a, b) => b - a).slice(0, 5).map((t) => t.toFixed(0)).join(" / ")} ms`);
     return [
       { name: "board page, manager, 5k invitations / 15k attempts: p95 at 20 connections (floor: app shell)", value: boardP95, floor: floorP95, unit: "ms", target: "≤ 2× floor", ok: boardP95 <= 2 * floorP95 && non2xx === 0 },
       { name: "card move (JSON action) p95 under the same load", value: moveP95, unit: "ms", target: "< 50 ms", ok: moveP95 < 50 && moveErrors === 0 },

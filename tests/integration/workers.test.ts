@@ -5,7 +5,10 @@
  * Runs on SQLite, and on PostgreSQL with TEST_PG_URL.
  */
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { workerExecArgv } from "~/server";
 import { signInHttp, startAppServer, type AppServer } from "../helpers/app-server";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -18,10 +21,22 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** pids of the live child processes of `pid` */
+/** the command line of a process, or null once it is gone */
+const cmdline = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return null;
+  }
+};
+/**
+ * pids of the live worker processes of `pid` (its children running the app: tsx's loader may
+ * have an esbuild service of its own beside them, when its transform cache is cold)
+ */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map((s) => Number(s.trim())).filter((n) => n > 0);
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map((s) => Number(s.trim())).filter((n) => n > 0)
+      .filter((child) => cmdline(child)?.some((arg) => arg.endsWith("app/cli.ts")));
   } catch {
     return []; // ps exits 1 when there is none
   }
@@ -43,6 +58,15 @@ describe("several workers on one port", () => {
     expect(app.server.output()).toMatch(/listening on http:\/\/localhost:\d+ \(2 workers\)/);
     expect(app.server.output().match(/listening on/g)).toHaveLength(1);
     expect(childrenOf(app.server.process.pid!)).toHaveLength(2);
+  });
+
+  it("with a worker on every core, each collects its garbage on its own thread (decision 024)", () => {
+    const flags = childrenOf(app.server.process.pid!).map((pid) => cmdline(pid) ?? []);
+    expect(flags).toHaveLength(2);
+    for (const f of flags) expect(f.includes("--single-threaded-gc")).toBe(2 >= os.availableParallelism());
+    expect(workerExecArgv(["--import", "tsx"], 2, 2)).toEqual(["--import", "tsx", "--single-threaded-gc"]);
+    expect(workerExecArgv(["--import", "tsx"], 2, 8)).toEqual(["--import", "tsx"]);
+    expect(workerExecArgv(["--single-threaded-gc"], 4, 4)).toEqual(["--single-threaded-gc"]);
   });
 
   it("a session made on one worker is valid on every one", async () => {
