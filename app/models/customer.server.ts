@@ -2,7 +2,7 @@ import type { DB } from "#db/client";
 import { toInt } from "#db/dialect";
 import { LINES, VISIT_TYPE_LINE, type GroupNumber, type Line, type Tier, type VisitType } from "./domain";
 import type { CustomerEdit, CustomerListQuery } from "./customer.schema";
-import { ensureSegments } from "./segmentation.server";
+import { ensureSnapshot } from "./segmentation.server";
 import { CustomerNotFound } from "./errors";
 export { CustomerNotFound };
 
@@ -13,14 +13,16 @@ export { maskPhone };
 /**
  * The store's customers: search (name, phone or its last 4 digits, customer code, plate,
  * VIN), filters (group, tier, usage, preference), sort and page. Group and tier come from
- * the segmentation snapshot for today.
+ * the segmentation snapshot for today; `snapshot` tells which one. `serveLast` (pages): on
+ * PostgreSQL, while a rebuild is under way the list reads the last snapshot at once (customers
+ * added since are listed without a group) — see ensureSnapshot. Domain calls leave it unset.
  */
 export async function listCustomers(
   db: DB,
-  { storeId, viewer, q, group = [], tier = [], usage, preference, sort = "code", dir = "asc", page = 1, size = 25 }:
-    { storeId: number; /** phones as this person may see them (all in full without one) */ viewer?: Viewer } & Partial<CustomerListQuery>,
+  { storeId, viewer, serveLast, q, group = [], tier = [], usage, preference, sort = "code", dir = "asc", page = 1, size = 25 }:
+    { storeId: number; /** phones as this person may see them (all in full without one) */ viewer?: Viewer; serveLast?: boolean } & Partial<CustomerListQuery>,
 ) {
-  await ensureSegments(db, { storeId });
+  const snapshot = await ensureSnapshot(db, { storeId, serveLast });
   let query = db
     .selectFrom("customers")
     .leftJoin("customer_segments", "customer_segments.customer_id", "customers.id")
@@ -61,17 +63,22 @@ export async function listCustomers(
     .execute();
   return {
     total,
+    snapshot,
     rows: rows.map((r) => ({ ...r, phone: viewer ? phoneFor(viewer, r.phone) : r.phone, grp: r.grp === null ? null : (toInt(r.grp) as GroupNumber), tier: r.tier as Tier | null, revenue_fen: toInt(r.revenue_fen) })),
   };
 }
 
-/** The customer info card: contact, consent, preferences, vehicles, visits with totals per line, segmentation and change history. */
-export async function getCustomerCard(db: DB, { storeId, id, viewer }: { storeId: number; id: number; viewer?: Viewer }) {
+/**
+ * The customer info card: contact, consent, preferences, vehicles, visits with totals per line,
+ * segmentation (null when the snapshot read has no row for the customer yet) and change
+ * history. `serveLast` as for listCustomers.
+ */
+export async function getCustomerCard(db: DB, { storeId, id, viewer, serveLast }: { storeId: number; id: number; viewer?: Viewer; serveLast?: boolean }) {
   const row = await db.selectFrom("customers").selectAll().where("store_id", "=", storeId).where("id", "=", id).executeTakeFirst();
   if (!row) return null;
   const see = (phone: string | null) => (viewer ? phoneFor(viewer, phone) : phone);
   const customer = { ...row, phone: see(row.phone) };
-  const asOf = await ensureSegments(db, { storeId });
+  const snapshot = await ensureSnapshot(db, { storeId, serveLast });
   const [vehicles, visits, preferences, segment, changes] = await Promise.all([
     db.selectFrom("vehicles").selectAll().where("customer_id", "=", id).where("store_id", "=", storeId).orderBy("id").execute(),
     db.selectFrom("service_visits").innerJoin("vehicles", "vehicles.id", "service_visits.vehicle_id")
@@ -102,7 +109,8 @@ export async function getCustomerCard(db: DB, { storeId, id, viewer }: { storeId
     visits,
     totals,
     preferences: preferences.map((p) => p.preference),
-    asOf,
+    asOf: snapshot.asOf,
+    snapshot,
     segment: segment
       ? {
         group: toInt(segment.grp) as GroupNumber, tier: segment.tier as Tier, r: toInt(segment.r), f: toInt(segment.f), m: toInt(segment.m),

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { CustomerLifecycle } from "~/components/leads/customer-lifecycle";
+import { SnapshotNote } from "~/components/segments/snapshot-note";
 import { ErrorText, TextField } from "~/components/ui/field";
 import { CustomerEditSchema } from "~/models/customer.schema";
 import { getCustomerCard, updateCustomer } from "~/models/customer.server";
@@ -24,7 +25,7 @@ const customerId = idParam;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
-  const card = await getCustomerCard(getDb(), { storeId: ctx.store.id, id: customerId(params.id), viewer: ctx.user });
+  const card = await getCustomerCard(getDb(), { storeId: ctx.store.id, id: customerId(params.id), viewer: ctx.user, serveLast: true });
   if (!card) notFound();
   const lifecycle = await getCustomerLifecycle(getDb(), { storeId: ctx.store.id, customerId: card.customer.id, actor: { id: ctx.user.id, role: ctx.user.role } });
   return json({ ...card, canEdit: canManage(ctx.user), lifecycle });
@@ -113,7 +114,7 @@ export default function CustomerCard() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
   const [params] = useSearchParams();
-  const { customer, vehicles, visits, preferences, totals, segment, asOf, changes, canEdit, lifecycle } = useLoaderData<typeof loader>();
+  const { customer, vehicles, visits, preferences, totals, segment, snapshot, changes, canEdit, lifecycle } = useLoaderData<typeof loader>();
   const label = (field: string, value: string | null) => {
     if (value === null || value === "") return "—";
     switch (field) {
@@ -144,7 +145,7 @@ export default function CustomerCard() {
         </section>
         <section className="panel" aria-labelledby="seg-h">
           <h2 id="seg-h">{t("customers:segmentation.title")}</h2>
-          <p className="muted">{t("customers:segmentation.asOf", { date: f.date(asOf) })}</p>
+          <SnapshotNote snapshot={snapshot} asOfKey="customers:segmentation.asOf" testId="customer-snapshot" />
           {segment ? (
             <dl>
               <dt>{t("customers:segmentation.group")}</dt>
@@ -159,7 +160,7 @@ export default function CustomerCard() {
               <dt>{t("customers:segmentation.warranty")}</dt><dd>{t(`customers:warranties.${segment.warranty}` as any)}</dd>
               <dt>{t("customers:segmentation.insuranceDue")}</dt><dd>{segment.insuranceDue ? t("customers:yes") : t("customers:no")}</dd>
             </dl>
-          ) : <p>{t("customers:segmentation.none")}</p>}
+          ) : <p data-testid="customer-no-segment">{t(snapshot.computedAt ? "customers:list.snapshot.notInSnapshot" : "customers:segmentation.none")}</p>}
         </section>
       </div>
       <CustomerLifecycle customerId={customer.id} name={customer.name} lifecycle={lifecycle} />

@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CustomerListQuerySchema, CUSTOMER_SORTS } from "~/models/customer.schema";
 import { listCustomers } from "~/models/customer.server";
+import { SnapshotNote } from "~/components/segments/snapshot-note";
 import { canManage } from "~/models/permissions";
 import { importBeingApplied } from "~/models/import-job.server";
 import { GROUPS, PREFERENCES, TIERS, USAGES } from "~/models/domain";
@@ -26,9 +27,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireUser(request);
   const parsed = parseObject(CustomerListQuerySchema, searchObject(new URL(request.url)));
   const query = parsed.ok ? parsed.data : CustomerListQuerySchema.parse({});
-  const { total, rows } = await listCustomers(getDb(), { storeId: ctx.store.id, viewer: ctx.user, ...query });
+  const { total, rows, snapshot } = await listCustomers(getDb(), { storeId: ctx.store.id, viewer: ctx.user, serveLast: true, ...query });
   const importing = await importBeingApplied(getDb(), { storeId: ctx.store.id });
-  return json({ query, total, canImport: canManage(ctx.user), importing, rows });
+  return json({ query, total, canImport: canManage(ctx.user), importing, rows, snapshot });
 }
 
 export const meta = pageTitle("common:nav.customers");
@@ -36,7 +37,7 @@ export const meta = pageTitle("common:nav.customers");
 export default function Customers() {
   const { t } = useTranslation(["customers", "common"]);
   const f = useFormat();
-  const { query, total, rows, canImport, importing } = useLoaderData<typeof loader>();
+  const { query, total, rows, canImport, importing, snapshot } = useLoaderData<typeof loader>();
   const pages = Math.max(1, Math.ceil(total / query.size));
   const link = (page: number) => {
     const p = new URLSearchParams();
@@ -129,6 +130,7 @@ export default function Customers() {
         </div>
       </Form>
       <p className="muted" data-testid="customer-total" aria-live="polite">{t("customers:total", { count: total })}</p>
+      <SnapshotNote snapshot={snapshot} asOfKey="customers:list.snapshot.asOf" testId="customers-snapshot" />
       {rows.length ? (
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="customers-h">
           <table>
