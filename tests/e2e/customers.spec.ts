@@ -60,11 +60,14 @@ describe("customers", () => {
     // The URL changes as the navigation commits; the list renders a moment later.
     await expect.poll(() => page.locator('[data-testid="row-phone"]').count()).toBe(1);
     expect(await page.textContent('[data-testid="customer-total"]')).toMatch(/共\s*1\s*位/);
+    // which segmentation snapshot the groups and tiers come from, and when it was computed
+    expect(await page.textContent('[data-testid="customers-snapshot"]')).toMatch(/^客群与等级截至 .+ · 计算于 /);
     expect(await page.textContent('[data-testid="row-phone"]')).toBe(c.phone);
     await Promise.all([page.waitForURL(`${base}/customers/${c.id}`), page.click(`a[href="/customers/${c.id}"]`)]);
     await expect.poll(() => page.textContent("h1")).toContain(c.name);
     expect(await page.textContent('[data-testid="customer-phone"]')).toBe(c.phone);
     expect(await page.textContent('[data-testid="customer-group"]')).toMatch(/^[1-8] · /);
+    expect(await page.textContent('[data-testid="customer-snapshot"]')).toMatch(/^截至 .+ · 计算于 /);
     expect(await page.textContent("#totals-h")).toBe("各业务线合计");
     await checkA11y(page);
     expect(errors).toEqual([]);
