@@ -210,14 +210,14 @@ const MOVES: Record<string, unknown>[] = [
  * and the version it produced. `present` checks that this very attempt row is there with its
  * 'attempt' event, and that the card reached that version — exact, unlike counting rows.
  */
-const attemptId = (invitationId: number, version: number, note: string) => `${invitationId}:${version}:${note}`;
+export const attemptId = (invitationId: number, version: number, note: string) => `${invitationId}:${version}:${note}`;
 
 function parseAttemptId(id: string) {
   const [inv, version, ...note] = id.split(":");
   return { invitationId: Number(inv), version: Number(version), note: note.join(":") };
 }
 
-async function attemptPresent(db: DB, id: string): Promise<boolean> {
+export async function attemptPresent(db: DB, id: string): Promise<boolean> {
   const { invitationId, version, note } = parseAttemptId(id);
   const row = await db.selectFrom("invitation_attempts")
     .innerJoin("invitation_events", (j) => j.onRef("invitation_events.attempt_id", "=", "invitation_attempts.id").on("invitation_events.kind", "=", "attempt"))
