@@ -255,6 +255,8 @@ describe("a manager on the event day and in the review (tablet)", () => {
     const verdict = (await text(page, "lift-verdict"))!;
     if (low <= 0 && high >= 0) expect(verdict).toMatch(/^Not distinguishable from no effect/);
     else expect(verdict).toMatch(low > 0 ? /^A real increase/ : /^A real decrease/);
+    // a chart is drawn when it comes near the screen
+    await page.locator(".chart-box").first().scrollIntoViewIfNeeded();
     await page.waitForSelector('.chart-box[data-chart-ready="true"] canvas');
     await checkA11y(page);
     const csv = await page.evaluate(async (url) => {
@@ -312,6 +314,13 @@ describe("dashboard", () => {
     expect(await text(page, "store-summary")).toContain("customers");
     expect(Number((await text(page, "total-arrivals"))!.replace(/,/g, ""))).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid="by-campaign"]')).toContain(CLOSED);
+    // the last chart, further down the page, is drawn only once it comes near the screen
+    const last = page.locator(".chart-box").last();
+    await page.waitForSelector('.chart-box[data-chart-ready="true"] canvas'); // the first ones, on screen
+    expect(await last.getAttribute("data-chart-ready")).toBeNull();
+    await last.scrollIntoViewIfNeeded();
+    await expect.poll(() => last.getAttribute("data-chart-ready")).toBe("true");
+    await page.locator('[data-testid="by-chain"] .chart-box').scrollIntoViewIfNeeded();
     await page.waitForSelector('[data-testid="by-chain"] .chart-box[data-chart-ready="true"] canvas');
     expect(await page.textContent('[data-testid="short-of-three"]')).not.toBe("");
     await checkA11y(page);
