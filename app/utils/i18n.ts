@@ -24,18 +24,26 @@ export type Catalog = Record<Namespace, Record<string, unknown>>;
 
 const catalogs: Partial<Record<Locale, Partial<Catalog>>> = {};
 const instances: I18n[] = [];
+/** i18next's store (its typings leave out the options the instance's addResourceBundle passes on) */
+type BundleStore = { addResourceBundle(lng: string, ns: string, resources: unknown, deep: boolean, overwrite: boolean, options: { silent: boolean }): void };
+/** Namespaces a component asked for before they arrived (isReallyMissing): their arrival re-renders. */
+const asked = new Set<string>();
 /**
  * Makes a language's catalogs available to createI18n: the server registers every namespace of
  * both languages at start; the browser registers the page's namespaces before it hydrates and
- * the others when they arrive (entry.client.tsx), which also reach every instance made already —
- * their components re-render (`bindI18nStore: "added"`).
+ * the others when they arrive (entry.client.tsx), which also reach every instance made already.
+ * A namespace some component asked for re-renders the components that use the instance
+ * (`bindI18nStore: "added"`); one nobody asked for (the rest, loaded while the browser is idle,
+ * for the pages to come) arrives silently: re-rendering the whole board for each of them held
+ * the browser's main thread for 100–250 ms after the board loaded (Lighthouse's blocking time).
  */
 export function registerCatalog(locale: Locale, catalog: Partial<Catalog>) {
   const into = (catalogs[locale] ??= {});
   for (const [ns, strings] of Object.entries(catalog) as [Namespace, Record<string, unknown>][]) {
     if (into[ns]) continue;
     into[ns] = strings;
-    for (const i of instances) if (i.language === locale) i.addResourceBundle(locale, ns, strings, true, true);
+    const silent = !asked.has(ns);
+    for (const i of instances) if (i.language === locale) (i.store as unknown as BundleStore).addResourceBundle(locale, ns, strings, true, true, { silent });
   }
 }
 /** The namespaces of `locale` registered so far. */
@@ -72,6 +80,7 @@ export function setNamespaceLoader(load: (locale: Locale, ns: Namespace) => void
 export function isReallyMissing(locale: Locale, key: string): boolean {
   const ns = namespaceOf(key) as Namespace;
   if (catalogs[locale]?.[ns] || !onUnloaded) return true;
+  asked.add(ns);
   onUnloaded(locale, ns);
   return false;
 }
