@@ -56,11 +56,17 @@ export async function serve({ port }: { port?: number } = {}) {
   return superviseWorkers({ workers, port, env });
 }
 
-/** WORKERS, or one process per core; one for an in-memory database (each process would have its own). */
-export function workerCount(env: Env): number {
+/**
+ * WORKERS, or one process per core but one: a core is left to everything else the machine runs
+ * (PostgreSQL or the proxy beside the app, the operating system's network work). With a worker
+ * on each of this 2-core machine's cores, both busy rendering pages, a card move waited for the
+ * CPU: p95 38–53 ms under the board bench, against 13–14 ms with one worker, which served 15 %
+ * fewer pages (decision 019). One for an in-memory database (each process would have its own).
+ */
+export function workerCount(env: Env, cores = os.availableParallelism()): number {
   const target = parseDatabaseUrl(env.DATABASE_URL);
   if (target.kind === "sqlite" && target.filename === ":memory:") return 1;
-  return env.WORKERS ?? os.availableParallelism();
+  return env.WORKERS ?? Math.max(1, cores - 1);
 }
 
 /**

@@ -8,7 +8,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { workerExecArgv } from "~/server";
+import { workerCount, workerExecArgv } from "~/server";
+import type { Env } from "~/utils/env.server";
 import { signInHttp, startAppServer, type AppServer } from "../helpers/app-server";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -67,6 +68,16 @@ describe("several workers on one port", () => {
     expect(workerExecArgv(["--import", "tsx"], 2, 2)).toEqual(["--import", "tsx", "--single-threaded-gc"]);
     expect(workerExecArgv(["--import", "tsx"], 2, 8)).toEqual(["--import", "tsx"]);
     expect(workerExecArgv(["--single-threaded-gc"], 4, 4)).toEqual(["--single-threaded-gc"]);
+  });
+
+  it("by default runs one worker per core but one (decision 019); WORKERS sets any number; an in-memory database one", () => {
+    const env = (over: Record<string, unknown>) => ({ DATABASE_URL: "file:/tmp/app.db", ...over }) as unknown as Env;
+    expect(workerCount(env({}), 2)).toBe(1);
+    expect(workerCount(env({}), 4)).toBe(3);
+    expect(workerCount(env({}), 1)).toBe(1);
+    expect(workerCount(env({ WORKERS: 2 }), 2)).toBe(2);
+    expect(workerCount(env({ WORKERS: 4, DATABASE_URL: "file::memory:" }), 8)).toBe(1);
+    expect(workerCount(env({ DATABASE_URL: "postgres://u@127.0.0.1/db" }), 8)).toBe(7);
   });
 
   it("a session made on one worker is valid on every one", async () => {
