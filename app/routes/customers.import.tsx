@@ -50,7 +50,7 @@ export default function CustomersImport() {
         {IMPORT_FILES.map((kind) => (
           <div className="field" key={kind}>
             <label htmlFor={`file-${kind}`}>{t(`customers:import.files.${kind}`)}</label>
-            <span className="muted" id={`file-${kind}-hint`}><code>{Object.keys(IMPORT_COLUMNS[kind]).join(",")}</code></span>
+            <span className="muted" id={`file-${kind}-hint`}><code className="wrap-anywhere">{Object.keys(IMPORT_COLUMNS[kind]).join(",")}</code></span>
             <input id={`file-${kind}`} name={kind} type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby={`file-${kind}-hint`} />
           </div>
         ))}

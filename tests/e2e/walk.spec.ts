@@ -118,7 +118,9 @@ async function walk(w: Walker) {
       const m = /^\/campaigns\/(\d+)(\/|$)/.exec(u.pathname);
       return u.pathname === "/" || u.pathname === "/campaigns" || (!!m && demoCampaigns.includes(Number(m[1])));
     };
-    const queue: string[] = ["/", "/campaigns", ...demoCampaigns.map((id) => `/campaigns/${id}`)];
+    // the customer base's pages too (visited, their links not followed: a card per customer)
+    const customerPages = ["/customers", ...(w.email.startsWith("manager") ? ["/customers/import"] : []), "/segments", "/leads"];
+    const queue: string[] = ["/", "/campaigns", ...customerPages, ...demoCampaigns.map((id) => `/campaigns/${id}`)];
     let header: string[] | null = null;
     while (queue.length) {
       const path = queue.shift()!;
