@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { SnapshotNote } from "~/components/segments/snapshot-note";
 import { TIERS, type GroupNumber } from "~/models/domain";
 import { listSegmentsWithCounts, storeOverview } from "~/models/segment.server";
 import { getDb } from "~/utils/db.server";
@@ -57,11 +58,7 @@ export default function Segments() {
       </section>
       <section className="panel" aria-labelledby="overview-h">
         <h2 id="overview-h">{t("customers:segments.overview.title")}</h2>
-        <p className="muted" data-testid="segments-as-of">
-          {t("customers:segments.overview.asOf", { date: f.date(overview.asOf) })}
-          {overview.computedAt ? <> · {t("customers:segments.overview.computedAt", { at: f.dateTime(overview.computedAt) })}</> : null}
-          {overview.rebuilding ? <> · {t("customers:segments.overview.rebuilding")}</> : null}
-        </p>
+        <SnapshotNote snapshot={overview} asOfKey="customers:segments.overview.asOf" rebuildingKey="customers:segments.overview.rebuilding" testId="segments-as-of" />
         <h3 id="matrix-h">{t("customers:segments.overview.matrix")}</h3>
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="matrix-h">
           <table aria-labelledby="matrix-h" data-testid="group-matrix">
